@@ -1,0 +1,31 @@
+#include "addon.h"
+
+#include "database_sync.h"
+#include "statement_sync.h"
+#include "sqlite3.h"
+
+namespace strand {
+
+Addon::Addon(Napi::Env env, Napi::Object exports) {
+  Napi::Function statement = StatementSync::DefineClass(env);
+  statement_constructor = Napi::Persistent(statement);
+  exports.Set("NativeDatabase", DatabaseSync::DefineClass(env));
+  exports.Set("NativeStatement", statement);
+  exports.Set("sqliteVersion", Napi::String::New(env, sqlite3_libversion()));
+  exports.Set("sqliteSourceId", Napi::String::New(env, sqlite3_sourceid()));
+}
+
+Addon::~Addon() {
+  // The env is going away: close what users left open. Copy first, since detaching unregisters.
+  std::unordered_set<DatabaseSync*> open = std::move(databases_);
+  databases_.clear();
+  for (DatabaseSync* db : open) db->DetachFromAddon();
+  // The constructor reference belongs to the dying env; letting it release normally would call
+  // back into that env after it is gone.
+  statement_constructor.SuppressDestruct();
+}
+
+}  // namespace strand
+
+using StrandAddon = strand::Addon;
+NODE_API_ADDON(StrandAddon)

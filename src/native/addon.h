@@ -1,0 +1,32 @@
+// Per-env state (DESIGN.md invariant 4). One Addon instance exists per env (main thread or
+// worker); it holds the constructors and the registry of live databases. No mutable statics.
+//
+// Lifetime rules:
+//   - Every DatabaseSync registers itself here when constructed and unregisters when destroyed.
+//   - When the env is torn down (worker ends, process exits) the Addon is destroyed; it closes
+//     every database still registered (finalizing its statements) and detaches them, so a
+//     database finalizer that runs later does not touch the freed registry. Teardown runs no JS
+//     and throws nothing into the dying env.
+#pragma once
+#include <unordered_set>
+#include "napi_config.h"
+
+namespace strand {
+
+class DatabaseSync;
+
+class Addon : public Napi::Addon<Addon> {
+ public:
+  Addon(Napi::Env env, Napi::Object exports);
+  ~Addon();
+
+  Napi::FunctionReference statement_constructor;
+
+  void Register(DatabaseSync* db) { databases_.insert(db); }
+  void Unregister(DatabaseSync* db) { databases_.erase(db); }
+
+ private:
+  std::unordered_set<DatabaseSync*> databases_;
+};
+
+}  // namespace strand

@@ -1,0 +1,238 @@
+#include "bind.h"
+
+#include <vector>
+
+namespace strand {
+
+namespace {
+
+// Visits a JS value as one of SQLite's storage classes, without owning it: text and blob bytes
+// are only valid during the callback. Returns false with a pending exception.
+template <typename Sink>
+bool VisitJsValue(napi_env env, napi_value value, int index, Sink&& sink) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return false;
+  switch (type) {
+    case napi_number: {
+      double d;
+      napi_get_value_double(env, value, &d);
+      return sink.Real(d);
+    }
+    case napi_string: {
+      size_t length = 0;
+      napi_get_value_string_utf8(env, value, nullptr, 0, &length);
+      char small[256];
+      std::vector<char> large;
+      char* buffer = small;
+      if (length + 1 > sizeof(small)) {
+        large.resize(length + 1);
+        buffer = large.data();
+      }
+      napi_get_value_string_utf8(env, value, buffer, length + 1, &length);
+      return sink.Text(buffer, length);
+    }
+    case napi_null:
+    case napi_undefined:
+      return sink.Null();
+    case napi_boolean: {
+      bool b;
+      napi_get_value_bool(env, value, &b);
+      return sink.Integer(b ? 1 : 0);
+    }
+    case napi_bigint: {
+      int64_t v;
+      bool lossless = false;
+      napi_get_value_bigint_int64(env, value, &v, &lossless);
+      if (!lossless) {
+        ThrowInvalidArgValue(env, "BigInt value is too large to bind.");
+        return false;
+      }
+      return sink.Integer(v);
+    }
+    case napi_object: {
+      bool is_view = false;
+      napi_is_typedarray(env, value, &is_view);
+      if (is_view) {
+        napi_typedarray_type ta_type;
+        size_t length, offset;
+        void* data;
+        napi_value ab;
+        napi_get_typedarray_info(env, value, &ta_type, &length, &data, &ab, &offset);
+        size_t element_size = 1;
+        switch (ta_type) {
+          case napi_int16_array: case napi_uint16_array: element_size = 2; break;
+          case napi_int32_array: case napi_uint32_array: case napi_float32_array: element_size = 4; break;
+          case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: element_size = 8; break;
+          default: element_size = 1; break;
+        }
+        return sink.Blob(data, length * element_size);
+      }
+      napi_is_dataview(env, value, &is_view);
+      if (is_view) {
+        size_t length, offset;
+        void* data;
+        napi_value ab;
+        napi_get_dataview_info(env, value, &length, &data, &ab, &offset);
+        return sink.Blob(data, length);
+      }
+      bool is_ab = false;
+      napi_is_arraybuffer(env, value, &is_ab);
+      if (is_ab) {
+        void* data;
+        size_t length;
+        napi_get_arraybuffer_info(env, value, &data, &length);
+        return sink.Blob(data, length);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  ThrowInvalidArgType(env, "Provided value cannot be bound to SQLite parameter " + std::to_string(index) + ".");
+  return false;
+}
+
+struct StatementSink {
+  napi_env env;
+  sqlite3* db;
+  sqlite3_stmt* stmt;
+  int index;
+  bool Check(int rc) {
+    if (rc == SQLITE_OK) return true;
+    ThrowSqliteError(env, db);
+    return false;
+  }
+  bool Null() { return Check(sqlite3_bind_null(stmt, index)); }
+  bool Integer(int64_t v) { return Check(sqlite3_bind_int64(stmt, index, v)); }
+  bool Real(double v) { return Check(sqlite3_bind_double(stmt, index, v)); }
+  bool Text(const char* s, size_t n) { return Check(sqlite3_bind_text64(stmt, index, s, n, SQLITE_TRANSIENT, SQLITE_UTF8)); }
+  bool Blob(const void* p, size_t n) {
+    // A zero-length blob must still be a blob, not NULL: SQLite binds NULL for a null pointer.
+    static const char kEmpty = 0;
+    return Check(sqlite3_bind_blob64(stmt, index, n == 0 ? &kEmpty : p, n, SQLITE_TRANSIENT));
+  }
+};
+
+struct OwnedSink {
+  SqlValue* out;
+  bool Null() { *out = SqlValue::Null(); return true; }
+  bool Integer(int64_t v) { *out = SqlValue::Integer(v); return true; }
+  bool Real(double v) { *out = SqlValue::Real(v); return true; }
+  bool Text(const char* s, size_t n) { *out = SqlValue::Text(std::string(s, n)); return true; }
+  bool Blob(const void* p, size_t n) { *out = SqlValue::Blob(p, n); return true; }
+};
+
+std::string ToUtf8(napi_env env, napi_value value) {
+  size_t length = 0;
+  napi_get_value_string_utf8(env, value, nullptr, 0, &length);
+  std::string s(length, '\0');
+  napi_get_value_string_utf8(env, value, s.data(), length + 1, &length);
+  return s;
+}
+
+bool BuildBareNames(napi_env env, sqlite3_stmt* stmt, BareNameMap* out) {
+  int count = sqlite3_bind_parameter_count(stmt);
+  for (int i = 1; i <= count; i++) {
+    const char* full = sqlite3_bind_parameter_name(stmt, i);
+    if (full == nullptr || full[0] == '?') continue;
+    std::string bare(full + 1);
+    auto found = out->find(bare);
+    if (found != out->end() && found->second != i) {
+      const char* existing = sqlite3_bind_parameter_name(stmt, found->second);
+      ThrowInvalidState(env, "Cannot create bare named parameter '" + bare + "' because of conflicting names '" +
+                                 existing + "' and '" + full + "'.");
+      return false;
+    }
+    out->emplace(std::move(bare), i);
+  }
+  return true;
+}
+
+bool OwnKeys(napi_env env, napi_value object, napi_value* keys, uint32_t* count) {
+  if (napi_get_all_property_names(env, object, napi_key_own_only,
+                                  static_cast<napi_key_filter>(napi_key_enumerable | napi_key_skip_symbols),
+                                  napi_key_numbers_to_strings, keys) != napi_ok) {
+    return false;
+  }
+  return napi_get_array_length(env, *keys, count) == napi_ok;
+}
+
+}  // namespace
+
+bool IsNamedParameterObject(napi_env env, napi_value value) {
+  napi_valuetype type;
+  napi_typeof(env, value, &type);
+  if (type != napi_object && type != napi_function) return false;
+  bool flag = false;
+  napi_is_typedarray(env, value, &flag);
+  if (flag) return false;
+  napi_is_dataview(env, value, &flag);
+  if (flag) return false;
+  napi_is_arraybuffer(env, value, &flag);
+  return !flag;
+}
+
+bool JsToSqlValue(napi_env env, napi_value value, int index, SqlValue* out) {
+  return VisitJsValue(env, value, index, OwnedSink{out});
+}
+
+int BindSqlValue(sqlite3_stmt* stmt, int index, const SqlValue& value) {
+  switch (value.type) {
+    case SqlValue::Type::Null: return sqlite3_bind_null(stmt, index);
+    case SqlValue::Type::Integer: return sqlite3_bind_int64(stmt, index, value.integer);
+    case SqlValue::Type::Real: return sqlite3_bind_double(stmt, index, value.real);
+    case SqlValue::Type::Text:
+      return sqlite3_bind_text64(stmt, index, value.bytes.data(), value.bytes.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    case SqlValue::Type::Blob:
+      return sqlite3_bind_blob64(stmt, index, value.bytes.data(), value.bytes.size(), SQLITE_TRANSIENT);
+  }
+  return SQLITE_MISUSE;
+}
+
+bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_value* args, size_t argc,
+                   const BindOptions& options, std::optional<BareNameMap>* bare_names) {
+  sqlite3_clear_bindings(stmt);
+  size_t first_anonymous = 0;
+  if (argc > 0 && IsNamedParameterObject(env, args[0])) {
+    first_anonymous = 1;
+    if (options.allow_bare_named && !bare_names->has_value()) {
+      BareNameMap map;
+      if (!BuildBareNames(env, stmt, &map)) return false;
+      bare_names->emplace(std::move(map));
+    }
+    napi_value keys;
+    uint32_t count = 0;
+    if (!OwnKeys(env, args[0], &keys, &count)) return false;
+    for (uint32_t k = 0; k < count; k++) {
+      napi_value key;
+      napi_get_element(env, keys, k, &key);
+      std::string name = ToUtf8(env, key);
+      int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+      if (index == 0 && options.allow_bare_named) {
+        auto found = (*bare_names)->find(name);
+        if (found != (*bare_names)->end()) index = found->second;
+      }
+      if (index == 0) {
+        if (options.allow_unknown_named) continue;
+        ThrowInvalidState(env, "Unknown named parameter '" + name + "'");
+        return false;
+      }
+      napi_value value;
+      if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
+      if (!VisitJsValue(env, value, index, StatementSink{env, db, stmt, index})) return false;
+    }
+  }
+  int index = 1;
+  for (size_t i = first_anonymous; i < argc; i++, index++) {
+    // Anonymous values skip the parameters that have a name ($a, :a, @a); ?NNN counts as anonymous.
+    for (;;) {
+      const char* name = sqlite3_bind_parameter_name(stmt, index);
+      if (name == nullptr || name[0] == '?') break;
+      index++;
+    }
+    if (!VisitJsValue(env, args[i], index, StatementSink{env, db, stmt, index})) return false;
+  }
+  return true;
+}
+
+}  // namespace strand

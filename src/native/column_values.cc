@@ -1,0 +1,68 @@
+#include "column_values.h"
+
+#include <string>
+#include <cstring>
+#include "errors.h"
+
+namespace strand {
+
+static constexpr int64_t kMaxSafeInteger = 9007199254740991LL;
+
+napi_value Int64ToJs(napi_env env, int64_t value, bool as_bigint) {
+  napi_value result = nullptr;
+  if (as_bigint) {
+    napi_create_bigint_int64(env, value, &result);
+  } else if (value > kMaxSafeInteger || value < -kMaxSafeInteger) {
+    ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
+                    "Value is too large to be represented as a JavaScript number: " + std::to_string(value));
+  } else {
+    napi_create_double(env, static_cast<double>(value), &result);
+  }
+  return result;
+}
+
+napi_value NewBlob(napi_env env, const void* data, size_t length) {
+  void* bytes = nullptr;
+  napi_value buffer, result = nullptr;
+  if (napi_create_arraybuffer(env, length, &bytes, &buffer) != napi_ok) return nullptr;
+  if (length > 0) std::memcpy(bytes, data, length);
+  napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &result);
+  return result;
+}
+
+napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bigints) {
+  napi_value result = nullptr;
+  switch (sqlite3_column_type(stmt, column)) {
+    case SQLITE_INTEGER:
+      return Int64ToJs(env, sqlite3_column_int64(stmt, column), read_bigints);
+    case SQLITE_FLOAT:
+      napi_create_double(env, sqlite3_column_double(stmt, column), &result);
+      return result;
+    case SQLITE_TEXT: {
+      const char* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+      int length = sqlite3_column_bytes(stmt, column);
+      napi_create_string_utf8(env, text, static_cast<size_t>(length), &result);
+      return result;
+    }
+    case SQLITE_BLOB: {
+      const void* data = sqlite3_column_blob(stmt, column);
+      int length = sqlite3_column_bytes(stmt, column);
+      return NewBlob(env, data, static_cast<size_t>(length));
+    }
+    default:
+      napi_get_null(env, &result);
+      return result;
+  }
+}
+
+bool AppendRowValues(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, napi_value array,
+                     uint32_t offset) {
+  for (int c = 0; c < column_count; c++) {
+    napi_value value = ColumnToJs(env, stmt, c, read_bigints);
+    if (value == nullptr) return false;
+    napi_set_element(env, array, offset + static_cast<uint32_t>(c), value);
+  }
+  return true;
+}
+
+}  // namespace strand

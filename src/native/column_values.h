@@ -1,0 +1,19 @@
+// Column values → JS values, with node:sqlite's conversions: INTEGER → number (ERR_OUT_OF_RANGE
+// beyond ±(2^53 − 1)) or bigint when readBigInts is on; REAL → number; TEXT → string (invalid
+// UTF-8 becomes U+FFFD); BLOB → a fresh Uint8Array; NULL → null.
+// Runs on the JS thread only. Returns nullptr with a pending exception on failure.
+#pragma once
+#include "napi_config.h"
+#include "sqlite3.h"
+
+namespace strand {
+
+napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bigints);
+napi_value Int64ToJs(napi_env env, int64_t value, bool as_bigint);
+napi_value NewBlob(napi_env env, const void* data, size_t length);
+
+// Appends the current row's values to `array` starting at `offset`. Returns false on error.
+bool AppendRowValues(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, napi_value array,
+                     uint32_t offset);
+
+}  // namespace strand

@@ -1,0 +1,200 @@
+#include "database_sync.h"
+
+#include "addon.h"
+#include "errors.h"
+#include "statement_sync.h"
+
+namespace strand {
+
+namespace {
+
+bool ReadBool(const Napi::Object& options, const char* key, bool fallback) {
+  Napi::Value v = options.Get(key);
+  return v.IsBoolean() ? v.As<Napi::Boolean>().Value() : fallback;
+}
+
+std::string ReadUtf8(napi_env env, napi_value value) {
+  size_t length = 0;
+  napi_get_value_string_utf8(env, value, nullptr, 0, &length);
+  std::string s(length, '\0');
+  napi_get_value_string_utf8(env, value, s.data(), length + 1, &length);
+  return s;
+}
+
+bool IsString(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && type == napi_string;
+}
+
+}  // namespace
+
+Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
+  return ObjectWrap<DatabaseSync>::DefineClass(
+      env, "NativeDatabase",
+      {
+          InstanceMethod<&DatabaseSync::Open>("open"),
+          InstanceMethod<&DatabaseSync::Close>("close"),
+          InstanceMethod<&DatabaseSync::IsOpenMethod>("isOpen"),
+          InstanceMethod<&DatabaseSync::IsTransaction>("isTransaction"),
+          InstanceMethod<&DatabaseSync::Exec>("exec"),
+          InstanceMethod<&DatabaseSync::Prepare>("prepare"),
+          InstanceMethod<&DatabaseSync::Location>("location"),
+      });
+}
+
+// new NativeDatabase({ location, readOnly, enableForeignKeyConstraints, ... }) — the TypeScript
+// wrapper has already validated and normalised every option.
+DatabaseSync::DatabaseSync(const Napi::CallbackInfo& info) : ObjectWrap<DatabaseSync>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) {
+    ThrowInvalidArgType(env, "The \"config\" argument must be an object.");
+    return;
+  }
+  Napi::Object options = info[0].As<Napi::Object>();
+  Napi::Value location = options.Get("location");
+  if (!location.IsString()) {
+    ThrowInvalidArgType(env, "The \"config.location\" argument must be a string.");
+    return;
+  }
+  config_.location = location.As<Napi::String>().Utf8Value();
+  config_.read_only = ReadBool(options, "readOnly", false);
+  config_.enable_foreign_keys = ReadBool(options, "enableForeignKeyConstraints", true);
+  config_.enable_dqs = ReadBool(options, "enableDoubleQuotedStringLiterals", false);
+  config_.allow_extension = ReadBool(options, "allowExtension", false);
+  config_.defensive = ReadBool(options, "defensive", true);
+  config_.read_bigints = ReadBool(options, "readBigInts", false);
+  config_.return_arrays = ReadBool(options, "returnArrays", false);
+  config_.allow_bare_named = ReadBool(options, "allowBareNamedParameters", true);
+  config_.allow_unknown_named = ReadBool(options, "allowUnknownNamedParameters", false);
+  Napi::Value timeout = options.Get("timeout");
+  config_.timeout = timeout.IsNumber() ? timeout.As<Napi::Number>().Int32Value() : 0;
+
+  addon_ = env.GetInstanceData<Addon>();
+  if (addon_ != nullptr) addon_->Register(this);
+}
+
+DatabaseSync::~DatabaseSync() {
+  CloseConnection();
+  if (addon_ != nullptr) addon_->Unregister(this);
+}
+
+void DatabaseSync::DetachFromAddon() {
+  CloseConnection();
+  addon_ = nullptr;
+}
+
+void DatabaseSync::CloseConnection() {
+  // Statements first: sqlite3_close_v2 would otherwise keep a zombie connection until they go.
+  for (StatementSync* statement : statements_) statement->DetachFromDatabase();
+  statements_.clear();
+  if (db_ != nullptr) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+}
+
+bool DatabaseSync::RequireOpen(napi_env env) {
+  if (db_ != nullptr) return true;
+  ThrowInvalidState(env, "database is not open");
+  return false;
+}
+
+Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (db_ != nullptr) {
+    ThrowInvalidState(env, "database is already open");
+    return Napi::Value();
+  }
+  int flags = config_.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_URI;
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(config_.location.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    if (db != nullptr) {
+      ThrowSqliteError(env, db);
+      sqlite3_close_v2(db);
+    } else {
+      ThrowSqliteError(env, rc, sqlite3_errstr(rc));
+    }
+    return Napi::Value();
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, config_.enable_dqs ? 1 : 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, config_.enable_dqs ? 1 : 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, config_.enable_foreign_keys ? 1 : 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, config_.defensive ? 1 : 0, nullptr);
+  if (config_.timeout > 0) sqlite3_busy_timeout(db, config_.timeout);
+  db_ = db;
+  return Napi::Value();
+}
+
+Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
+  if (!RequireOpen(info.Env())) return Napi::Value();
+  CloseConnection();
+  return Napi::Value();
+}
+
+Napi::Value DatabaseSync::IsOpenMethod(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), db_ != nullptr);
+}
+
+Napi::Value DatabaseSync::IsTransaction(const Napi::CallbackInfo& info) {
+  if (!RequireOpen(info.Env())) return Napi::Value();
+  return Napi::Boolean::New(info.Env(), sqlite3_get_autocommit(db_) == 0);
+}
+
+Napi::Value DatabaseSync::Exec(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  if (info.Length() < 1 || !IsString(env, info[0])) {
+    ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
+    return Napi::Value();
+  }
+  std::string sql = ReadUtf8(env, info[0]);
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) ThrowSqliteError(env, db_);
+  return Napi::Value();
+}
+
+Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  if (info.Length() < 1 || !IsString(env, info[0])) {
+    ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
+    return Napi::Value();
+  }
+  std::string sql = ReadUtf8(env, info[0]);
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size() + 1), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    ThrowSqliteError(env, db_);
+    return Napi::Value();
+  }
+  if (stmt == nullptr) {
+    ThrowInvalidArgValue(env, "The SQL query contains no statements.");
+    return Napi::Value();
+  }
+  Addon* addon = Napi::Env(env).GetInstanceData<Addon>();
+  Napi::Object object = addon->statement_constructor.New({});
+  StatementSync* statement = StatementSync::Unwrap(object);
+  statement->Attach(this, stmt);
+  return object;
+}
+
+Napi::Value DatabaseSync::Location(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  std::string name = "main";
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    if (!IsString(env, info[0])) {
+      ThrowInvalidArgType(env, "The \"dbName\" argument must be a string.");
+      return Napi::Value();
+    }
+    name = ReadUtf8(env, info[0]);
+  }
+  const char* filename = sqlite3_db_filename(db_, name.c_str());
+  if (filename == nullptr || filename[0] == '\0') return info.Env().Null();
+  return Napi::String::New(info.Env(), filename);
+}
+
+}  // namespace strand

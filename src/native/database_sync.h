@@ -1,0 +1,73 @@
+// DatabaseSync's native half: one sqlite3* used only by the JS thread of the env that created it
+// (DESIGN.md invariant 2). The TypeScript class DatabaseSync (src/ts/database-sync.ts) validates
+// constructor options and wraps this object; every other check (open/closed state, argument
+// types) happens here, in node:sqlite's order.
+//
+// Lifetime rules:
+//   - Statements are owned by their JS objects; the database keeps only raw pointers to the live
+//     ones ("weak up") and finalizes them all on close() or destruction, clearing their back
+//     pointer, so a statement collected later never touches a freed database.
+//   - The JS side keeps the database alive while a statement wrapper exists ("strong down" is a
+//     plain JS reference, never a napi_ref, so env teardown has nothing to release out of order).
+#pragma once
+#include <string>
+#include <unordered_set>
+#include "napi_config.h"
+#include "sqlite3.h"
+
+namespace strand {
+
+class Addon;
+class StatementSync;
+
+struct DatabaseConfig {
+  std::string location;
+  bool read_only = false;
+  bool enable_foreign_keys = true;
+  bool enable_dqs = false;
+  bool allow_extension = false;
+  bool defensive = true;
+  int timeout = 0;
+  // Defaults handed to every statement this database prepares.
+  bool read_bigints = false;
+  bool return_arrays = false;
+  bool allow_bare_named = true;
+  bool allow_unknown_named = false;
+};
+
+class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env);
+  explicit DatabaseSync(const Napi::CallbackInfo& info);
+  ~DatabaseSync() override;
+
+  sqlite3* handle() const { return db_; }
+  bool IsOpen() const { return db_ != nullptr; }
+  const DatabaseConfig& config() const { return config_; }
+
+  void Track(StatementSync* statement) { statements_.insert(statement); }
+  void Untrack(StatementSync* statement) { statements_.erase(statement); }
+
+  // Finalizes statements and closes the connection; safe to call more than once.
+  void CloseConnection();
+  // Called by the Addon when the env dies first: close, and forget the registry.
+  void DetachFromAddon();
+
+ private:
+  Napi::Value Open(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value IsOpenMethod(const Napi::CallbackInfo& info);
+  Napi::Value IsTransaction(const Napi::CallbackInfo& info);
+  Napi::Value Exec(const Napi::CallbackInfo& info);
+  Napi::Value Prepare(const Napi::CallbackInfo& info);
+  Napi::Value Location(const Napi::CallbackInfo& info);
+
+  bool RequireOpen(napi_env env);
+
+  sqlite3* db_ = nullptr;
+  DatabaseConfig config_;
+  std::unordered_set<StatementSync*> statements_;
+  Addon* addon_ = nullptr;
+};
+
+}  // namespace strand

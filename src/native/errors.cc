@@ -1,0 +1,54 @@
+#include "errors.h"
+
+namespace strand {
+
+static napi_value NewString(napi_env env, const std::string& s) {
+  napi_value v = nullptr;
+  napi_create_string_utf8(env, s.data(), s.size(), &v);
+  return v;
+}
+
+napi_value MakeCodedError(napi_env env, ErrorKind kind, const char* code, const std::string& message) {
+  napi_value msg = NewString(env, message);
+  napi_value err = nullptr;
+  switch (kind) {
+    case ErrorKind::Error: napi_create_error(env, nullptr, msg, &err); break;
+    case ErrorKind::TypeError: napi_create_type_error(env, nullptr, msg, &err); break;
+    case ErrorKind::RangeError: napi_create_range_error(env, nullptr, msg, &err); break;
+  }
+  if (err == nullptr) return nullptr;
+  // Set after construction (not via napi_create_error's code argument) so the own-key order is
+  // stack, message, code — as node's errors have it.
+  napi_value code_value = nullptr;
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value);
+  napi_set_named_property(env, err, "code", code_value);
+  return err;
+}
+
+void ThrowCodedError(napi_env env, ErrorKind kind, const char* code, const std::string& message) {
+  napi_value err = MakeCodedError(env, kind, code, message);
+  if (err != nullptr) napi_throw(env, err);
+}
+
+napi_value MakeSqliteError(napi_env env, int errcode, const std::string& message) {
+  napi_value err = MakeCodedError(env, ErrorKind::Error, "ERR_SQLITE_ERROR", message);
+  if (err == nullptr) return nullptr;
+  napi_value errcode_value = nullptr;
+  napi_create_int32(env, errcode, &errcode_value);
+  napi_set_named_property(env, err, "errcode", errcode_value);
+  napi_value errstr_value = nullptr;
+  napi_create_string_utf8(env, sqlite3_errstr(errcode), NAPI_AUTO_LENGTH, &errstr_value);
+  napi_set_named_property(env, err, "errstr", errstr_value);
+  return err;
+}
+
+void ThrowSqliteError(napi_env env, int errcode, const std::string& message) {
+  napi_value err = MakeSqliteError(env, errcode, message);
+  if (err != nullptr) napi_throw(env, err);
+}
+
+void ThrowSqliteError(napi_env env, sqlite3* db) {
+  ThrowSqliteError(env, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+}
+
+}  // namespace strand

@@ -1,0 +1,36 @@
+// One error helper module. Every error the addon raises looks like node:sqlite's own:
+//   - SQLite failures: a plain Error with own keys code ('ERR_SQLITE_ERROR'), errcode (extended
+//     result code) and errstr (sqlite3_errstr), in that order, message = sqlite3_errmsg.
+//   - misuse: Error/TypeError/RangeError with a node-style `code` (ERR_INVALID_STATE, …).
+// Functions named Throw* leave a pending JS exception and return nothing; callers return
+// immediately after. They never throw C++ exceptions, so they are safe on any path.
+#pragma once
+#include <string>
+#include "napi_config.h"
+#include "sqlite3.h"
+
+namespace strand {
+
+enum class ErrorKind { Error, TypeError, RangeError };
+
+napi_value MakeCodedError(napi_env env, ErrorKind kind, const char* code, const std::string& message);
+void ThrowCodedError(napi_env env, ErrorKind kind, const char* code, const std::string& message);
+
+// A SQLite error from its parts: used by the async API, where the message was copied on the
+// database thread.
+napi_value MakeSqliteError(napi_env env, int errcode, const std::string& message);
+// The current error of a connection (sqlite3_extended_errcode / sqlite3_errmsg).
+void ThrowSqliteError(napi_env env, sqlite3* db);
+void ThrowSqliteError(napi_env env, int errcode, const std::string& message);
+
+inline void ThrowInvalidState(napi_env env, const std::string& message) {
+  ThrowCodedError(env, ErrorKind::Error, "ERR_INVALID_STATE", message);
+}
+inline void ThrowInvalidArgType(napi_env env, const std::string& message) {
+  ThrowCodedError(env, ErrorKind::TypeError, "ERR_INVALID_ARG_TYPE", message);
+}
+inline void ThrowInvalidArgValue(napi_env env, const std::string& message) {
+  ThrowCodedError(env, ErrorKind::TypeError, "ERR_INVALID_ARG_VALUE", message);
+}
+
+}  // namespace strand

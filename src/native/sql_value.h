@@ -1,0 +1,44 @@
+// SqlValue: an owned SQLite value, built on the JS thread from a JS value (see bind.h) and safe to
+// move to another thread. It holds no napi_value, reference or env pointer (DESIGN.md invariant 1),
+// so the async API can carry it in a job that outlives the env that made it.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace strand {
+
+struct SqlValue {
+  enum class Type : uint8_t { Null, Integer, Real, Text, Blob };
+  Type type = Type::Null;
+  int64_t integer = 0;
+  double real = 0;
+  std::string bytes;  // UTF-8 text or blob bytes
+
+  static SqlValue Null() { return SqlValue(); }
+  static SqlValue Integer(int64_t v) { SqlValue s; s.type = Type::Integer; s.integer = v; return s; }
+  static SqlValue Real(double v) { SqlValue s; s.type = Type::Real; s.real = v; return s; }
+  static SqlValue Text(std::string v) { SqlValue s; s.type = Type::Text; s.bytes = std::move(v); return s; }
+  static SqlValue Blob(const void* data, size_t len) {
+    SqlValue s;
+    s.type = Type::Blob;
+    s.bytes.assign(static_cast<const char*>(data), len);
+    return s;
+  }
+};
+
+// A parameter list as the user gave it: positional values for anonymous parameters and
+// name → value pairs from a named-parameter object. Resolution to indices happens against the
+// prepared statement (bind.h), on whichever thread owns it.
+struct NamedSqlValue {
+  std::string name;
+  SqlValue value;
+};
+
+struct SqlParams {
+  bool has_named = false;
+  std::vector<NamedSqlValue> named;
+  std::vector<SqlValue> positional;
+};
+
+}  // namespace strand

@@ -1,0 +1,340 @@
+#include "statement_sync.h"
+
+#include "column_values.h"
+#include "database_sync.h"
+#include "errors.h"
+
+namespace strand {
+
+namespace {
+
+// The arguments of a call as a plain array of napi_values, for the binding code.
+struct Args {
+  static constexpr size_t kInline = 8;
+  napi_value inline_values[kInline];
+  std::vector<napi_value> heap;
+  const napi_value* data = inline_values;
+  size_t count = 0;
+
+  explicit Args(const Napi::CallbackInfo& info) : count(info.Length()) {
+    napi_value* out = inline_values;
+    if (count > kInline) {
+      heap.resize(count);
+      out = heap.data();
+      data = out;
+    }
+    for (size_t i = 0; i < count; i++) out[i] = info[i];
+  }
+};
+
+napi_value NullOrString(napi_env env, const char* s) {
+  napi_value v;
+  if (s == nullptr) {
+    napi_get_null(env, &v);
+  } else {
+    napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
+  }
+  return v;
+}
+
+}  // namespace
+
+Napi::Function StatementSync::DefineClass(Napi::Env env) {
+  return ObjectWrap<StatementSync>::DefineClass(
+      env, "NativeStatement",
+      {
+          InstanceMethod<&StatementSync::Run>("run"),
+          InstanceMethod<&StatementSync::Get>("get"),
+          InstanceMethod<&StatementSync::All>("all"),
+          InstanceMethod<&StatementSync::IterateStart>("iterateStart"),
+          InstanceMethod<&StatementSync::IterateNext>("iterateNext"),
+          InstanceMethod<&StatementSync::IterateStop>("iterateStop"),
+          InstanceMethod<&StatementSync::Columns>("columns"),
+          InstanceMethod<&StatementSync::SourceSql>("sourceSQL"),
+          InstanceMethod<&StatementSync::ExpandedSql>("expandedSQL"),
+          InstanceMethod<&StatementSync::SetReadBigInts>("setReadBigInts"),
+          InstanceMethod<&StatementSync::SetReturnArrays>("setReturnArrays"),
+          InstanceMethod<&StatementSync::SetAllowBareNamedParameters>("setAllowBareNamedParameters"),
+          InstanceMethod<&StatementSync::SetAllowUnknownNamedParameters>("setAllowUnknownNamedParameters"),
+          InstanceMethod<&StatementSync::GetReturnArrays>("returnArrays"),
+          InstanceMethod<&StatementSync::Close>("close"),
+      });
+}
+
+StatementSync::StatementSync(const Napi::CallbackInfo& info) : ObjectWrap<StatementSync>(info) {}
+
+StatementSync::~StatementSync() {
+  if (db_ != nullptr) db_->Untrack(this);
+  Finalize();
+}
+
+void StatementSync::Attach(DatabaseSync* db, sqlite3_stmt* stmt) {
+  db_ = db;
+  stmt_ = stmt;
+  const DatabaseConfig& config = db->config();
+  read_bigints_ = config.read_bigints;
+  return_arrays_ = config.return_arrays;
+  bind_options_.allow_bare_named = config.allow_bare_named;
+  bind_options_.allow_unknown_named = config.allow_unknown_named;
+  db->Track(this);
+}
+
+void StatementSync::DetachFromDatabase() {
+  Finalize();
+  db_ = nullptr;
+}
+
+void StatementSync::Finalize() {
+  if (stmt_ != nullptr) {
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+  }
+}
+
+bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return false;
+  }
+  if (db_ == nullptr || !db_->IsOpen()) {
+    ThrowInvalidState(env, "database is not open");
+    return false;
+  }
+  sqlite3_reset(stmt_);
+  Args args(info);
+  if (!BindArguments(env, db_->handle(), stmt_, args.data, args.count, bind_options_, &bare_names_)) {
+    sqlite3_reset(stmt_);
+    return false;
+  }
+  return true;
+}
+
+napi_value StatementSync::RowResult(napi_env env, napi_value values) {
+  int reprepares = sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_REPREPARE, 0);
+  if (reprepares == reported_reprepares_) return values;
+  reported_reprepares_ = reprepares;
+  int count = sqlite3_column_count(stmt_);
+  napi_value names, wrapper;
+  napi_create_array_with_length(env, static_cast<size_t>(count), &names);
+  for (int c = 0; c < count; c++) {
+    napi_set_element(env, names, static_cast<uint32_t>(c), NullOrString(env, sqlite3_column_name(stmt_, c)));
+  }
+  napi_create_object(env, &wrapper);
+  napi_set_named_property(env, wrapper, "columns", names);
+  napi_set_named_property(env, wrapper, "values", values);
+  return wrapper;
+}
+
+napi_value StatementSync::ReadRow(napi_env env) {
+  int count = sqlite3_column_count(stmt_);
+  napi_value values;
+  napi_create_array_with_length(env, static_cast<size_t>(count), &values);
+  if (!AppendRowValues(env, stmt_, count, read_bigints_, values, 0)) return nullptr;
+  return values;
+}
+
+Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!Prepare(env, info)) return Napi::Value();
+  sqlite3* db = db_->handle();
+  int rc;
+  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+  }
+  if (rc != SQLITE_DONE) {
+    ThrowSqliteError(env, db);
+    sqlite3_reset(stmt_);
+    return Napi::Value();
+  }
+  sqlite3_reset(stmt_);
+  napi_value result, changes, last_id;
+  napi_create_object(env, &result);
+  if (read_bigints_) {
+    napi_create_bigint_int64(env, sqlite3_changes64(db), &changes);
+    napi_create_bigint_int64(env, sqlite3_last_insert_rowid(db), &last_id);
+  } else {
+    napi_create_int64(env, sqlite3_changes64(db), &changes);
+    napi_create_int64(env, sqlite3_last_insert_rowid(db), &last_id);
+  }
+  napi_set_named_property(env, result, "changes", changes);
+  napi_set_named_property(env, result, "lastInsertRowid", last_id);
+  return Napi::Value(env, result);
+}
+
+Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!Prepare(env, info)) return Napi::Value();
+  int rc = sqlite3_step(stmt_);
+  napi_value result = nullptr;
+  if (rc == SQLITE_ROW) {
+    napi_value values = ReadRow(env);
+    if (values != nullptr) result = RowResult(env, values);
+  } else if (rc == SQLITE_DONE) {
+    napi_get_undefined(env, &result);
+  } else {
+    ThrowSqliteError(env, db_->handle());
+  }
+  sqlite3_reset(stmt_);
+  return Napi::Value(env, result);
+}
+
+Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!Prepare(env, info)) return Napi::Value();
+  napi_value values;
+  napi_create_array(env, &values);
+  uint32_t offset = 0;
+  int count = sqlite3_column_count(stmt_);
+  int rc;
+  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+    if (!AppendRowValues(env, stmt_, count, read_bigints_, values, offset)) {
+      sqlite3_reset(stmt_);
+      return Napi::Value();
+    }
+    offset += static_cast<uint32_t>(count);
+  }
+  if (rc != SQLITE_DONE) {
+    ThrowSqliteError(env, db_->handle());
+    sqlite3_reset(stmt_);
+    return Napi::Value();
+  }
+  // The shape is read before reset: only then are the column names those of the rows returned.
+  napi_value result = offset > 0 ? RowResult(env, values) : values;
+  sqlite3_reset(stmt_);
+  return Napi::Value(env, result);
+}
+
+Napi::Value StatementSync::IterateStart(const Napi::CallbackInfo& info) {
+  Prepare(info.Env(), info);
+  return Napi::Value();
+}
+
+// Steps once: a row (array or { columns, values }), or undefined when done (the statement is then
+// reset). The iterator object in TypeScript owns the done/return protocol.
+Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
+  if (db_ == nullptr || !db_->IsOpen()) {
+    ThrowInvalidState(env, "database is not open");
+    return Napi::Value();
+  }
+  int rc = sqlite3_step(stmt_);
+  napi_value result = nullptr;
+  if (rc == SQLITE_ROW) {
+    napi_value values = ReadRow(env);
+    if (values != nullptr) return Napi::Value(env, RowResult(env, values));
+    sqlite3_reset(stmt_);
+    return Napi::Value();
+  }
+  if (rc == SQLITE_DONE) {
+    napi_get_undefined(env, &result);
+  } else {
+    ThrowSqliteError(env, db_->handle());
+  }
+  sqlite3_reset(stmt_);
+  return Napi::Value(env, result);
+}
+
+Napi::Value StatementSync::IterateStop(const Napi::CallbackInfo& info) {
+  if (stmt_ != nullptr) sqlite3_reset(stmt_);
+  return Napi::Value();
+}
+
+// Flat [column, database, name, table, type] × columns; the wrapper builds the objects.
+Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
+  int count = sqlite3_column_count(stmt_);
+  napi_value flat;
+  napi_create_array_with_length(env, static_cast<size_t>(count) * 5, &flat);
+  uint32_t i = 0;
+  for (int c = 0; c < count; c++) {
+    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_origin_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_database_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_table_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_decltype(stmt_, c)));
+  }
+  return Napi::Value(env, flat);
+}
+
+Napi::Value StatementSync::SourceSql(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
+  return Napi::Value(env, NullOrString(env, sqlite3_sql(stmt_)));
+}
+
+Napi::Value StatementSync::ExpandedSql(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
+  char* expanded = sqlite3_expanded_sql(stmt_);
+  if (expanded == nullptr) {
+    ThrowCodedError(env, ErrorKind::Error, "ERR_SQLITE_ERROR", "Expanded SQL text would exceed configured limits");
+    return Napi::Value();
+  }
+  napi_value result = NullOrString(env, expanded);
+  sqlite3_free(expanded);
+  return Napi::Value(env, result);
+}
+
+bool StatementSync::SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return false;
+  }
+  if (info.Length() < 1 || !info[0].IsBoolean()) {
+    ThrowInvalidArgType(env, std::string("The \"") + name + "\" argument must be a boolean.");
+    return false;
+  }
+  *flag = info[0].As<Napi::Boolean>().Value();
+  return true;
+}
+
+Napi::Value StatementSync::SetReadBigInts(const Napi::CallbackInfo& info) {
+  SetFlag(info, "readBigInts", &read_bigints_);
+  return Napi::Value();
+}
+
+Napi::Value StatementSync::SetReturnArrays(const Napi::CallbackInfo& info) {
+  SetFlag(info, "returnArrays", &return_arrays_);
+  return Napi::Value();
+}
+
+Napi::Value StatementSync::SetAllowBareNamedParameters(const Napi::CallbackInfo& info) {
+  SetFlag(info, "allowBareNamedParameters", &bind_options_.allow_bare_named);
+  return Napi::Value();
+}
+
+Napi::Value StatementSync::SetAllowUnknownNamedParameters(const Napi::CallbackInfo& info) {
+  SetFlag(info, "enabled", &bind_options_.allow_unknown_named);
+  return Napi::Value();
+}
+
+Napi::Value StatementSync::GetReturnArrays(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), return_arrays_);
+}
+
+Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(info.Env(), "statement has been finalized");
+    return Napi::Value();
+  }
+  if (db_ != nullptr) db_->Untrack(this);
+  db_ = nullptr;
+  Finalize();
+  return Napi::Value();
+}
+
+}  // namespace strand

@@ -1,0 +1,71 @@
+// StatementSync's native half: one sqlite3_stmt of a DatabaseSync, used on its JS thread only.
+//
+// Row protocol with the TypeScript wrapper (src/ts/statement-sync.ts): rows travel as flat
+// arrays of column values; the wrapper turns them into null-prototype objects with a factory
+// generated once per column set (the fastest compatible row building measured, DESIGN.md).
+// Whenever the column set may have changed — the first row ever, or after SQLite re-prepared the
+// statement because the schema changed — the result is wrapped as { columns, values } instead of
+// a bare array, so the wrapper rebuilds its factory without paying a call per row to ask.
+//
+// Lifetime rules:
+//   - The statement holds a raw pointer to its database; the database clears it (and finalizes
+//     the sqlite3_stmt) when it closes or is destroyed first. A statement whose stmt_ is null is
+//     "finalized" and every method throws ERR_INVALID_STATE.
+//   - The sqlite3_stmt is always reset after get()/all()/run() and at the end of iteration, so
+//     it never holds a read transaction open between calls.
+#pragma once
+#include <optional>
+#include <vector>
+#include "napi_config.h"
+#include "bind.h"
+#include "sqlite3.h"
+
+namespace strand {
+
+class DatabaseSync;
+
+class StatementSync : public Napi::ObjectWrap<StatementSync> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env);
+  explicit StatementSync(const Napi::CallbackInfo& info);
+  ~StatementSync() override;
+
+  void Attach(DatabaseSync* db, sqlite3_stmt* stmt);
+  // Finalizes and forgets the database; called by the database when it closes.
+  void DetachFromDatabase();
+
+ private:
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value Get(const Napi::CallbackInfo& info);
+  Napi::Value All(const Napi::CallbackInfo& info);
+  Napi::Value IterateStart(const Napi::CallbackInfo& info);
+  Napi::Value IterateNext(const Napi::CallbackInfo& info);
+  Napi::Value IterateStop(const Napi::CallbackInfo& info);
+  Napi::Value Columns(const Napi::CallbackInfo& info);
+  Napi::Value SourceSql(const Napi::CallbackInfo& info);
+  Napi::Value ExpandedSql(const Napi::CallbackInfo& info);
+  Napi::Value SetReadBigInts(const Napi::CallbackInfo& info);
+  Napi::Value SetReturnArrays(const Napi::CallbackInfo& info);
+  Napi::Value SetAllowBareNamedParameters(const Napi::CallbackInfo& info);
+  Napi::Value SetAllowUnknownNamedParameters(const Napi::CallbackInfo& info);
+  Napi::Value GetReturnArrays(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  // Shared prologue: usable state, then reset + bind. False with a pending exception.
+  bool Prepare(napi_env env, const Napi::CallbackInfo& info);
+  // Current row as a flat array, wrapped with column names when the shape may have changed.
+  napi_value RowResult(napi_env env, napi_value values);
+  napi_value ReadRow(napi_env env);
+  bool SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag);
+  void Finalize();
+
+  DatabaseSync* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  bool read_bigints_ = false;
+  bool return_arrays_ = false;
+  BindOptions bind_options_;
+  std::optional<BareNameMap> bare_names_;
+  int reported_reprepares_ = -1;
+};
+
+}  // namespace strand
