@@ -11,6 +11,12 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   statement_constructor = Napi::Persistent(statement);
   exports.Set("NativeDatabase", DatabaseSync::DefineClass(env));
   exports.Set("NativeStatement", statement);
+  // 2048 cells hold any single row (SQLITE_MAX_COLUMN is 2000); all() grows it as needed.
+  if (!scratch.Init(env, 2048)) {
+    Napi::Error::New(env, "could not allocate the row scratch").ThrowAsJavaScriptException();
+    return;
+  }
+  exports.Set("scratch", Napi::Value(env, scratch.Holder(env)));
   exports.Set("sqliteVersion", Napi::String::New(env, sqlite3_libversion()));
   exports.Set("sqliteSourceId", Napi::String::New(env, sqlite3_sourceid()));
 }

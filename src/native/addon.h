@@ -10,6 +10,7 @@
 #pragma once
 #include <unordered_set>
 #include "napi_config.h"
+#include "row_scratch.h"
 
 namespace strand {
 
@@ -21,6 +22,7 @@ class Addon : public Napi::Addon<Addon> {
   ~Addon();
 
   Napi::FunctionReference statement_constructor;
+  RowScratch scratch;
 
   void Register(DatabaseSync* db) { databases_.insert(db); }
   void Unregister(DatabaseSync* db) { databases_.erase(db); }

@@ -55,12 +55,34 @@ napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bi
   }
 }
 
-bool AppendRowValues(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, napi_value array,
-                     uint32_t offset) {
+bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells,
+                     napi_value boxed, uint32_t* boxed_count) {
   for (int c = 0; c < column_count; c++) {
-    napi_value value = ColumnToJs(env, stmt, c, read_bigints);
-    if (value == nullptr) return false;
-    napi_set_element(env, array, offset + static_cast<uint32_t>(c), value);
+    int type = sqlite3_column_type(stmt, c);
+    if (type == SQLITE_FLOAT || (type == SQLITE_INTEGER && !read_bigints)) {
+      double number;
+      if (type == SQLITE_FLOAT) {
+        number = sqlite3_column_double(stmt, c);
+      } else {
+        int64_t integer = sqlite3_column_int64(stmt, c);
+        if (integer > kMaxSafeInteger || integer < -kMaxSafeInteger) {
+          Int64ToJs(env, integer, false);  // throws ERR_OUT_OF_RANGE
+          return false;
+        }
+        number = static_cast<double>(integer);
+      }
+      cells->tags.push_back(kNumber);
+      cells->numbers.push_back(number);
+    } else if (type == SQLITE_NULL) {
+      cells->tags.push_back(kNull);
+      cells->numbers.push_back(0);
+    } else {
+      napi_value value = ColumnToJs(env, stmt, c, read_bigints);
+      if (value == nullptr) return false;
+      napi_set_element(env, boxed, (*boxed_count)++, value);
+      cells->tags.push_back(kBoxed);
+      cells->numbers.push_back(0);
+    }
   }
   return true;
 }

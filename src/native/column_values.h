@@ -4,6 +4,7 @@
 // Runs on the JS thread only. Returns nullptr with a pending exception on failure.
 #pragma once
 #include "napi_config.h"
+#include "row_scratch.h"
 #include "sqlite3.h"
 
 namespace strand {
@@ -12,8 +13,9 @@ napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bi
 napi_value Int64ToJs(napi_env env, int64_t value, bool as_bigint);
 napi_value NewBlob(napi_env env, const void* data, size_t length);
 
-// Appends the current row's values to `array` starting at `offset`. Returns false on error.
-bool AppendRowValues(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, napi_value array,
-                     uint32_t offset);
+// Appends the current row's cells to `cells` (see row_scratch.h); strings, blobs and bigints are
+// created as JS values and appended to the `boxed` array at *boxed_count. False on error.
+bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells,
+                     napi_value boxed, uint32_t* boxed_count);
 
 }  // namespace strand

@@ -1,5 +1,6 @@
 #include "statement_sync.h"
 
+#include "addon.h"
 #include "column_values.h"
 #include "database_sync.h"
 #include "errors.h"
@@ -50,6 +51,7 @@ Napi::Function StatementSync::DefineClass(Napi::Env env) {
           InstanceMethod<&StatementSync::IterateNext>("iterateNext"),
           InstanceMethod<&StatementSync::IterateStop>("iterateStop"),
           InstanceMethod<&StatementSync::Columns>("columns"),
+          InstanceMethod<&StatementSync::ColumnNames>("columnNames"),
           InstanceMethod<&StatementSync::SourceSql>("sourceSQL"),
           InstanceMethod<&StatementSync::ExpandedSql>("expandedSQL"),
           InstanceMethod<&StatementSync::SetReadBigInts>("setReadBigInts"),
@@ -109,28 +111,49 @@ bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
   return true;
 }
 
-napi_value StatementSync::RowResult(napi_env env, napi_value values) {
+bool StatementSync::ColumnsChanged() {
   int reprepares = sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_REPREPARE, 0);
-  if (reprepares == reported_reprepares_) return values;
+  if (reprepares == reported_reprepares_) return false;
   reported_reprepares_ = reprepares;
+  return true;
+}
+
+// Reads the current row into cells_ and a fresh boxed array; nullptr with a pending exception.
+napi_value StatementSync::CollectRow(napi_env env) {
+  napi_value boxed;
+  napi_create_array(env, &boxed);
+  uint32_t boxed_count = 0;
+  cells_.Clear();
+  if (!CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells_, boxed, &boxed_count)) {
+    return nullptr;
+  }
+  return boxed;
+}
+
+// Publishes cells_ as `rows` rows and returns the boxed array, or nullptr on error.
+napi_value StatementSync::PublishRows(napi_env env, napi_value boxed, uint32_t rows) {
+  bool new_columns = rows > 0 && ColumnsChanged();
+  Addon* addon = static_cast<Addon*>(nullptr);
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
+  bool ok = addon->scratch.Publish(env, cells_, rows, static_cast<uint32_t>(sqlite3_column_count(stmt_)), new_columns);
+  // A large result should not pin its buffer for the statement's lifetime.
+  if (cells_.tags.capacity() > kRetainedCells) cells_ = RowBuffer();
+  return ok ? boxed : nullptr;
+}
+
+Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
   int count = sqlite3_column_count(stmt_);
-  napi_value names, wrapper;
+  napi_value names;
   napi_create_array_with_length(env, static_cast<size_t>(count), &names);
   for (int c = 0; c < count; c++) {
     napi_set_element(env, names, static_cast<uint32_t>(c), NullOrString(env, sqlite3_column_name(stmt_, c)));
   }
-  napi_create_object(env, &wrapper);
-  napi_set_named_property(env, wrapper, "columns", names);
-  napi_set_named_property(env, wrapper, "values", values);
-  return wrapper;
-}
-
-napi_value StatementSync::ReadRow(napi_env env) {
-  int count = sqlite3_column_count(stmt_);
-  napi_value values;
-  napi_create_array_with_length(env, static_cast<size_t>(count), &values);
-  if (!AppendRowValues(env, stmt_, count, read_bigints_, values, 0)) return nullptr;
-  return values;
+  return Napi::Value(env, names);
 }
 
 Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
@@ -160,14 +183,16 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   return Napi::Value(env, result);
 }
 
+// get()/all()/iterateNext() return the boxed values of their rows; the rest of each row is in
+// the env's RowScratch (see row_scratch.h), published only after the last step.
 Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
   int rc = sqlite3_step(stmt_);
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
-    napi_value values = ReadRow(env);
-    if (values != nullptr) result = RowResult(env, values);
+    napi_value boxed = CollectRow(env);
+    if (boxed != nullptr) result = PublishRows(env, boxed, 1);
   } else if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);
   } else {
@@ -180,25 +205,27 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
-  napi_value values;
-  napi_create_array(env, &values);
-  uint32_t offset = 0;
+  napi_value boxed;
+  napi_create_array(env, &boxed);
+  uint32_t boxed_count = 0;
+  uint32_t rows = 0;
   int count = sqlite3_column_count(stmt_);
+  cells_.Clear();
   int rc;
   while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
-    if (!AppendRowValues(env, stmt_, count, read_bigints_, values, offset)) {
+    if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells_, boxed, &boxed_count)) {
       sqlite3_reset(stmt_);
       return Napi::Value();
     }
-    offset += static_cast<uint32_t>(count);
+    rows++;
   }
   if (rc != SQLITE_DONE) {
     ThrowSqliteError(env, db_->handle());
     sqlite3_reset(stmt_);
     return Napi::Value();
   }
-  // The shape is read before reset: only then are the column names those of the rows returned.
-  napi_value result = offset > 0 ? RowResult(env, values) : values;
+  // Checked before reset: only then do the column names belong to the rows returned.
+  napi_value result = PublishRows(env, boxed, rows);
   sqlite3_reset(stmt_);
   return Napi::Value(env, result);
 }
@@ -223,10 +250,10 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   int rc = sqlite3_step(stmt_);
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
-    napi_value values = ReadRow(env);
-    if (values != nullptr) return Napi::Value(env, RowResult(env, values));
-    sqlite3_reset(stmt_);
-    return Napi::Value();
+    napi_value boxed = CollectRow(env);
+    if (boxed != nullptr) result = PublishRows(env, boxed, 1);
+    if (result == nullptr) sqlite3_reset(stmt_);
+    return Napi::Value(env, result);
   }
   if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);

@@ -1,11 +1,11 @@
 // StatementSync's native half: one sqlite3_stmt of a DatabaseSync, used on its JS thread only.
 //
-// Row protocol with the TypeScript wrapper (src/ts/statement-sync.ts): rows travel as flat
-// arrays of column values; the wrapper turns them into null-prototype objects with a factory
-// generated once per column set (the fastest compatible row building measured, DESIGN.md).
-// Whenever the column set may have changed — the first row ever, or after SQLite re-prepared the
-// statement because the schema changed — the result is wrapped as { columns, values } instead of
-// a bare array, so the wrapper rebuilds its factory without paying a call per row to ask.
+// Row protocol with the TypeScript wrapper (src/ts/statement-sync.ts): rows cross through the
+// env's RowScratch (row_scratch.h) — numbers and nulls in shared typed arrays, other values in a
+// "boxed" array returned by the call — and the wrapper builds null-prototype row objects with a
+// function generated once per column set. Whenever the column set may have changed (the first
+// row ever, or SQLite re-prepared the statement after a schema change) the scratch's meta flag
+// tells the wrapper to fetch columnNames() again, so no call per row is spent asking.
 //
 // Lifetime rules:
 //   - The statement holds a raw pointer to its database; the database clears it (and finalizes
@@ -18,6 +18,7 @@
 #include <vector>
 #include "napi_config.h"
 #include "bind.h"
+#include "row_scratch.h"
 #include "sqlite3.h"
 
 namespace strand {
@@ -53,9 +54,10 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
 
   // Shared prologue: usable state, then reset + bind. False with a pending exception.
   bool Prepare(napi_env env, const Napi::CallbackInfo& info);
-  // Current row as a flat array, wrapped with column names when the shape may have changed.
-  napi_value RowResult(napi_env env, napi_value values);
-  napi_value ReadRow(napi_env env);
+  Napi::Value ColumnNames(const Napi::CallbackInfo& info);
+  bool ColumnsChanged();
+  napi_value CollectRow(napi_env env);
+  napi_value PublishRows(napi_env env, napi_value boxed, uint32_t rows);
   bool SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag);
   void Finalize();
 
@@ -66,6 +68,8 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   BindOptions bind_options_;
   std::optional<BareNameMap> bare_names_;
   int reported_reprepares_ = -1;
+  RowBuffer cells_;
+  static constexpr size_t kRetainedCells = 1 << 16;
 };
 
 }  // namespace strand

@@ -3,8 +3,20 @@
 import path from 'node:path';
 import nodeGypBuild from 'node-gyp-build';
 
-/** Flat row values, or — when the column set may have changed — the values with their names. */
-export type NativeRow = unknown[] | { columns: string[]; values: unknown[] };
+/**
+ * Shared per-env memory through which rows cross from C++ (see src/native/row_scratch.h):
+ * one tag per cell (0 number, 1 null, 2 boxed), the numbers, and
+ * meta = [row count, column count, column names changed].
+ * `tags` and `numbers` are replaced when they grow: read them afresh on every call.
+ */
+export interface RowScratch {
+  tags: Uint8Array;
+  numbers: Float64Array;
+  meta: Int32Array;
+}
+
+/** The strings, blobs and bigints of the rows just read, in cell order. */
+export type BoxedValues = unknown[];
 
 export interface NativeDatabaseConfig {
   location: string;
@@ -22,10 +34,11 @@ export interface NativeDatabaseConfig {
 
 export interface NativeStatement {
   run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
-  get(...params: unknown[]): NativeRow | undefined;
-  all(...params: unknown[]): NativeRow;
+  get(...params: unknown[]): BoxedValues | undefined;
+  all(...params: unknown[]): BoxedValues;
   iterateStart(...params: unknown[]): void;
-  iterateNext(): NativeRow | undefined;
+  iterateNext(): BoxedValues | undefined;
+  columnNames(): string[];
   iterateStop(): void;
   columns(): (string | null)[];
   sourceSQL(): string;
@@ -50,6 +63,7 @@ export interface NativeDatabase {
 interface NativeBinding {
   NativeDatabase: new (config: NativeDatabaseConfig) => NativeDatabase;
   NativeStatement: new () => NativeStatement;
+  scratch: RowScratch;
   sqliteVersion: string;
   sqliteSourceId: string;
 }

@@ -1,8 +1,8 @@
 // StatementSync: node:sqlite's prepared statement (Node 26 surface) over the native statement.
 // The native side binds, steps and returns flat column values; this class turns them into rows.
-import type { NativeRow, NativeStatement } from './binding';
+import { binding, type BoxedValues, type NativeStatement } from './binding';
 import { codedError } from './errors';
-import { rowFactory, type Row, type RowFactory } from './row-factory';
+import { arrayRows, rowBuilder, type Row, type RowBuilder } from './row-factory';
 
 /** A value SQLite can store, as it comes back from a query. */
 export type SQLOutputValue = null | number | bigint | string | Uint8Array;
@@ -27,7 +27,10 @@ export interface StatementColumnMetadata {
 /** Token that lets only this package construct statements (node: "Illegal constructor"). */
 export const CREATE_STATEMENT = Symbol('createStatement');
 
-const isArray = Array.isArray;
+const scratch = binding.scratch;
+const ROWS = 0;
+const COLUMNS = 1;
+const NEW_COLUMNS = 2;
 
 let sourceSqlGetter: (this: Statement) => string;
 let expandedSqlGetter: (this: Statement) => string;
@@ -38,8 +41,7 @@ export class Statement {
   // Keeps the database object (and so its native connection) alive while this statement lives.
   #database: object;
   #returnArrays: boolean;
-  #factory: RowFactory | undefined;
-  #columnCount = 0;
+  #builder: RowBuilder | undefined;
 
   /** @internal */
   constructor(token: symbol, native: NativeStatement, database: object, returnArrays: boolean) {
@@ -68,35 +70,36 @@ export class Statement {
   /** The SQL text with the current parameter values substituted. */
   declare readonly expandedSQL: string;
 
-  // Accepts a native result: adopts a new column list if one came with it, returns the values.
-  #values(result: Exclude<NativeRow, unknown[]>): unknown[] {
-    this.#columnCount = result.columns.length;
-    this.#factory = rowFactory(result.columns);
-    return result.values;
+  // The row builder for the current column names; re-read only when the native side flags a change.
+  #rows(): RowBuilder {
+    if (scratch.meta[NEW_COLUMNS] !== 0 || this.#builder === undefined) {
+      this.#builder = rowBuilder(this.#native.columnNames());
+    }
+    return this.#builder;
+  }
+
+  // The single row just published in the scratch.
+  #oneRow(boxed: BoxedValues): Row | SQLOutputValue[] {
+    if (this.#returnArrays) {
+      return arrayRows(scratch.tags, scratch.numbers, boxed, 1, scratch.meta[COLUMNS])[0] as SQLOutputValue[];
+    }
+    return this.#rows().one(scratch.tags, scratch.numbers, boxed);
   }
 
   /** Runs the statement and returns the first row, or `undefined` if there is none. */
   get(...params: unknown[]): Row | SQLOutputValue[] | undefined {
-    let result = this.#native.get(...params);
-    if (result === undefined) return undefined;
-    if (!isArray(result)) result = this.#values(result);
-    return this.#returnArrays ? (result as SQLOutputValue[]) : this.#factory!(result, 0);
+    const boxed = this.#native.get(...params);
+    return boxed === undefined ? undefined : this.#oneRow(boxed);
   }
 
   /** Runs the statement and returns every row. */
   all(...params: unknown[]): (Row | SQLOutputValue[])[] {
-    let values = this.#native.all(...params);
-    if (!isArray(values)) values = this.#values(values);
-    const width = this.#columnCount;
-    const total = values.length;
-    const rows = new Array(width === 0 ? 0 : total / width);
-    if (this.#returnArrays) {
-      for (let i = 0, r = 0; i < total; i += width, r++) rows[r] = values.slice(i, i + width);
-    } else {
-      const factory = this.#factory!;
-      for (let i = 0, r = 0; i < total; i += width, r++) rows[r] = factory(values, i);
-    }
-    return rows;
+    const boxed = this.#native.all(...params);
+    const meta = scratch.meta;
+    const rows = meta[ROWS];
+    if (rows === 0) return [];
+    if (this.#returnArrays) return arrayRows(scratch.tags, scratch.numbers, boxed, rows, meta[COLUMNS]) as SQLOutputValue[][];
+    return this.#rows().many(scratch.tags, scratch.numbers, boxed, rows);
   }
 
   /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
@@ -116,10 +119,8 @@ export class Statement {
       this.#native.iterateStop();
       return undefined;
     }
-    let result = this.#native.iterateNext();
-    if (result === undefined) return undefined;
-    if (!isArray(result)) result = this.#values(result);
-    return this.#returnArrays ? (result as SQLOutputValue[]) : this.#factory!(result, 0);
+    const boxed = this.#native.iterateNext();
+    return boxed === undefined ? undefined : this.#oneRow(boxed);
   };
 
   /** Describes the result columns. */

@@ -1,0 +1,62 @@
+// RowScratch: per-env shared memory through which rows cross from C++ to JS with few N-API calls.
+//
+// Setting array elements one by one through N-API was the largest JS-side cost of reading rows.
+// Instead, for each cell the native side writes a one-byte tag and, for numbers, the value into
+// two typed arrays that JS reads directly; only strings, blobs and bigints are created as JS
+// values ("boxed") and handed over in a plain array. A small Int32Array `meta` carries the row
+// count, the column count and a flag saying the column names must be re-read.
+//
+//   tag 0 (kNumber)  value in numbers[cell]
+//   tag 1 (kNull)    null
+//   tag 2 (kBoxed)   the next value of the boxed array, in cell order
+//
+// Rules:
+//   - One scratch per env (owned by Addon), used only on that env's JS thread.
+//   - The scratch is written only after the last sqlite3_step of a call, immediately before the
+//     call returns: a user-defined function running inside a step may itself run queries, and
+//     must not be able to overwrite rows its caller has not read yet. Calls that step many
+//     times collect cells in a RowBuffer first.
+//   - The holder reference is never deleted: it lives exactly as long as the env, which frees it.
+//   - Growing replaces the typed arrays on the `holder` object; JS reads holder.tags/numbers
+//     afresh on every call, never caching them across calls.
+#pragma once
+#include <cstdint>
+#include <vector>
+#include "napi_config.h"
+
+namespace strand {
+
+enum CellTag : uint8_t { kNumber = 0, kNull = 1, kBoxed = 2 };
+
+enum MetaSlot { kMetaRows = 0, kMetaColumns = 1, kMetaNewColumns = 2, kMetaSize = 4 };
+
+// Cells of one or more rows, collected on the C++ side before they are published.
+struct RowBuffer {
+  std::vector<uint8_t> tags;
+  std::vector<double> numbers;
+  void Clear() {
+    tags.clear();
+    numbers.clear();
+  }
+};
+
+class RowScratch {
+ public:
+  // Creates the holder object { tags, numbers, meta } and the initial arrays.
+  bool Init(napi_env env, size_t initial_cells);
+  napi_value Holder(napi_env env) const;
+
+  // Copies `rows` rows of `columns` cells into the shared arrays; false with a pending exception.
+  bool Publish(napi_env env, const RowBuffer& cells, uint32_t rows, uint32_t columns, bool new_columns);
+
+ private:
+  bool Grow(napi_env env, size_t cells);
+
+  napi_ref holder_ = nullptr;
+  uint8_t* tags_ = nullptr;
+  double* numbers_ = nullptr;
+  int32_t* meta_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+}  // namespace strand
