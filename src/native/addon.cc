@@ -9,6 +9,9 @@ namespace strand {
 Addon::Addon(Napi::Env env, Napi::Object exports) {
   Napi::Function statement = StatementSync::DefineClass(env);
   statement_constructor = Napi::Persistent(statement);
+  Napi::Value sab = env.Global().Get("SharedArrayBuffer");
+  if (sab.IsFunction()) shared_array_buffer_constructor = Napi::Persistent(sab.As<Napi::Function>());
+  uint8_array_constructor = Napi::Persistent(env.Global().Get("Uint8Array").As<Napi::Function>());
   exports.Set("NativeDatabase", DatabaseSync::DefineClass(env));
   exports.Set("NativeStatement", statement);
   // 2048 cells hold any single row (SQLITE_MAX_COLUMN is 2000); all() grows it as needed.
@@ -29,6 +32,8 @@ Addon::~Addon() {
   // The constructor reference belongs to the dying env; letting it release normally would call
   // back into that env after it is gone.
   statement_constructor.SuppressDestruct();
+  shared_array_buffer_constructor.SuppressDestruct();
+  uint8_array_constructor.SuppressDestruct();
 }
 
 }  // namespace strand

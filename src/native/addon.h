@@ -23,6 +23,9 @@ class Addon : public Napi::Addon<Addon> {
 
   Napi::FunctionReference statement_constructor;
   RowScratch scratch;
+  // For binding SharedArrayBuffers, which N-API cannot read directly: wrapped in a Uint8Array.
+  Napi::FunctionReference shared_array_buffer_constructor;
+  Napi::FunctionReference uint8_array_constructor;
 
   void Register(DatabaseSync* db) { databases_.insert(db); }
   void Unregister(DatabaseSync* db) { databases_.erase(db); }

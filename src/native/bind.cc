@@ -2,9 +2,20 @@
 
 #include <vector>
 
+#include "addon.h"
+
 namespace strand {
 
 namespace {
+
+bool IsSharedArrayBuffer(napi_env env, napi_value value) {
+  Addon* addon = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
+  if (addon == nullptr || addon->shared_array_buffer_constructor.IsEmpty()) return false;
+  bool result = false;
+  napi_instanceof(env, value, addon->shared_array_buffer_constructor.Value(), &result);
+  return result;
+}
 
 // Visits a JS value as one of SQLite's storage classes, without owning it: text and blob bytes
 // are only valid during the callback. Returns false with a pending exception.
@@ -81,7 +92,15 @@ bool VisitJsValue(napi_env env, napi_value value, int index, Sink&& sink) {
         void* data;
         size_t length;
         napi_get_arraybuffer_info(env, value, &data, &length);
-        return sink.Blob(data, length);
+        // node:sqlite binds an empty ArrayBuffer (unlike an empty view) as NULL.
+        return length == 0 ? sink.Null() : sink.Blob(data, length);
+      }
+      if (IsSharedArrayBuffer(env, value)) {
+        Addon* addon = nullptr;
+        napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
+        napi_value view;
+        if (napi_new_instance(env, addon->uint8_array_constructor.Value(), 1, &value, &view) != napi_ok) return false;
+        return VisitJsValue(env, view, index, sink);
       }
       break;
     }
@@ -169,7 +188,7 @@ bool IsNamedParameterObject(napi_env env, napi_value value) {
   napi_is_dataview(env, value, &flag);
   if (flag) return false;
   napi_is_arraybuffer(env, value, &flag);
-  return !flag;
+  return !flag && !IsSharedArrayBuffer(env, value);
 }
 
 bool JsToSqlValue(napi_env env, napi_value value, int index, SqlValue* out) {
@@ -195,11 +214,6 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
   size_t first_anonymous = 0;
   if (argc > 0 && IsNamedParameterObject(env, args[0])) {
     first_anonymous = 1;
-    if (options.allow_bare_named && !bare_names->has_value()) {
-      BareNameMap map;
-      if (!BuildBareNames(env, stmt, &map)) return false;
-      bare_names->emplace(std::move(map));
-    }
     napi_value keys;
     uint32_t count = 0;
     if (!OwnKeys(env, args[0], &keys, &count)) return false;
@@ -209,6 +223,12 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
       std::string name = ToUtf8(env, key);
       int index = sqlite3_bind_parameter_index(stmt, name.c_str());
       if (index == 0 && options.allow_bare_named) {
+        // Built on first use, so conflicting prefixes ($a and :a) only matter to bare keys.
+        if (!bare_names->has_value()) {
+          BareNameMap map;
+          if (!BuildBareNames(env, stmt, &map)) return false;
+          bare_names->emplace(std::move(map));
+        }
         auto found = (*bare_names)->find(name);
         if (found != (*bare_names)->end()) index = found->second;
       }

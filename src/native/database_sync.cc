@@ -39,6 +39,7 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::Exec>("exec"),
           InstanceMethod<&DatabaseSync::Prepare>("prepare"),
           InstanceMethod<&DatabaseSync::Location>("location"),
+          InstanceMethod<&DatabaseSync::Limit>("limit"),
       });
 }
 
@@ -68,6 +69,14 @@ DatabaseSync::DatabaseSync(const Napi::CallbackInfo& info) : ObjectWrap<Database
   config_.allow_unknown_named = ReadBool(options, "allowUnknownNamedParameters", false);
   Napi::Value timeout = options.Get("timeout");
   config_.timeout = timeout.IsNumber() ? timeout.As<Napi::Number>().Int32Value() : 0;
+  Napi::Value limits = options.Get("limits");
+  if (limits.IsArray()) {
+    Napi::Array list = limits.As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length() && i <= SQLITE_LIMIT_TRIGGER_DEPTH; i++) {
+      Napi::Value limit = list.Get(i);
+      config_.limits.push_back(limit.IsNumber() ? limit.As<Napi::Number>().Int32Value() : -1);
+    }
+  }
 
   addon_ = env.GetInstanceData<Addon>();
   if (addon_ != nullptr) addon_->Register(this);
@@ -124,6 +133,9 @@ Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, config_.enable_foreign_keys ? 1 : 0, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, config_.defensive ? 1 : 0, nullptr);
   if (config_.timeout > 0) sqlite3_busy_timeout(db, config_.timeout);
+  for (size_t id = 0; id < config_.limits.size(); id++) {
+    if (config_.limits[id] >= 0) sqlite3_limit(db, static_cast<int>(id), config_.limits[id]);
+  }
   db_ = db;
   return Napi::Value();
 }
@@ -164,8 +176,22 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   std::string sql = ReadUtf8(env, info[0]);
+  StatementConfig statement_config{config_.read_bigints, config_.return_arrays, config_.allow_bare_named,
+                                   config_.allow_unknown_named};
+  unsigned int flags = 0;
+  if (info.Length() > 1 && info[1].IsObject()) {
+    // Already validated by the TypeScript layer; undefined entries keep the defaults.
+    Napi::Object overrides = info[1].As<Napi::Object>();
+    statement_config.read_bigints = ReadBool(overrides, "readBigInts", statement_config.read_bigints);
+    statement_config.return_arrays = ReadBool(overrides, "returnArrays", statement_config.return_arrays);
+    statement_config.allow_bare_named =
+        ReadBool(overrides, "allowBareNamedParameters", statement_config.allow_bare_named);
+    statement_config.allow_unknown_named =
+        ReadBool(overrides, "allowUnknownNamedParameters", statement_config.allow_unknown_named);
+    if (ReadBool(overrides, "persistent", false)) flags |= SQLITE_PREPARE_PERSISTENT;
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size() + 1), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), flags, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     ThrowSqliteError(env, db_);
     return Napi::Value();
@@ -177,7 +203,7 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
   Addon* addon = Napi::Env(env).GetInstanceData<Addon>();
   Napi::Object object = addon->statement_constructor.New({});
   StatementSync* statement = StatementSync::Unwrap(object);
-  statement->Attach(this, stmt);
+  statement->Attach(this, stmt, statement_config);
   return object;
 }
 
@@ -195,6 +221,19 @@ Napi::Value DatabaseSync::Location(const Napi::CallbackInfo& info) {
   const char* filename = sqlite3_db_filename(db_, name.c_str());
   if (filename == nullptr || filename[0] == '\0') return info.Env().Null();
   return Napi::String::New(info.Env(), filename);
+}
+
+// limit(id) reads a run-time limit, limit(id, value) sets it; both return the current value.
+Napi::Value DatabaseSync::Limit(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  int id = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : -1;
+  if (id < 0 || id > SQLITE_LIMIT_TRIGGER_DEPTH) {
+    ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE", "Unknown limit");
+    return Napi::Value();
+  }
+  if (info.Length() > 1 && info[1].IsNumber()) sqlite3_limit(db_, id, info[1].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), sqlite3_limit(db_, id, -1));
 }
 
 }  // namespace strand

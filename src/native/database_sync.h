@@ -11,6 +11,7 @@
 //     plain JS reference, never a napi_ref, so env teardown has nothing to release out of order).
 #pragma once
 #include <string>
+#include <vector>
 #include <unordered_set>
 #include "napi_config.h"
 #include "sqlite3.h"
@@ -29,6 +30,16 @@ struct DatabaseConfig {
   bool defensive = true;
   int timeout = 0;
   // Defaults handed to every statement this database prepares.
+  bool read_bigints = false;
+  bool return_arrays = false;
+  bool allow_bare_named = true;
+  bool allow_unknown_named = false;
+  // One entry per SQLITE_LIMIT_* id, applied at open; -1 keeps SQLite's default.
+  std::vector<int> limits;
+};
+
+// prepare()'s per-statement settings: the database's defaults with the caller's overrides.
+struct StatementConfig {
   bool read_bigints = false;
   bool return_arrays = false;
   bool allow_bare_named = true;
@@ -61,6 +72,7 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value Exec(const Napi::CallbackInfo& info);
   Napi::Value Prepare(const Napi::CallbackInfo& info);
   Napi::Value Location(const Napi::CallbackInfo& info);
+  Napi::Value Limit(const Napi::CallbackInfo& info);
 
   bool RequireOpen(napi_env env);
 

@@ -50,6 +50,8 @@ Napi::Function StatementSync::DefineClass(Napi::Env env) {
           InstanceMethod<&StatementSync::IterateStart>("iterateStart"),
           InstanceMethod<&StatementSync::IterateNext>("iterateNext"),
           InstanceMethod<&StatementSync::IterateStop>("iterateStop"),
+          InstanceMethod<&StatementSync::IterateCheck>("iterateCheck"),
+          InstanceMethod<&StatementSync::IsFinalized>("isFinalized"),
           InstanceMethod<&StatementSync::Columns>("columns"),
           InstanceMethod<&StatementSync::ColumnNames>("columnNames"),
           InstanceMethod<&StatementSync::SourceSql>("sourceSQL"),
@@ -70,10 +72,9 @@ StatementSync::~StatementSync() {
   Finalize();
 }
 
-void StatementSync::Attach(DatabaseSync* db, sqlite3_stmt* stmt) {
+void StatementSync::Attach(DatabaseSync* db, sqlite3_stmt* stmt, const StatementConfig& config) {
   db_ = db;
   stmt_ = stmt;
-  const DatabaseConfig& config = db->config();
   read_bigints_ = config.read_bigints;
   return_arrays_ = config.return_arrays;
   bind_options_.allow_bare_named = config.allow_bare_named;
@@ -93,7 +94,7 @@ void StatementSync::Finalize() {
   }
 }
 
-bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
+bool StatementSync::RequireUsable(napi_env env) {
   if (stmt_ == nullptr) {
     ThrowInvalidState(env, "statement has been finalized");
     return false;
@@ -102,6 +103,11 @@ bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
     ThrowInvalidState(env, "database is not open");
     return false;
   }
+  return true;
+}
+
+bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
+  if (!RequireUsable(env)) return false;
   sqlite3_reset(stmt_);
   Args args(info);
   if (!BindArguments(env, db_->handle(), stmt_, args.data, args.count, bind_options_, &bare_names_)) {
@@ -169,15 +175,13 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   sqlite3_reset(stmt_);
-  napi_value result, changes, last_id;
+  // Like node, a rowid beyond 2^53 throws ERR_OUT_OF_RANGE (after the statement has run).
+  napi_value changes = Int64ToJs(env, sqlite3_changes64(db), read_bigints_);
+  if (changes == nullptr) return Napi::Value();
+  napi_value last_id = Int64ToJs(env, sqlite3_last_insert_rowid(db), read_bigints_);
+  if (last_id == nullptr) return Napi::Value();
+  napi_value result;
   napi_create_object(env, &result);
-  if (read_bigints_) {
-    napi_create_bigint_int64(env, sqlite3_changes64(db), &changes);
-    napi_create_bigint_int64(env, sqlite3_last_insert_rowid(db), &last_id);
-  } else {
-    napi_create_int64(env, sqlite3_changes64(db), &changes);
-    napi_create_int64(env, sqlite3_last_insert_rowid(db), &last_id);
-  }
   napi_set_named_property(env, result, "changes", changes);
   napi_set_named_property(env, result, "lastInsertRowid", last_id);
   return Napi::Value(env, result);
@@ -239,20 +243,14 @@ Napi::Value StatementSync::IterateStart(const Napi::CallbackInfo& info) {
 // reset). The iterator object in TypeScript owns the done/return protocol.
 Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return Napi::Value();
-  }
-  if (db_ == nullptr || !db_->IsOpen()) {
-    ThrowInvalidState(env, "database is not open");
-    return Napi::Value();
-  }
+  if (!RequireUsable(env)) return Napi::Value();
   int rc = sqlite3_step(stmt_);
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
+    // A value that cannot be converted (ERR_OUT_OF_RANGE) fails this row only: like node, the
+    // statement is not reset and the next call continues with the next row.
     napi_value boxed = CollectRow(env);
     if (boxed != nullptr) result = PublishRows(env, boxed, 1);
-    if (result == nullptr) sqlite3_reset(stmt_);
     return Napi::Value(env, result);
   }
   if (rc == SQLITE_DONE) {
@@ -265,8 +263,17 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StatementSync::IterateStop(const Napi::CallbackInfo& info) {
-  if (stmt_ != nullptr) sqlite3_reset(stmt_);
+  if (RequireUsable(info.Env())) sqlite3_reset(stmt_);
   return Napi::Value();
+}
+
+Napi::Value StatementSync::IterateCheck(const Napi::CallbackInfo& info) {
+  RequireUsable(info.Env());
+  return Napi::Value();
+}
+
+Napi::Value StatementSync::IsFinalized(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), stmt_ == nullptr);
 }
 
 // Flat [column, database, name, table, type] × columns; the wrapper builds the objects.

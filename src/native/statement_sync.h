@@ -24,6 +24,7 @@
 namespace strand {
 
 class DatabaseSync;
+struct StatementConfig;
 
 class StatementSync : public Napi::ObjectWrap<StatementSync> {
  public:
@@ -31,7 +32,7 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   explicit StatementSync(const Napi::CallbackInfo& info);
   ~StatementSync() override;
 
-  void Attach(DatabaseSync* db, sqlite3_stmt* stmt);
+  void Attach(DatabaseSync* db, sqlite3_stmt* stmt, const StatementConfig& config);
   // Finalizes and forgets the database; called by the database when it closes.
   void DetachFromDatabase();
 
@@ -42,6 +43,8 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   Napi::Value IterateStart(const Napi::CallbackInfo& info);
   Napi::Value IterateNext(const Napi::CallbackInfo& info);
   Napi::Value IterateStop(const Napi::CallbackInfo& info);
+  Napi::Value IterateCheck(const Napi::CallbackInfo& info);
+  Napi::Value IsFinalized(const Napi::CallbackInfo& info);
   Napi::Value Columns(const Napi::CallbackInfo& info);
   Napi::Value SourceSql(const Napi::CallbackInfo& info);
   Napi::Value ExpandedSql(const Napi::CallbackInfo& info);
@@ -54,6 +57,8 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
 
   // Shared prologue: usable state, then reset + bind. False with a pending exception.
   bool Prepare(napi_env env, const Napi::CallbackInfo& info);
+  // The statement is not finalized and its database is open; otherwise throws.
+  bool RequireUsable(napi_env env);
   Napi::Value ColumnNames(const Napi::CallbackInfo& info);
   bool ColumnsChanged();
   napi_value CollectRow(napi_env env);

@@ -30,6 +30,17 @@ export interface NativeDatabaseConfig {
   returnArrays: boolean;
   allowBareNamedParameters: boolean;
   allowUnknownNamedParameters: boolean;
+  /** One entry per SQLITE_LIMIT_* id; -1 keeps SQLite's default. */
+  limits: number[];
+}
+
+/** prepare() overrides; undefined keeps the database's default. */
+export interface NativeStatementOptions {
+  readBigInts?: boolean;
+  returnArrays?: boolean;
+  allowBareNamedParameters?: boolean;
+  allowUnknownNamedParameters?: boolean;
+  persistent?: boolean;
 }
 
 export interface NativeStatement {
@@ -40,6 +51,8 @@ export interface NativeStatement {
   iterateNext(): BoxedValues | undefined;
   columnNames(): string[];
   iterateStop(): void;
+  /** Throws if the statement is finalized or its database closed. */
+  iterateCheck(): void;
   columns(): (string | null)[];
   sourceSQL(): string;
   expandedSQL(): string;
@@ -47,6 +60,9 @@ export interface NativeStatement {
   setReturnArrays(value: unknown): void;
   setAllowBareNamedParameters(value: unknown): void;
   setAllowUnknownNamedParameters(value: unknown): void;
+  /** Whether rows come back as arrays (after prepare options and setReturnArrays). */
+  returnArrays(): boolean;
+  isFinalized(): boolean;
   close(): void;
 }
 
@@ -56,8 +72,9 @@ export interface NativeDatabase {
   isOpen(): boolean;
   isTransaction(): boolean;
   exec(sql: unknown): void;
-  prepare(sql: unknown): NativeStatement;
+  prepare(sql: unknown, options?: NativeStatementOptions): NativeStatement;
   location(dbName?: unknown): string | null;
+  limit(id: number, value?: number): number;
 }
 
 interface NativeBinding {

@@ -1,79 +1,119 @@
-// DatabaseSync: node:sqlite's synchronous database (Node 26 surface). Constructor arguments are
-// validated here; everything else is checked natively, in node's order (src/native/database_sync.h).
+// DatabaseSync: node:sqlite's synchronous database (Node 26 surface). Constructor and prepare()
+// options are validated here; every other check happens natively, in node's order
+// (src/native/database_sync.h).
 import { binding, type NativeDatabase } from './binding';
-import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from './options';
+import { illegalInvocation } from './class-shape';
+import { invalidArgType, invalidState } from './errors';
+import { createLimits, type DatabaseLimits } from './limits';
+import {
+  normalizeOptions,
+  normalizePath,
+  normalizeStatementOptions,
+  type DatabasePath,
+  type DatabaseSyncOptions,
+  type StatementOptions,
+} from './options';
 import { CREATE_STATEMENT, Statement } from './statement-sync';
 
 const SQLITE_TYPE = Symbol.for('sqlite-type');
 
-let isOpenGetter: (this: Database) => boolean;
-let isTransactionGetter: (this: Database) => boolean;
+let nativeOf: (self: unknown) => NativeDatabase;
+let limitsOf: (self: unknown) => DatabaseLimits;
 
 /** A synchronous SQLite connection, API-compatible with node:sqlite's `DatabaseSync`. */
 export class Database {
   #native: NativeDatabase;
-  #returnArrays: boolean;
+  #limits: DatabaseLimits | undefined;
 
   /**
    * Opens (unless `options.open` is false) the database at `path`: a file name, `':memory:'`,
-   * a `file:` URI string, a `Buffer`/`Uint8Array` holding one, or a `file:` `URL`.
+   * `''` (a private temporary database), a `file:` URI string, a `Buffer`/`Uint8Array` holding
+   * one, or a `file:` `URL`.
    */
   constructor(path: DatabasePath, options?: DatabaseSyncOptions) {
     const location = normalizePath(path);
-    const { open, config } = normalizeOptions(location, options);
+    const { open, config } = normalizeOptions(location, arguments.length > 1, options);
     this.#native = new binding.NativeDatabase(config);
-    this.#returnArrays = config.returnArrays;
     // node:sqlite defines these as own properties of each database.
     Object.defineProperties(this, {
       isOpen: { get: isOpenGetter, enumerable: true, configurable: false },
       isTransaction: { get: isTransactionGetter, enumerable: true, configurable: false },
+      limits: { get: limitsGetter, enumerable: true, configurable: false },
       [SQLITE_TYPE]: { value: 'node:sqlite', writable: true, enumerable: true, configurable: true },
     });
     if (open) this.#native.open();
   }
 
   static {
-    isOpenGetter = function (this: Database) {
-      return this.#native.isOpen();
+    nativeOf = (self) => {
+      if (typeof self !== 'object' || self === null || !(#native in self)) throw illegalInvocation();
+      return (self as Database).#native;
     };
-    isTransactionGetter = function (this: Database) {
-      return this.#native.isTransaction();
+    limitsOf = (self) => {
+      const native = nativeOf(self);
+      const db = self as Database;
+      return (db.#limits ??= createLimits((id, value) => native.limit(id, value)));
     };
   }
 
   /** Whether the connection is open. */
   declare readonly isOpen: boolean;
-  /** Whether a transaction is active (not in autocommit mode). */
+  /** Whether a transaction is active (the connection is not in autocommit mode). */
   declare readonly isTransaction: boolean;
+  /** SQLite's run-time limits; assigning a property changes the limit. */
+  declare readonly limits: DatabaseLimits;
 
-  /** Opens a database constructed with `{ open: false }` (or closed). */
+  /** Opens a database constructed with `{ open: false }`. */
   open(): void {
-    this.#native.open();
+    nativeOf(this).open();
   }
 
   /** Closes the connection, finalizing every statement prepared on it. */
   close(): void {
-    this.#native.close();
+    nativeOf(this).close();
+  }
+
+  /** Compiles the first SQL statement in `sql`; `options` override the database's defaults. */
+  prepare(sql: string, options?: StatementOptions): Statement {
+    const native = nativeOf(this);
+    let overrides;
+    if (options !== undefined) {
+      // node checks the connection and the SQL's type before the options, the options before
+      // compiling the SQL.
+      if (!native.isOpen()) throw invalidState('database is not open');
+      if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+      overrides = normalizeStatementOptions(options);
+    }
+    const statement = native.prepare(sql, overrides);
+    return new Statement(CREATE_STATEMENT, statement, this);
   }
 
   /** Runs one or more SQL statements that return no rows. */
   exec(sql: string): void {
-    this.#native.exec(sql);
+    nativeOf(this).exec(sql);
   }
 
-  /** Compiles one SQL statement. */
-  prepare(sql: string): Statement {
-    const native = this.#native.prepare(sql);
-    return new Statement(CREATE_STATEMENT, native, this, this.#returnArrays);
-  }
-
-  /** The file of database `dbName` (default `'main'`), or `null` for in-memory databases. */
+  /** The file of database `dbName` (default `'main'`), or `null` for in-memory/temporary ones. */
   location(dbName?: string): string | null {
-    return this.#native.location(dbName);
+    return nativeOf(this).location(dbName);
   }
 
-  /** Closes the database if it is open (`using db = new DatabaseSync(...)`). */
+  /** Closes the database if it is open (`using db = new DatabaseSync(...)`); never throws. */
   [Symbol.dispose](): void {
-    if (this.#native.isOpen()) this.#native.close();
+    const native = nativeOf(this);
+    if (native.isOpen()) native.close();
   }
 }
+
+function isOpenGetter(this: unknown): boolean {
+  return nativeOf(this).isOpen();
+}
+function isTransactionGetter(this: unknown): boolean {
+  return nativeOf(this).isTransaction();
+}
+function limitsGetter(this: unknown): DatabaseLimits {
+  return limitsOf(this);
+}
+
+/** Node 26's DatabaseSync.prototype order (members of later issues join as they land). */
+export const DATABASE_METHOD_ORDER = ['open', 'close', 'prepare', 'exec', 'location'] as const;

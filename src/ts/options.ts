@@ -1,6 +1,8 @@
-// Validation of DatabaseSync's constructor arguments, with node:sqlite's messages and defaults.
-import type { NativeDatabaseConfig } from './binding';
+// Validation of DatabaseSync's constructor and prepare() arguments, with node:sqlite's messages,
+// defaults and order of reads (Node 26).
+import type { NativeDatabaseConfig, NativeStatementOptions } from './binding';
 import { codedError, invalidArgType } from './errors';
+import { LIMIT_NAMES, type DatabaseLimits } from './limits';
 
 /** Options of `new DatabaseSync(path, options)`, as in node:sqlite (Node 26). */
 export interface DatabaseSyncOptions {
@@ -26,11 +28,39 @@ export interface DatabaseSyncOptions {
   allowUnknownNamedParameters?: boolean;
   /** SQLite's defensive mode (no writable_schema and similar footguns). Default `true`. */
   defensive?: boolean;
+  /** Initial SQLite run-time limits (see `db.limits`). */
+  limits?: Partial<DatabaseLimits>;
+}
+
+/** Options of `db.prepare(sql, options)`: per-statement overrides of the database's defaults. */
+export interface StatementOptions {
+  readBigInts?: boolean;
+  returnArrays?: boolean;
+  allowBareNamedParameters?: boolean;
+  allowUnknownNamedParameters?: boolean;
+  /** Hint that the statement will be kept and reused many times (SQLITE_PREPARE_PERSISTENT). */
+  persistent?: boolean;
 }
 
 export type DatabasePath = string | Uint8Array | URL;
 
 const PATH_MESSAGE = 'The "path" argument must be a string, Uint8Array, or URL without null bytes.';
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+const isInt32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= INT32_MIN && (v as number) <= INT32_MAX;
+
+function fromHref(href: string): string {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    throw codedError(TypeError, 'ERR_INVALID_URL', 'Invalid URL');
+  }
+  if (url.protocol !== 'file:') throw codedError(TypeError, 'ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file:');
+  // SQLite parses file: URIs itself (SQLITE_OPEN_URI), query parameters included.
+  return url.href;
+}
 
 export function normalizePath(path: unknown): string {
   let location: string | undefined;
@@ -38,15 +68,17 @@ export function normalizePath(path: unknown): string {
     location = path;
   } else if (path instanceof Uint8Array) {
     location = Buffer.from(path.buffer, path.byteOffset, path.byteLength).toString('utf8');
-  } else if (path instanceof URL) {
-    if (path.protocol !== 'file:') {
-      throw codedError(TypeError, 'ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file:');
-    }
-    // SQLite understands file: URIs itself (SQLITE_USE_URI), query parameters included.
-    location = path.href;
+  } else if (path !== null && typeof path === 'object' && 'href' in path) {
+    // Like node, any object with a string `href` (a URL, or URL-like) is taken as a URL.
+    const href = (path as { href: unknown }).href;
+    if (typeof href === 'string') location = fromHref(href);
   }
   if (location === undefined || location.includes('\0')) throw invalidArgType(PATH_MESSAGE);
   return location;
+}
+
+function isObjectLike(value: unknown): value is Record<string, unknown> {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 
 function readBoolean(options: Record<string, unknown>, key: string, fallback: boolean): boolean {
@@ -56,30 +88,47 @@ function readBoolean(options: Record<string, unknown>, key: string, fallback: bo
   return value;
 }
 
+function readLimits(value: unknown): number[] {
+  const limits = LIMIT_NAMES.map(() => -1);
+  if (value === undefined) return limits;
+  if (!isObjectLike(value)) throw invalidArgType('The "options.limits" argument must be an object.');
+  LIMIT_NAMES.forEach((name, id) => {
+    const limit = value[name];
+    if (limit === undefined) return;
+    if (!isInt32(limit)) throw invalidArgType(`The "options.limits.${name}" argument must be an integer.`);
+    if (limit < 0) {
+      throw codedError(RangeError, 'ERR_OUT_OF_RANGE', `The "options.limits.${name}" argument must be non-negative.`);
+    }
+    limits[id] = limit;
+  });
+  return limits;
+}
+
+/** `hasOptions` is whether an options argument was passed at all: explicit `undefined` is invalid. */
 export function normalizeOptions(
   location: string,
+  hasOptions: boolean,
   options: unknown,
 ): { open: boolean; config: NativeDatabaseConfig } {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') {
-    throw invalidArgType('The "options" argument must be an object.');
-  }
-  const o = options as Record<string, unknown>;
+  if (!hasOptions) options = {};
+  if (!isObjectLike(options)) throw invalidArgType('The "options" argument must be an object.');
+  const o = options;
+  // Read and validated in node's order.
   const open = readBoolean(o, 'open', true);
   const readOnly = readBoolean(o, 'readOnly', false);
   const enableForeignKeyConstraints = readBoolean(o, 'enableForeignKeyConstraints', true);
   const enableDoubleQuotedStringLiterals = readBoolean(o, 'enableDoubleQuotedStringLiterals', false);
+  const allowExtension = readBoolean(o, 'allowExtension', false);
+  const timeoutValue = o.timeout;
+  if (timeoutValue !== undefined && !isInt32(timeoutValue)) {
+    throw invalidArgType('The "options.timeout" argument must be an integer.');
+  }
   const readBigInts = readBoolean(o, 'readBigInts', false);
   const returnArrays = readBoolean(o, 'returnArrays', false);
   const allowBareNamedParameters = readBoolean(o, 'allowBareNamedParameters', true);
   const allowUnknownNamedParameters = readBoolean(o, 'allowUnknownNamedParameters', false);
-  const allowExtension = readBoolean(o, 'allowExtension', false);
   const defensive = readBoolean(o, 'defensive', true);
-  let timeout = 0;
-  if (o.timeout !== undefined) {
-    if (!Number.isInteger(o.timeout)) throw invalidArgType('The "options.timeout" argument must be an integer.');
-    timeout = o.timeout as number;
-  }
+  const limits = readLimits(o.limits);
   return {
     open,
     config: {
@@ -89,12 +138,30 @@ export function normalizeOptions(
       enableDoubleQuotedStringLiterals,
       allowExtension,
       defensive,
-      timeout,
+      timeout: timeoutValue === undefined ? 0 : timeoutValue,
       readBigInts,
       returnArrays,
       allowBareNamedParameters,
       allowUnknownNamedParameters,
+      limits,
     },
   };
 }
 
+/** prepare()'s options, read in node's order; undefined entries keep the database's defaults. */
+export function normalizeStatementOptions(options: unknown): NativeStatementOptions {
+  if (!isObjectLike(options)) throw invalidArgType('The "options" argument must be an object.');
+  const read = (key: string): boolean | undefined => {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw invalidArgType(`The "options.${key}" argument must be a boolean.`);
+    }
+    return value;
+  };
+  const returnArrays = read('returnArrays');
+  const readBigInts = read('readBigInts');
+  const allowBareNamedParameters = read('allowBareNamedParameters');
+  const allowUnknownNamedParameters = read('allowUnknownNamedParameters');
+  const persistent = read('persistent');
+  return { returnArrays, readBigInts, allowBareNamedParameters, allowUnknownNamedParameters, persistent };
+}

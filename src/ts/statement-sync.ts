@@ -1,13 +1,24 @@
 // StatementSync: node:sqlite's prepared statement (Node 26 surface) over the native statement.
-// The native side binds, steps and returns flat column values; this class turns them into rows.
+// The native side binds and steps; rows arrive through the RowScratch (binding.ts) and are
+// built here.
 import { binding, type BoxedValues, type NativeStatement } from './binding';
-import { codedError } from './errors';
+import { illegalConstructor, illegalInvocation } from './class-shape';
+import { invalidState } from './errors';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from './row-factory';
 
 /** A value SQLite can store, as it comes back from a query. */
 export type SQLOutputValue = null | number | bigint | string | Uint8Array;
 /** A value that can be bound to a parameter. */
-export type SQLInputValue = null | undefined | number | bigint | string | boolean | ArrayBufferView | ArrayBuffer;
+export type SQLInputValue =
+  | null
+  | undefined
+  | number
+  | bigint
+  | string
+  | boolean
+  | ArrayBufferView
+  | ArrayBuffer
+  | SharedArrayBuffer;
 /** Named parameters: `{ $id: 1 }`, `{ ':id': 1 }` or, with bare names allowed, `{ id: 1 }`. */
 export type NamedParameters = Record<string, SQLInputValue>;
 /** What `run()` returns. `bigint`s when readBigInts is on. */
@@ -24,7 +35,7 @@ export interface StatementColumnMetadata {
   type: string | null;
 }
 
-/** Token that lets only this package construct statements (node: "Illegal constructor"). */
+/** Token that lets only this package construct statements and iterators. */
 export const CREATE_STATEMENT = Symbol('createStatement');
 
 const scratch = binding.scratch;
@@ -32,8 +43,7 @@ const ROWS = 0;
 const COLUMNS = 1;
 const NEW_COLUMNS = 2;
 
-let sourceSqlGetter: (this: Statement) => string;
-let expandedSqlGetter: (this: Statement) => string;
+let nativeOf: (self: unknown) => NativeStatement;
 
 /** A prepared statement. Created by `DatabaseSync#prepare()`. */
 export class Statement {
@@ -42,13 +52,15 @@ export class Statement {
   #database: object;
   #returnArrays: boolean;
   #builder: RowBuilder | undefined;
+  // Bumped by every execution; an iterator from an older execution is invalidated (as in node).
+  #execution = 0;
 
   /** @internal */
-  constructor(token: symbol, native: NativeStatement, database: object, returnArrays: boolean) {
-    if (token !== CREATE_STATEMENT) throw codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+  constructor(token: symbol, native: NativeStatement, database: object) {
+    if (token !== CREATE_STATEMENT) throw illegalConstructor();
     this.#native = native;
     this.#database = database;
-    this.#returnArrays = returnArrays;
+    this.#returnArrays = native.returnArrays();
     // node:sqlite defines these as own accessors of each statement.
     Object.defineProperties(this, {
       sourceSQL: { get: sourceSqlGetter, enumerable: true, configurable: false },
@@ -57,11 +69,9 @@ export class Statement {
   }
 
   static {
-    sourceSqlGetter = function (this: Statement) {
-      return this.#native.sourceSQL();
-    };
-    expandedSqlGetter = function (this: Statement) {
-      return this.#native.expandedSQL();
+    nativeOf = (self) => {
+      if (typeof self !== 'object' || self === null || !(#native in self)) throw illegalInvocation();
+      return (self as Statement).#native;
     };
   }
 
@@ -86,15 +96,18 @@ export class Statement {
     return this.#rows().one(scratch.tags, scratch.numbers, boxed);
   }
 
-  /** Runs the statement and returns the first row, or `undefined` if there is none. */
-  get(...params: unknown[]): Row | SQLOutputValue[] | undefined {
-    const boxed = this.#native.get(...params);
-    return boxed === undefined ? undefined : this.#oneRow(boxed);
+  /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
+  iterate(...params: unknown[]): IterableIterator<Row | SQLOutputValue[]> {
+    const native = nativeOf(this);
+    native.iterateStart(...params);
+    const execution = ++this.#execution;
+    return new StatementIterator(CREATE_STATEMENT, (stop) => this.#iterationStep(execution, stop));
   }
 
   /** Runs the statement and returns every row. */
   all(...params: unknown[]): (Row | SQLOutputValue[])[] {
-    const boxed = this.#native.all(...params);
+    const boxed = nativeOf(this).all(...params);
+    this.#execution++;
     const meta = scratch.meta;
     const rows = meta[ROWS];
     if (rows === 0) return [];
@@ -102,102 +115,148 @@ export class Statement {
     return this.#rows().many(scratch.tags, scratch.numbers, boxed, rows);
   }
 
+  /** Runs the statement and returns the first row, or `undefined` if there is none. */
+  get(...params: unknown[]): Row | SQLOutputValue[] | undefined {
+    const boxed = nativeOf(this).get(...params);
+    this.#execution++;
+    return boxed === undefined ? undefined : this.#oneRow(boxed);
+  }
+
   /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
   run(...params: unknown[]): StatementResultingChanges {
-    return this.#native.run(...params);
+    this.#execution++;
+    return nativeOf(this).run(...params);
   }
-
-  /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
-  iterate(...params: unknown[]): IterableIterator<Row | SQLOutputValue[]> {
-    this.#native.iterateStart(...params);
-    return new StatementSyncIterator(this.#nextRow);
-  }
-
-  // Steps once for an iterator: the next row, or undefined when the rows are exhausted.
-  #nextRow = (stop: boolean): Row | SQLOutputValue[] | undefined => {
-    if (stop) {
-      this.#native.iterateStop();
-      return undefined;
-    }
-    const boxed = this.#native.iterateNext();
-    return boxed === undefined ? undefined : this.#oneRow(boxed);
-  };
 
   /** Describes the result columns. */
   columns(): StatementColumnMetadata[] {
-    const flat = this.#native.columns();
+    const flat = nativeOf(this).columns();
     const out: StatementColumnMetadata[] = [];
     for (let i = 0; i < flat.length; i += 5) {
-      out.push({
-        __proto__: null,
-        column: flat[i],
-        database: flat[i + 1],
-        name: flat[i + 2],
-        table: flat[i + 3],
-        type: flat[i + 4],
-      } as unknown as StatementColumnMetadata);
+      const column = Object.create(null);
+      column.column = flat[i];
+      column.database = flat[i + 1];
+      column.name = flat[i + 2];
+      column.table = flat[i + 3];
+      column.type = flat[i + 4];
+      out.push(column);
     }
     return out;
   }
 
-  /** Read INTEGER columns (and `run()`'s result) as `bigint`. */
-  setReadBigInts(enabled: boolean): void {
-    this.#native.setReadBigInts(enabled);
-  }
-
-  /** Return rows as arrays of values instead of objects. */
-  setReturnArrays(enabled: boolean): void {
-    this.#native.setReturnArrays(enabled);
-    this.#returnArrays = enabled;
-  }
-
   /** Let named-parameter objects use names without their `$`, `:` or `@` prefix. */
   setAllowBareNamedParameters(enabled: boolean): void {
-    this.#native.setAllowBareNamedParameters(enabled);
+    nativeOf(this).setAllowBareNamedParameters(enabled);
   }
 
   /** Ignore named parameters the statement does not have, instead of throwing. */
   setAllowUnknownNamedParameters(enabled: boolean): void {
-    this.#native.setAllowUnknownNamedParameters(enabled);
+    nativeOf(this).setAllowUnknownNamedParameters(enabled);
+  }
+
+  /** Read INTEGER columns (and `run()`'s result) as `bigint`. */
+  setReadBigInts(enabled: boolean): void {
+    nativeOf(this).setReadBigInts(enabled);
+  }
+
+  /** Return rows as arrays of values instead of objects. */
+  setReturnArrays(enabled: boolean): void {
+    nativeOf(this).setReturnArrays(enabled);
+    this.#returnArrays = enabled;
   }
 
   /** Finalizes the statement; using it afterwards throws ERR_INVALID_STATE. */
   close(): void {
-    this.#native.close();
+    nativeOf(this).close();
+  }
+
+  /** Finalizes the statement if it is not already (`using stmt = db.prepare(...)`); never throws. */
+  [Symbol.dispose](): void {
+    const native = nativeOf(this);
+    if (!native.isFinalized()) native.close();
+  }
+
+  // One step for the iterator of execution `execution`: the next row, or undefined at the end.
+  // `stop` (return()) resets the statement, even for an invalidated iterator, as node does.
+  #iterationStep(execution: number, stop: boolean): Row | SQLOutputValue[] | undefined {
+    const native = this.#native;
+    if (stop) {
+      native.iterateStop();
+      return undefined;
+    }
+    if (execution !== this.#execution) {
+      native.iterateCheck();
+      throw invalidState('iterator was invalidated');
+    }
+    const boxed = native.iterateNext();
+    return boxed === undefined ? undefined : this.#oneRow(boxed);
   }
 }
 
-type NextRow = (stop: boolean) => Row | SQLOutputValue[] | undefined;
+function sourceSqlGetter(this: unknown): string {
+  return nativeOf(this).sourceSQL();
+}
+function expandedSqlGetter(this: unknown): string {
+  return nativeOf(this).expandedSQL();
+}
+
+/** Node 26's StatementSync.prototype order (members of later issues join as they land). */
+export const STATEMENT_METHOD_ORDER = [
+  'iterate',
+  'all',
+  'get',
+  'run',
+  'columns',
+  'setAllowBareNamedParameters',
+  'setAllowUnknownNamedParameters',
+  'setReadBigInts',
+  'setReturnArrays',
+  'close',
+] as const;
+
+type IterationStep = (stop: boolean) => Row | SQLOutputValue[] | undefined;
 
 // %IteratorPrototype%: gives [Symbol.iterator]() { return this } and, on Node 22+, the iterator
 // helpers — the same chain node:sqlite's iterators have.
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
-/** The iterator returned by `StatementSync#iterate()`. */
-class StatementSyncIterator {
-  #next: NextRow | undefined;
+let stepOf: (self: unknown) => StatementIterator;
 
-  constructor(next: NextRow) {
-    this.#next = next;
+/** The iterator returned by `StatementSync#iterate()`. */
+export class StatementIterator {
+  #step: IterationStep;
+  #done = false;
+
+  /** @internal */
+  constructor(token: symbol, step: IterationStep) {
+    if (token !== CREATE_STATEMENT) throw illegalConstructor();
+    this.#step = step;
+  }
+
+  static {
+    stepOf = (self) => {
+      if (typeof self !== 'object' || self === null || !(#step in self)) throw illegalInvocation();
+      return self as StatementIterator;
+    };
   }
 
   next(): IteratorResult<Row | SQLOutputValue[], null> {
-    const step = this.#next;
-    if (step !== undefined) {
-      const value = step(false);
+    const self = stepOf(this);
+    if (!self.#done) {
+      const value = self.#step(false);
       if (value !== undefined) return { __proto__: null, done: false, value } as IteratorResult<Row>;
-      this.#next = undefined;
+      self.#done = true;
     }
     return { __proto__: null, done: true, value: null } as IteratorResult<Row, null>;
   }
 
   return(): IteratorResult<Row | SQLOutputValue[], null> {
-    const step = this.#next;
-    this.#next = undefined;
-    if (step !== undefined) step(true);
+    const self = stepOf(this);
+    self.#step(true);
+    self.#done = true;
     return { __proto__: null, done: true, value: null } as IteratorResult<Row, null>;
   }
 
   declare [Symbol.iterator]: () => this;
 }
-Object.setPrototypeOf(StatementSyncIterator.prototype, IteratorPrototype);
+Object.setPrototypeOf(StatementIterator.prototype, IteratorPrototype);
