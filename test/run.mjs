@@ -34,7 +34,7 @@ function runSuite(file) {
   });
 }
 
-// uvu's summary: "Total: N", "Passed: N", "Skipped: N" (one per line).
+// uvu's summary: "Total: N", "Passed: N", "Skipped: N" (one per line); Total excludes skipped.
 function readTotals(output) {
   const number = (label) => {
     const m = output.match(new RegExp(`${label}:\\s+(\\d+)`));
@@ -44,7 +44,7 @@ function readTotals(output) {
   const passed = number('Passed');
   const skipped = number('Skipped') ?? 0;
   if (total === undefined || passed === undefined) return undefined;
-  return { passed, failed: total - passed - skipped, skipped };
+  return { passed, failed: total - passed, skipped };
 }
 
 const suites = findSuites(root).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));

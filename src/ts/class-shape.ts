@@ -2,24 +2,38 @@
 //   - prototype methods are enumerable, have `length` 0, and appear in node's order with
 //     `constructor` last (for...in and getOwnPropertyNames show exactly that);
 //   - calling a class without `new` throws a coded error (ERR_CONSTRUCT_CALL_REQUIRED for
-//     DatabaseSync, ERR_ILLEGAL_CONSTRUCTOR for classes users cannot construct at all);
+//     DatabaseSync, ERR_ILLEGAL_CONSTRUCTOR for classes users cannot construct at all), where a
+//     JS class would throw an uncoded TypeError;
 //   - a method or accessor called on a foreign `this` throws TypeError('Illegal invocation').
 import { codedError } from './errors';
 
 export const illegalInvocation = (): TypeError => new TypeError('Illegal invocation');
 export const illegalConstructor = (): Error => codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
 
-/** Reorders and re-describes `cls.prototype` like a node class, and guards calls without `new`. */
+/**
+ * Returns the class as users see it: a plain function named like `cls`, with `length` 0, sharing
+ * `cls.prototype`, that throws `callWithoutNew()` when called without `new` and otherwise
+ * constructs `cls` (subclasses included: `new.target` is passed through). A plain function, not
+ * a Proxy, so that V8 still names instances `#<Database>` in its own error messages. The
+ * prototype's methods are made enumerable with `length` 0, in node's order, `constructor` last.
+ */
 export function shapeLikeNode<T extends abstract new (...args: never[]) => unknown>(
   cls: T,
   methodOrder: readonly string[],
   callWithoutNew: () => Error,
 ): T {
-  const guarded = new Proxy(cls, {
-    apply() {
-      throw callWithoutNew();
-    },
-  });
+  // Generated so that the function's own (V8-internal) name is the class name: V8 uses that one,
+  // not the `name` property, in messages such as "Cannot set property x of #<Database>".
+  if (!/^[A-Za-z]+$/.test(cls.name)) throw new Error(`internal: unexpected class name ${cls.name}`);
+  const exported = new Function(
+    'cls',
+    'callWithoutNew',
+    `"use strict"; return function ${cls.name}(...args) {
+      if (new.target === undefined) throw callWithoutNew();
+      return Reflect.construct(cls, args, new.target);
+    };`,
+  )(cls, callWithoutNew) as { prototype: unknown };
+  exported.prototype = cls.prototype;
   const proto = cls.prototype as Record<PropertyKey, unknown>;
   const methods = methodOrder.map((name) => {
     const method = proto[name] as (...args: unknown[]) => unknown;
@@ -32,13 +46,12 @@ export function shapeLikeNode<T extends abstract new (...args: never[]) => unkno
     Object.defineProperty(method, 'length', { value: 0 });
     Object.defineProperty(proto, name, { value: method, writable: true, enumerable: true, configurable: true });
   }
-  // `instance.constructor === ExportedClass`, as with node's classes.
-  Object.defineProperty(proto, 'constructor', { value: guarded, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(proto, 'constructor', { value: exported, writable: true, enumerable: false, configurable: true });
   for (const symbol of Object.getOwnPropertySymbols(proto)) {
     const method = proto[symbol];
     if (typeof method === 'function') Object.defineProperty(method, 'length', { value: 0 });
   }
-  return guarded;
+  return exported as unknown as T;
 }
 
 /** Defines node-style own accessors (enumerable, non-configurable, getter only) on `target`. */

@@ -106,8 +106,9 @@ export class Statement {
 
   /** Runs the statement and returns every row. */
   all(...params: unknown[]): (Row | SQLOutputValue[])[] {
-    const boxed = nativeOf(this).all(...params);
+    const native = nativeOf(this);
     this.#execution++;
+    const boxed = native.all(...params);
     const meta = scratch.meta;
     const rows = meta[ROWS];
     if (rows === 0) return [];
@@ -117,15 +118,17 @@ export class Statement {
 
   /** Runs the statement and returns the first row, or `undefined` if there is none. */
   get(...params: unknown[]): Row | SQLOutputValue[] | undefined {
-    const boxed = nativeOf(this).get(...params);
+    const native = nativeOf(this);
     this.#execution++;
+    const boxed = native.get(...params);
     return boxed === undefined ? undefined : this.#oneRow(boxed);
   }
 
   /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
   run(...params: unknown[]): StatementResultingChanges {
+    const native = nativeOf(this);
     this.#execution++;
-    return nativeOf(this).run(...params);
+    return native.run(...params);
   }
 
   /** Describes the result columns. */
