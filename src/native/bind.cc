@@ -30,17 +30,19 @@ bool VisitJsValue(napi_env env, napi_value value, int index, Sink&& sink) {
       return sink.Real(d);
     }
     case napi_string: {
-      size_t length = 0;
-      napi_get_value_string_utf8(env, value, nullptr, 0, &length);
+      // Short strings are converted once into a stack buffer: the UTF-16 length is free to read
+      // and bounds the UTF-8 size (at most 3 bytes per unit). Longer ones are measured first.
       char small[256];
-      std::vector<char> large;
-      char* buffer = small;
-      if (length + 1 > sizeof(small)) {
-        large.resize(length + 1);
-        buffer = large.data();
+      size_t units = 0, length = 0;
+      napi_get_value_string_utf16(env, value, nullptr, 0, &units);
+      if (units * 3 < sizeof(small)) {
+        napi_get_value_string_utf8(env, value, small, sizeof(small), &length);
+        return sink.Text(small, length);
       }
-      napi_get_value_string_utf8(env, value, buffer, length + 1, &length);
-      return sink.Text(buffer, length);
+      napi_get_value_string_utf8(env, value, nullptr, 0, &length);
+      std::vector<char> large(length + 1);
+      napi_get_value_string_utf8(env, value, large.data(), length + 1, &length);
+      return sink.Text(large.data(), length);
     }
     case napi_null:
     case napi_undefined:

@@ -8,14 +8,18 @@ namespace strand {
 
 static constexpr int64_t kMaxSafeInteger = 9007199254740991LL;
 
+bool RequireSafeInteger(napi_env env, int64_t value) {
+  if (value <= kMaxSafeInteger && value >= -kMaxSafeInteger) return true;
+  ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
+                  "Value is too large to be represented as a JavaScript number: " + std::to_string(value));
+  return false;
+}
+
 napi_value Int64ToJs(napi_env env, int64_t value, bool as_bigint) {
   napi_value result = nullptr;
   if (as_bigint) {
     napi_create_bigint_int64(env, value, &result);
-  } else if (value > kMaxSafeInteger || value < -kMaxSafeInteger) {
-    ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
-                    "Value is too large to be represented as a JavaScript number: " + std::to_string(value));
-  } else {
+  } else if (RequireSafeInteger(env, value)) {
     napi_create_double(env, static_cast<double>(value), &result);
   }
   return result;
@@ -56,7 +60,7 @@ napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bi
 }
 
 bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells,
-                     napi_value boxed, uint32_t* boxed_count) {
+                     napi_value* boxed, uint32_t* boxed_count) {
   for (int c = 0; c < column_count; c++) {
     int type = sqlite3_column_type(stmt, c);
     if (type == SQLITE_FLOAT || (type == SQLITE_INTEGER && !read_bigints)) {
@@ -65,10 +69,7 @@ bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool re
         number = sqlite3_column_double(stmt, c);
       } else {
         int64_t integer = sqlite3_column_int64(stmt, c);
-        if (integer > kMaxSafeInteger || integer < -kMaxSafeInteger) {
-          Int64ToJs(env, integer, false);  // throws ERR_OUT_OF_RANGE
-          return false;
-        }
+        if (!RequireSafeInteger(env, integer)) return false;
         number = static_cast<double>(integer);
       }
       cells->tags.push_back(kNumber);
@@ -79,7 +80,8 @@ bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool re
     } else {
       napi_value value = ColumnToJs(env, stmt, c, read_bigints);
       if (value == nullptr) return false;
-      napi_set_element(env, boxed, (*boxed_count)++, value);
+      if (*boxed == nullptr) napi_create_array(env, boxed);
+      napi_set_element(env, *boxed, (*boxed_count)++, value);
       cells->tags.push_back(kBoxed);
       cells->numbers.push_back(0);
     }

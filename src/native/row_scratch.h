@@ -17,6 +17,8 @@
 //     must not be able to overwrite rows its caller has not read yet. Calls that step many
 //     times collect cells in a RowBuffer first.
 //   - The holder reference is never deleted: it lives exactly as long as the env, which frees it.
+//   - run() reports { changes, lastInsertRowid } as numbers[0..1] when they are numbers, so the
+//     result object is a cheap JS literal instead of two named-property sets through N-API.
 //   - Growing replaces the typed arrays on the `holder` object; JS reads holder.tags/numbers
 //     afresh on every call, never caching them across calls.
 #pragma once
@@ -49,6 +51,24 @@ class RowScratch {
   // Copies `rows` rows of `columns` cells into the shared arrays; false with a pending exception.
   bool Publish(napi_env env, const RowBuffer& cells, uint32_t rows, uint32_t columns, bool new_columns);
 
+  // Writes run()'s two results as numbers: numbers[0] = changes, numbers[1] = lastInsertRowid.
+  void PublishChanges(double changes, double last_insert_rowid) {
+    numbers_[0] = changes;
+    numbers_[1] = last_insert_rowid;
+  }
+
+  // A RowBuffer to collect into, reusing the capacity of earlier calls. A nested call (from a
+  // user function inside a step) finds the spare taken and starts an empty one.
+  RowBuffer TakeBuffer() {
+    RowBuffer buffer = std::move(spare_);
+    spare_ = RowBuffer();
+    buffer.Clear();
+    return buffer;
+  }
+  void ReturnBuffer(RowBuffer&& buffer) {
+    if (buffer.tags.capacity() >= spare_.tags.capacity()) spare_ = std::move(buffer);
+  }
+
  private:
   bool Grow(napi_env env, size_t cells);
 
@@ -57,6 +77,7 @@ class RowScratch {
   double* numbers_ = nullptr;
   int32_t* meta_ = nullptr;
   size_t capacity_ = 0;
+  RowBuffer spare_;
 };
 
 }  // namespace strand

@@ -124,27 +124,34 @@ bool StatementSync::ColumnsChanged() {
   return true;
 }
 
-// Reads the current row into cells_ and a fresh boxed array; nullptr with a pending exception.
-napi_value StatementSync::CollectRow(napi_env env) {
-  napi_value boxed;
-  napi_create_array(env, &boxed);
-  uint32_t boxed_count = 0;
-  cells_.Clear();
-  if (!CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells_, boxed, &boxed_count)) {
-    return nullptr;
-  }
-  return boxed;
+RowScratch& StatementSync::Scratch(napi_env env) {
+  Addon* addon = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
+  return addon->scratch;
 }
 
-// Publishes cells_ as `rows` rows and returns the boxed array, or nullptr on error.
-napi_value StatementSync::PublishRows(napi_env env, napi_value boxed, uint32_t rows) {
+// Reads the current row and publishes it. Returns the boxed values (an array, or null when the
+// row has none), or nullptr with a pending exception.
+napi_value StatementSync::ReadOneRow(napi_env env) {
+  RowScratch& scratch = Scratch(env);
+  RowBuffer cells = scratch.TakeBuffer();
+  napi_value boxed = nullptr;
+  uint32_t boxed_count = 0;
+  bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells, &boxed, &boxed_count);
+  napi_value result = ok ? PublishRows(env, scratch, cells, boxed, 1) : nullptr;
+  scratch.ReturnBuffer(std::move(cells));
+  return result;
+}
+
+// Publishes `rows` rows of `cells`; returns the boxed array (null if none), nullptr on error.
+napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, napi_value boxed,
+                                      uint32_t rows) {
   bool new_columns = rows > 0 && ColumnsChanged();
-  Addon* addon = static_cast<Addon*>(nullptr);
-  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
-  bool ok = addon->scratch.Publish(env, cells_, rows, static_cast<uint32_t>(sqlite3_column_count(stmt_)), new_columns);
-  // A large result should not pin its buffer for the statement's lifetime.
-  if (cells_.tags.capacity() > kRetainedCells) cells_ = RowBuffer();
-  return ok ? boxed : nullptr;
+  if (!scratch.Publish(env, cells, rows, static_cast<uint32_t>(sqlite3_column_count(stmt_)), new_columns)) {
+    return nullptr;
+  }
+  if (boxed == nullptr) napi_get_null(env, &boxed);
+  return boxed;
 }
 
 Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
@@ -176,27 +183,29 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   }
   sqlite3_reset(stmt_);
   // Like node, a rowid beyond 2^53 throws ERR_OUT_OF_RANGE (after the statement has run).
-  napi_value changes = Int64ToJs(env, sqlite3_changes64(db), read_bigints_);
-  if (changes == nullptr) return Napi::Value();
-  napi_value last_id = Int64ToJs(env, sqlite3_last_insert_rowid(db), read_bigints_);
-  if (last_id == nullptr) return Napi::Value();
-  napi_value result;
-  napi_create_object(env, &result);
-  napi_set_named_property(env, result, "changes", changes);
-  napi_set_named_property(env, result, "lastInsertRowid", last_id);
-  return Napi::Value(env, result);
+  int64_t changes = sqlite3_changes64(db);
+  int64_t last_id = sqlite3_last_insert_rowid(db);
+  if (read_bigints_) {
+    napi_value pair, value;
+    napi_create_array_with_length(env, 2, &pair);
+    napi_create_bigint_int64(env, changes, &value);
+    napi_set_element(env, pair, 0, value);
+    napi_create_bigint_int64(env, last_id, &value);
+    napi_set_element(env, pair, 1, value);
+    return Napi::Value(env, pair);
+  }
+  if (!RequireSafeInteger(env, changes) || !RequireSafeInteger(env, last_id)) return Napi::Value();
+  Scratch(env).PublishChanges(static_cast<double>(changes), static_cast<double>(last_id));
+  return Napi::Value();
 }
 
-// get()/all()/iterateNext() return the boxed values of their rows; the rest of each row is in
-// the env's RowScratch (see row_scratch.h), published only after the last step.
 Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
   int rc = sqlite3_step(stmt_);
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
-    napi_value boxed = CollectRow(env);
-    if (boxed != nullptr) result = PublishRows(env, boxed, 1);
+    result = ReadOneRow(env);
   } else if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);
   } else {
@@ -209,27 +218,25 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
-  napi_value boxed;
-  napi_create_array(env, &boxed);
+  RowScratch& scratch = Scratch(env);
+  RowBuffer cells = scratch.TakeBuffer();
+  napi_value boxed = nullptr;
   uint32_t boxed_count = 0;
   uint32_t rows = 0;
   int count = sqlite3_column_count(stmt_);
-  cells_.Clear();
+  napi_value result = nullptr;
   int rc;
   while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
-    if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells_, boxed, &boxed_count)) {
-      sqlite3_reset(stmt_);
-      return Napi::Value();
-    }
+    if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells, &boxed, &boxed_count)) break;
     rows++;
   }
-  if (rc != SQLITE_DONE) {
+  if (rc == SQLITE_DONE) {
+    // Published before reset: only then do the column names belong to the rows returned.
+    result = PublishRows(env, scratch, cells, boxed, rows);
+  } else if (rc != SQLITE_ROW) {
     ThrowSqliteError(env, db_->handle());
-    sqlite3_reset(stmt_);
-    return Napi::Value();
   }
-  // Checked before reset: only then do the column names belong to the rows returned.
-  napi_value result = PublishRows(env, boxed, rows);
+  scratch.ReturnBuffer(std::move(cells));
   sqlite3_reset(stmt_);
   return Napi::Value(env, result);
 }
@@ -249,9 +256,7 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   if (rc == SQLITE_ROW) {
     // A value that cannot be converted (ERR_OUT_OF_RANGE) fails this row only: like node, the
     // statement is not reset and the next call continues with the next row.
-    napi_value boxed = CollectRow(env);
-    if (boxed != nullptr) result = PublishRows(env, boxed, 1);
-    return Napi::Value(env, result);
+    return Napi::Value(env, ReadOneRow(env));
   }
   if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);

@@ -61,8 +61,9 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   bool RequireUsable(napi_env env);
   Napi::Value ColumnNames(const Napi::CallbackInfo& info);
   bool ColumnsChanged();
-  napi_value CollectRow(napi_env env);
-  napi_value PublishRows(napi_env env, napi_value boxed, uint32_t rows);
+  static RowScratch& Scratch(napi_env env);
+  napi_value ReadOneRow(napi_env env);
+  napi_value PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, napi_value boxed, uint32_t rows);
   bool SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag);
   void Finalize();
 
@@ -73,8 +74,6 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   BindOptions bind_options_;
   std::optional<BareNameMap> bare_names_;
   int reported_reprepares_ = -1;
-  RowBuffer cells_;
-  static constexpr size_t kRetainedCells = 1 << 16;
 };
 
 }  // namespace strand

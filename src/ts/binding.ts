@@ -15,8 +15,8 @@ export interface RowScratch {
   meta: Int32Array;
 }
 
-/** The strings, blobs and bigints of the rows just read, in cell order. */
-export type BoxedValues = unknown[];
+/** The strings, blobs and bigints of the rows just read, in cell order; null when there are none. */
+export type BoxedValues = unknown[] | null;
 
 export interface NativeDatabaseConfig {
   location: string;
@@ -44,9 +44,10 @@ export interface NativeStatementOptions {
 }
 
 export interface NativeStatement {
-  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  /** undefined: the results are numbers, in scratch.numbers[0..1]; else [changes, lastInsertRowid] as bigints. */
+  run(...params: unknown[]): [bigint, bigint] | undefined;
   get(...params: unknown[]): BoxedValues | undefined;
-  all(...params: unknown[]): BoxedValues;
+  all(...params: unknown[]): BoxedValues | undefined;
   iterateStart(...params: unknown[]): void;
   iterateNext(): BoxedValues | undefined;
   columnNames(): string[];

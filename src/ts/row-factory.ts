@@ -16,9 +16,9 @@ export type Row = Record<string, unknown>;
 
 export interface RowBuilder {
   /** The row of a single-row result (get, one iteration step). */
-  one(t: Uint8Array, n: Float64Array, b: unknown[]): Row;
+  one(t: Uint8Array, n: Float64Array, b: unknown[] | null): Row;
   /** `rows` rows of an all() result. */
-  many(t: Uint8Array, n: Float64Array, b: unknown[], rows: number): Row[];
+  many(t: Uint8Array, n: Float64Array, b: unknown[] | null, rows: number): Row[];
 }
 
 // Bounded so that an application generating endless distinct column lists cannot grow it forever.
@@ -62,14 +62,14 @@ return out;`,
 }
 
 /** Rows as arrays of values (returnArrays). */
-export function arrayRows(t: Uint8Array, n: Float64Array, b: unknown[], rows: number, width: number): unknown[][] {
+export function arrayRows(t: Uint8Array, n: Float64Array, b: unknown[] | null, rows: number, width: number): unknown[][] {
   const out = new Array(rows);
   let k = 0;
   for (let r = 0, o = 0; r < rows; r++, o += width) {
     const row = new Array(width);
     for (let c = 0; c < width; c++) {
       const g = t[o + c];
-      row[c] = g === 0 ? n[o + c] : g === 1 ? null : b[k++];
+      row[c] = g === 0 ? n[o + c] : g === 1 ? null : b![k++];
     }
     out[r] = row;
   }

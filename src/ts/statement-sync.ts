@@ -108,7 +108,7 @@ export class Statement {
   all(...params: unknown[]): (Row | SQLOutputValue[])[] {
     const native = nativeOf(this);
     this.#execution++;
-    const boxed = native.all(...params);
+    const boxed = native.all(...params) ?? null;
     const meta = scratch.meta;
     const rows = meta[ROWS];
     if (rows === 0) return [];
@@ -128,7 +128,10 @@ export class Statement {
   run(...params: unknown[]): StatementResultingChanges {
     const native = nativeOf(this);
     this.#execution++;
-    return native.run(...params);
+    const bigints = native.run(...params);
+    if (bigints !== undefined) return { changes: bigints[0], lastInsertRowid: bigints[1] };
+    const numbers = scratch.numbers;
+    return { changes: numbers[0], lastInsertRowid: numbers[1] };
   }
 
   /** Describes the result columns. */
