@@ -59,8 +59,7 @@ napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bi
   }
 }
 
-bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells,
-                     napi_value* boxed, uint32_t* boxed_count) {
+bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells) {
   for (int c = 0; c < column_count; c++) {
     int type = sqlite3_column_type(stmt, c);
     if (type == SQLITE_FLOAT || (type == SQLITE_INTEGER && !read_bigints)) {
@@ -80,8 +79,7 @@ bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool re
     } else {
       napi_value value = ColumnToJs(env, stmt, c, read_bigints);
       if (value == nullptr) return false;
-      if (*boxed == nullptr) napi_create_array(env, boxed);
-      napi_set_element(env, *boxed, (*boxed_count)++, value);
+      cells->boxed.push_back(value);
       cells->tags.push_back(kBoxed);
       cells->numbers.push_back(0);
     }

@@ -16,9 +16,7 @@ bool RequireSafeInteger(napi_env env, int64_t value);
 napi_value NewBlob(napi_env env, const void* data, size_t length);
 
 // Appends the current row's cells to `cells` (see row_scratch.h); strings, blobs and bigints are
-// created as JS values and appended to the array *boxed (created on first need; stays nullptr
-// while every value is a number or null) at *boxed_count. False on error.
-bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells,
-                     napi_value* boxed, uint32_t* boxed_count);
+// created as JS values and appended to cells->boxed. False on error.
+bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells);
 
 }  // namespace strand

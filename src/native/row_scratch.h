@@ -32,13 +32,19 @@ enum CellTag : uint8_t { kNumber = 0, kNull = 1, kBoxed = 2 };
 
 enum MetaSlot { kMetaRows = 0, kMetaColumns = 1, kMetaNewColumns = 2, kMetaSize = 4 };
 
-// Cells of one or more rows, collected on the C++ side before they are published.
+// Cells of one or more rows, collected on the C++ side before they are published. `boxed` holds
+// handles created in the current N-API callback (valid only until it returns); they are turned
+// into one array of exactly the right length at the end, rather than appended one by one to a
+// growing array — with 100k rows that growth, and the garbage collector rescanning the large
+// array while it filled, cost more than everything else.
 struct RowBuffer {
   std::vector<uint8_t> tags;
   std::vector<double> numbers;
+  std::vector<napi_value> boxed;
   void Clear() {
     tags.clear();
     numbers.clear();
+    boxed.clear();
   }
 };
 

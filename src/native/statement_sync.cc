@@ -135,22 +135,26 @@ RowScratch& StatementSync::Scratch(napi_env env) {
 napi_value StatementSync::ReadOneRow(napi_env env) {
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
-  napi_value boxed = nullptr;
-  uint32_t boxed_count = 0;
-  bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells, &boxed, &boxed_count);
-  napi_value result = ok ? PublishRows(env, scratch, cells, boxed, 1) : nullptr;
+  bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells);
+  napi_value result = ok ? PublishRows(env, scratch, cells, 1) : nullptr;
   scratch.ReturnBuffer(std::move(cells));
   return result;
 }
 
-// Publishes `rows` rows of `cells`; returns the boxed array (null if none), nullptr on error.
-napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, napi_value boxed,
-                                      uint32_t rows) {
+// Publishes `rows` rows of `cells`; returns the boxed values as an array (null if there are
+// none), nullptr on error.
+napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, uint32_t rows) {
   bool new_columns = rows > 0 && ColumnsChanged();
   if (!scratch.Publish(env, cells, rows, static_cast<uint32_t>(sqlite3_column_count(stmt_)), new_columns)) {
     return nullptr;
   }
-  if (boxed == nullptr) napi_get_null(env, &boxed);
+  napi_value boxed;
+  if (cells.boxed.empty()) {
+    napi_get_null(env, &boxed);
+    return boxed;
+  }
+  napi_create_array_with_length(env, cells.boxed.size(), &boxed);
+  for (size_t i = 0; i < cells.boxed.size(); i++) napi_set_element(env, boxed, static_cast<uint32_t>(i), cells.boxed[i]);
   return boxed;
 }
 
@@ -220,19 +224,17 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   if (!Prepare(env, info)) return Napi::Value();
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
-  napi_value boxed = nullptr;
-  uint32_t boxed_count = 0;
   uint32_t rows = 0;
   int count = sqlite3_column_count(stmt_);
   napi_value result = nullptr;
   int rc;
   while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
-    if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells, &boxed, &boxed_count)) break;
+    if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
     rows++;
   }
   if (rc == SQLITE_DONE) {
     // Published before reset: only then do the column names belong to the rows returned.
-    result = PublishRows(env, scratch, cells, boxed, rows);
+    result = PublishRows(env, scratch, cells, rows);
   } else if (rc != SQLITE_ROW) {
     ThrowSqliteError(env, db_->handle());
   }

@@ -63,7 +63,7 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   bool ColumnsChanged();
   static RowScratch& Scratch(napi_env env);
   napi_value ReadOneRow(napi_env env);
-  napi_value PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, napi_value boxed, uint32_t rows);
+  napi_value PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, uint32_t rows);
   bool SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag);
   void Finalize();
 
