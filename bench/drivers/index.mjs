@@ -1,0 +1,32 @@
+// The driver registry. A driver module's default export is:
+//
+//   { name, label, short (column label), api: 'sync' | 'async', runtime: 'current' | 'node26', ours?: true,
+//     load(): Promise<{ version: string, open(file) }> }
+//
+// `load()` runs only in the child process (so node:sqlite is never imported on Node 20).
+// `open(file)` returns a database with the narrow interface the trials use:
+//
+//   sync:  db.exec(sql); db.prepare(sql) → stmt.get(...p) / stmt.all(...p) / stmt.iterate(...p)
+//          / stmt.run(...p); db.close()
+//   async: the same names returning Promises (open and prepare too); stmt.iterate(...p) is an
+//          AsyncIterable, or undefined when the driver has none.
+//
+// node:sqlite, @photostructure/sqlite, better-sqlite3 and ours already have that shape, so their
+// adapters return the native object unwrapped: no adapter cost inside the timed loop.
+import betterSqlite3 from './better-sqlite3.mjs';
+import nodeSqlite from './node-sqlite.mjs';
+import photostructure from './photostructure.mjs';
+import sqlite3 from './sqlite3.mjs';
+import strandAsync from './strand-async.mjs';
+import strand from './strand.mjs';
+
+export const drivers = [strand, betterSqlite3, nodeSqlite, photostructure, strandAsync, sqlite3];
+
+/** Every ratio row is also reported against this driver. */
+export const BASELINE = 'better-sqlite3';
+
+export function driverByName(name) {
+  const d = drivers.find((x) => x.name === name);
+  if (!d) throw new Error(`unknown driver "${name}" (known: ${drivers.map((x) => x.name).join(', ')})`);
+  return d;
+}
