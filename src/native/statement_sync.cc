@@ -108,7 +108,8 @@ bool StatementSync::RequireUsable(napi_env env) {
 
 bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
   if (!RequireUsable(env)) return false;
-  sqlite3_reset(stmt_);
+  // Every call resets when it is done; only an unfinished iteration leaves the statement busy.
+  if (sqlite3_stmt_busy(stmt_)) sqlite3_reset(stmt_);
   Args args(info);
   if (!BindArguments(env, db_->handle(), stmt_, args.data, args.count, bind_options_, &bare_names_)) {
     sqlite3_reset(stmt_);
@@ -130,26 +131,34 @@ RowScratch& StatementSync::Scratch(napi_env env) {
   return addon->scratch;
 }
 
-// Reads the current row and publishes it. Returns the boxed values (an array, or null when the
-// row has none), or nullptr with a pending exception.
+// Reads the current row and publishes it. Returns the boxed values — null when the row has
+// none, the value itself when it has one (never an array: the wrapper tells them apart), else an
+// array — or nullptr with a pending exception.
 napi_value StatementSync::ReadOneRow(napi_env env) {
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
   bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells);
-  napi_value result = ok ? PublishRows(env, scratch, cells, 1) : nullptr;
+  napi_value result = nullptr;
+  if (ok && cells.boxed.size() == 1) {
+    // Saves creating an array for the common single-string row.
+    if (PublishRows(env, scratch, cells, 1, /*boxed_array=*/false) != nullptr) result = cells.boxed[0];
+  } else if (ok) {
+    result = PublishRows(env, scratch, cells, 1);
+  }
   scratch.ReturnBuffer(std::move(cells));
   return result;
 }
 
 // Publishes `rows` rows of `cells`; returns the boxed values as an array (null if there are
-// none), nullptr on error.
-napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, uint32_t rows) {
+// none, or if `boxed_array` is false), nullptr on error.
+napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, uint32_t rows,
+                                      bool boxed_array) {
   bool new_columns = rows > 0 && ColumnsChanged();
   if (!scratch.Publish(env, cells, rows, static_cast<uint32_t>(sqlite3_column_count(stmt_)), new_columns)) {
     return nullptr;
   }
   napi_value boxed;
-  if (cells.boxed.empty()) {
+  if (cells.boxed.empty() || !boxed_array) {
     napi_get_null(env, &boxed);
     return boxed;
   }

@@ -63,7 +63,8 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   bool ColumnsChanged();
   static RowScratch& Scratch(napi_env env);
   napi_value ReadOneRow(napi_env env);
-  napi_value PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, uint32_t rows);
+  napi_value PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, uint32_t rows,
+                         bool boxed_array = true);
   bool SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag);
   void Finalize();
 

@@ -17,6 +17,8 @@ export interface RowScratch {
 
 /** The strings, blobs and bigints of the rows just read, in cell order; null when there are none. */
 export type BoxedValues = unknown[] | null;
+/** A single value of a row, as SQLite returns it. */
+type SQLOutputValue = string | bigint | Uint8Array;
 
 export interface NativeDatabaseConfig {
   location: string;
@@ -46,10 +48,11 @@ export interface NativeStatementOptions {
 export interface NativeStatement {
   /** undefined: the results are numbers, in scratch.numbers[0..1]; else [changes, lastInsertRowid] as bigints. */
   run(...params: unknown[]): [bigint, bigint] | undefined;
-  get(...params: unknown[]): BoxedValues | undefined;
+  /** The boxed values of the row (a lone value unwrapped), or undefined when there is no row. */
+  get(...params: unknown[]): BoxedValues | SQLOutputValue | undefined;
   all(...params: unknown[]): BoxedValues | undefined;
   iterateStart(...params: unknown[]): void;
-  iterateNext(): BoxedValues | undefined;
+  iterateNext(): BoxedValues | SQLOutputValue | undefined;
   columnNames(): string[];
   iterateStop(): void;
   /** Throws if the statement is finalized or its database closed. */

@@ -39,6 +39,7 @@ export interface StatementColumnMetadata {
 export const CREATE_STATEMENT = Symbol('createStatement');
 
 const scratch = binding.scratch;
+const isArray = Array.isArray;
 const ROWS = 0;
 const COLUMNS = 1;
 const NEW_COLUMNS = 2;
@@ -88,8 +89,10 @@ export class Statement {
     return this.#builder;
   }
 
-  // The single row just published in the scratch.
-  #oneRow(boxed: BoxedValues): Row | SQLOutputValue[] {
+  // The single row just published in the scratch. A row with exactly one boxed value gets that
+  // value itself (see ReadOneRow in statement_sync.cc): boxed values are never arrays.
+  #oneRow(boxed: BoxedValues | SQLOutputValue): Row | SQLOutputValue[] {
+    if (boxed !== null && !isArray(boxed)) boxed = [boxed];
     if (this.#returnArrays) {
       return arrayRows(scratch.tags, scratch.numbers, boxed, 1, scratch.meta[COLUMNS])[0] as SQLOutputValue[];
     }
