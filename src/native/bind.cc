@@ -149,7 +149,7 @@ std::string ToUtf8(napi_env env, napi_value value) {
   return s;
 }
 
-bool BuildBareNames(napi_env env, sqlite3_stmt* stmt, BareNameMap* out) {
+bool BuildBareNames(sqlite3_stmt* stmt, BareNameMap* out, ErrorInfo* error) {
   int count = sqlite3_bind_parameter_count(stmt);
   for (int i = 1; i <= count; i++) {
     const char* full = sqlite3_bind_parameter_name(stmt, i);
@@ -158,8 +158,9 @@ bool BuildBareNames(napi_env env, sqlite3_stmt* stmt, BareNameMap* out) {
     auto found = out->find(bare);
     if (found != out->end() && found->second != i) {
       const char* existing = sqlite3_bind_parameter_name(stmt, found->second);
-      ThrowInvalidState(env, "Cannot create bare named parameter '" + bare + "' because of conflicting names '" +
-                                 existing + "' and '" + full + "'.");
+      *error = ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE",
+                                "Cannot create bare named parameter '" + bare + "' because of conflicting names '" +
+                                    existing + "' and '" + full + "'.");
       return false;
     }
     out->emplace(std::move(bare), i);
@@ -221,36 +222,103 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
       napi_value key;
       napi_get_element(env, keys, k, &key);
       std::string name = ToUtf8(env, key);
-      int index = sqlite3_bind_parameter_index(stmt, name.c_str());
-      if (index == 0 && options.allow_bare_named) {
-        // Built on first use, so conflicting prefixes ($a and :a) only matter to bare keys.
-        if (!bare_names->has_value()) {
-          BareNameMap map;
-          if (!BuildBareNames(env, stmt, &map)) return false;
-          bare_names->emplace(std::move(map));
-        }
-        auto found = (*bare_names)->find(name);
-        if (found != (*bare_names)->end()) index = found->second;
-      }
-      if (index == 0) {
-        if (options.allow_unknown_named) continue;
-        ThrowInvalidState(env, "Unknown named parameter '" + name + "'");
+      ErrorInfo error;
+      int index = ResolveNamedParameter(stmt, name, options, bare_names, &error);
+      if (index < 0) {
+        ThrowError(env, error);
         return false;
       }
+      if (index == 0) continue;  // unknown, and unknown names are allowed
       napi_value value;
       if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
       if (!VisitJsValue(env, value, index, StatementSink{env, db, stmt, index})) return false;
     }
   }
-  int index = 1;
-  for (size_t i = first_anonymous; i < argc; i++, index++) {
-    // Anonymous values skip the parameters that have a name ($a, :a, @a); ?NNN counts as anonymous.
-    for (;;) {
-      const char* name = sqlite3_bind_parameter_name(stmt, index);
-      if (name == nullptr || name[0] == '?') break;
-      index++;
-    }
+  int index = 0;
+  for (size_t i = first_anonymous; i < argc; i++) {
+    index = NextAnonymousIndex(stmt, index);
     if (!VisitJsValue(env, args[i], index, StatementSink{env, db, stmt, index})) return false;
+  }
+  return true;
+}
+
+int NextAnonymousIndex(sqlite3_stmt* stmt, int previous) {
+  // Anonymous values skip the parameters that have a name ($a, :a, @a); ?NNN counts as anonymous.
+  int index = previous + 1;
+  for (;;) {
+    const char* name = sqlite3_bind_parameter_name(stmt, index);
+    if (name == nullptr || name[0] == '?') return index;
+    index++;
+  }
+}
+
+int ResolveNamedParameter(sqlite3_stmt* stmt, const std::string& name, const BindOptions& options,
+                          std::optional<BareNameMap>* bare_names, ErrorInfo* error) {
+  int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+  if (index == 0 && options.allow_bare_named) {
+    // Built on first use, so conflicting prefixes ($a and :a) only matter to bare keys.
+    if (!bare_names->has_value()) {
+      BareNameMap map;
+      if (!BuildBareNames(stmt, &map, error)) return -1;
+      bare_names->emplace(std::move(map));
+    }
+    auto found = (*bare_names)->find(name);
+    if (found != (*bare_names)->end()) index = found->second;
+  }
+  if (index == 0 && !options.allow_unknown_named) {
+    *error = ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE", "Unknown named parameter '" + name + "'");
+    return -1;
+  }
+  return index;
+}
+
+bool BindSqlParams(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, const BindOptions& options,
+                   std::optional<BareNameMap>* bare_names, ErrorInfo* error) {
+  sqlite3_clear_bindings(stmt);
+  for (const NamedSqlValue& named : params.named) {
+    int index = ResolveNamedParameter(stmt, named.name, options, bare_names, error);
+    if (index < 0) return false;
+    if (index == 0) continue;
+    if (BindSqlValue(stmt, index, named.value) != SQLITE_OK) {
+      *error = ErrorInfo::Sqlite(db);
+      return false;
+    }
+  }
+  int index = 0;
+  for (const SqlValue& value : params.positional) {
+    index = NextAnonymousIndex(stmt, index);
+    if (BindSqlValue(stmt, index, value) != SQLITE_OK) {
+      *error = ErrorInfo::Sqlite(db);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams* out) {
+  size_t first_anonymous = 0;
+  if (argc > 0 && IsNamedParameterObject(env, args[0])) {
+    first_anonymous = 1;
+    out->has_named = true;
+    napi_value keys;
+    uint32_t count = 0;
+    if (!OwnKeys(env, args[0], &keys, &count)) return false;
+    out->named.reserve(count);
+    for (uint32_t k = 0; k < count; k++) {
+      napi_value key, value;
+      napi_get_element(env, keys, k, &key);
+      if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
+      NamedSqlValue named;
+      named.name = ToUtf8(env, key);
+      if (!JsToSqlValue(env, value, static_cast<int>(k + 1), &named.value)) return false;
+      out->named.push_back(std::move(named));
+    }
+  }
+  out->positional.reserve(argc - first_anonymous);
+  for (size_t i = first_anonymous; i < argc; i++) {
+    SqlValue value;
+    if (!JsToSqlValue(env, args[i], static_cast<int>(i - first_anonymous + 1), &value)) return false;
+    out->positional.push_back(std::move(value));
   }
   return true;
 }

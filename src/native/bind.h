@@ -12,7 +12,9 @@
 //   - number → REAL, bigint → INTEGER (must fit int64), boolean → INTEGER 0/1, string → TEXT,
 //     null/undefined → NULL, ArrayBuffer / any ArrayBufferView → BLOB of its bytes; anything else
 //     is an ERR_INVALID_ARG_TYPE error naming the parameter index.
-// All functions return false with a pending JS exception on failure.
+// Functions taking a napi_env run on the JS thread and return false with a pending JS exception;
+// the others touch no N-API (the async API runs them on the database thread) and describe a
+// failure in an ErrorInfo.
 #pragma once
 #include <string>
 #include <unordered_map>
@@ -37,6 +39,22 @@ bool IsNamedParameterObject(napi_env env, napi_value value);
 // Sync path: clears old bindings, then binds args[0..argc) into stmt.
 bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_value* args, size_t argc,
                    const BindOptions& options, std::optional<BareNameMap>* bare_names);
+
+// Async path, JS thread: converts call arguments into owned values. Names are resolved later,
+// against the prepared statement, by BindSqlParams. An unbindable value is reported with its
+// position among the anonymous arguments (or its key's position) — without the statement at hand
+// that is the closest to node's parameter index.
+bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams* out);
+
+// Async path, database thread: clears old bindings, then binds `params` with the same rules.
+bool BindSqlParams(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, const BindOptions& options,
+                   std::optional<BareNameMap>* bare_names, ErrorInfo* error);
+
+// The parameter a named key binds: > 0 an index, 0 skip (unknown and allowed), -1 an error.
+int ResolveNamedParameter(sqlite3_stmt* stmt, const std::string& name, const BindOptions& options,
+                          std::optional<BareNameMap>* bare_names, ErrorInfo* error);
+// The anonymous parameter after `previous` (start with 0).
+int NextAnonymousIndex(sqlite3_stmt* stmt, int previous);
 
 // Converts one JS value; `index` only names the parameter in error messages.
 bool JsToSqlValue(napi_env env, napi_value value, int index, SqlValue* out);

@@ -51,4 +51,22 @@ void ThrowSqliteError(napi_env env, sqlite3* db) {
   ThrowSqliteError(env, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
 }
 
+ErrorInfo ErrorInfo::Sqlite(sqlite3* db) {
+  ErrorInfo error;
+  error.sqlite_errcode = sqlite3_extended_errcode(db);
+  error.message = sqlite3_errmsg(db);
+  error.code = "ERR_SQLITE_ERROR";
+  return error;
+}
+
+napi_value MakeError(napi_env env, const ErrorInfo& error) {
+  if (error.sqlite_errcode != 0) return MakeSqliteError(env, error.sqlite_errcode, error.message);
+  return MakeCodedError(env, error.kind, error.code.c_str(), error.message);
+}
+
+void ThrowError(napi_env env, const ErrorInfo& error) {
+  napi_value err = MakeError(env, error);
+  if (err != nullptr) napi_throw(env, err);
+}
+
 }  // namespace strand

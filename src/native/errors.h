@@ -13,6 +13,24 @@ namespace strand {
 
 enum class ErrorKind { Error, TypeError, RangeError };
 
+// An error described in owned data, so it can be made on one thread (the database thread, the
+// binding code) and thrown or rejected later on the JS thread. sqlite_errcode != 0 means a SQLite
+// error (code ERR_SQLITE_ERROR with errcode/errstr).
+struct ErrorInfo {
+  ErrorKind kind = ErrorKind::Error;
+  std::string code;
+  std::string message;
+  int sqlite_errcode = 0;
+
+  static ErrorInfo Sqlite(sqlite3* db);
+  static ErrorInfo Coded(ErrorKind kind, const char* code, std::string message) {
+    return ErrorInfo{kind, code, std::move(message), 0};
+  }
+};
+
+napi_value MakeError(napi_env env, const ErrorInfo& error);
+void ThrowError(napi_env env, const ErrorInfo& error);
+
 napi_value MakeCodedError(napi_env env, ErrorKind kind, const char* code, const std::string& message);
 void ThrowCodedError(napi_env env, ErrorKind kind, const char* code, const std::string& message);
 
