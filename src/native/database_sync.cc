@@ -43,41 +43,73 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
       });
 }
 
-// new NativeDatabase({ location, readOnly, enableForeignKeyConstraints, ... }) — the TypeScript
-// wrapper has already validated and normalised every option.
-DatabaseSync::DatabaseSync(const Napi::CallbackInfo& info) : ObjectWrap<DatabaseSync>(info) {
-  Napi::Env env = info.Env();
+bool ReadDatabaseConfig(napi_env env, const Napi::CallbackInfo& info, DatabaseConfig* config) {
   if (info.Length() < 1 || !info[0].IsObject()) {
     ThrowInvalidArgType(env, "The \"config\" argument must be an object.");
-    return;
+    return false;
   }
   Napi::Object options = info[0].As<Napi::Object>();
   Napi::Value location = options.Get("location");
   if (!location.IsString()) {
     ThrowInvalidArgType(env, "The \"config.location\" argument must be a string.");
-    return;
+    return false;
   }
-  config_.location = location.As<Napi::String>().Utf8Value();
-  config_.read_only = ReadBool(options, "readOnly", false);
-  config_.enable_foreign_keys = ReadBool(options, "enableForeignKeyConstraints", true);
-  config_.enable_dqs = ReadBool(options, "enableDoubleQuotedStringLiterals", false);
-  config_.allow_extension = ReadBool(options, "allowExtension", false);
-  config_.defensive = ReadBool(options, "defensive", true);
-  config_.read_bigints = ReadBool(options, "readBigInts", false);
-  config_.return_arrays = ReadBool(options, "returnArrays", false);
-  config_.allow_bare_named = ReadBool(options, "allowBareNamedParameters", true);
-  config_.allow_unknown_named = ReadBool(options, "allowUnknownNamedParameters", false);
+  config->location = location.As<Napi::String>().Utf8Value();
+  config->read_only = ReadBool(options, "readOnly", false);
+  config->enable_foreign_keys = ReadBool(options, "enableForeignKeyConstraints", true);
+  config->enable_dqs = ReadBool(options, "enableDoubleQuotedStringLiterals", false);
+  config->allow_extension = ReadBool(options, "allowExtension", false);
+  config->defensive = ReadBool(options, "defensive", true);
+  config->read_bigints = ReadBool(options, "readBigInts", false);
+  config->return_arrays = ReadBool(options, "returnArrays", false);
+  config->allow_bare_named = ReadBool(options, "allowBareNamedParameters", true);
+  config->allow_unknown_named = ReadBool(options, "allowUnknownNamedParameters", false);
   Napi::Value timeout = options.Get("timeout");
-  config_.timeout = timeout.IsNumber() ? timeout.As<Napi::Number>().Int32Value() : 0;
+  config->timeout = timeout.IsNumber() ? timeout.As<Napi::Number>().Int32Value() : 0;
   Napi::Value limits = options.Get("limits");
   if (limits.IsArray()) {
     Napi::Array list = limits.As<Napi::Array>();
     for (uint32_t i = 0; i < list.Length() && i <= SQLITE_LIMIT_TRIGGER_DEPTH; i++) {
       Napi::Value limit = list.Get(i);
-      config_.limits.push_back(limit.IsNumber() ? limit.As<Napi::Number>().Int32Value() : -1);
+      config->limits.push_back(limit.IsNumber() ? limit.As<Napi::Number>().Int32Value() : -1);
     }
   }
+  return true;
+}
 
+bool OpenConnection(const DatabaseConfig& config, bool configure_busy, sqlite3** out, ErrorInfo* error) {
+  int flags = config.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_URI;
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(config.location.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    if (db != nullptr) {
+      *error = ErrorInfo::Sqlite(db);
+      sqlite3_close_v2(db);
+    } else {
+      *error = ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(rc), rc};
+    }
+    *out = nullptr;
+    return false;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, config.enable_dqs ? 1 : 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, config.enable_dqs ? 1 : 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, config.enable_foreign_keys ? 1 : 0, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, config.defensive ? 1 : 0, nullptr);
+  if (configure_busy && config.timeout > 0) sqlite3_busy_timeout(db, config.timeout);
+  for (size_t id = 0; id < config.limits.size(); id++) {
+    if (config.limits[id] >= 0) sqlite3_limit(db, static_cast<int>(id), config.limits[id]);
+  }
+  *out = db;
+  return true;
+}
+
+// new NativeDatabase({ location, readOnly, enableForeignKeyConstraints, ... }) — the TypeScript
+// wrapper has already validated and normalised every option.
+DatabaseSync::DatabaseSync(const Napi::CallbackInfo& info) : ObjectWrap<DatabaseSync>(info) {
+  Napi::Env env = info.Env();
+  if (!ReadDatabaseConfig(env, info, &config_)) return;
   addon_ = env.GetInstanceData<Addon>();
   if (addon_ != nullptr) addon_->Register(this);
 }
@@ -114,27 +146,11 @@ Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
     ThrowInvalidState(env, "database is already open");
     return Napi::Value();
   }
-  int flags = config_.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  flags |= SQLITE_OPEN_URI;
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(config_.location.c_str(), &db, flags, nullptr);
-  if (rc != SQLITE_OK) {
-    if (db != nullptr) {
-      ThrowSqliteError(env, db);
-      sqlite3_close_v2(db);
-    } else {
-      ThrowSqliteError(env, rc, sqlite3_errstr(rc));
-    }
+  ErrorInfo error;
+  if (!OpenConnection(config_, true, &db, &error)) {
+    ThrowError(env, error);
     return Napi::Value();
-  }
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, config_.enable_dqs ? 1 : 0, nullptr);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, config_.enable_dqs ? 1 : 0, nullptr);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, config_.enable_foreign_keys ? 1 : 0, nullptr);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, config_.defensive ? 1 : 0, nullptr);
-  if (config_.timeout > 0) sqlite3_busy_timeout(db, config_.timeout);
-  for (size_t id = 0; id < config_.limits.size(); id++) {
-    if (config_.limits[id] >= 0) sqlite3_limit(db, static_cast<int>(id), config_.limits[id]);
   }
   db_ = db;
   return Napi::Value();

@@ -14,6 +14,7 @@
 #include <vector>
 #include <unordered_set>
 #include "napi_config.h"
+#include "errors.h"
 #include "sqlite3.h"
 
 namespace strand {
@@ -45,6 +46,14 @@ struct StatementConfig {
   bool allow_bare_named = true;
   bool allow_unknown_named = false;
 };
+
+// Reads the config object the TypeScript layer built from validated options.
+bool ReadDatabaseConfig(napi_env env, const Napi::CallbackInfo& info, DatabaseConfig* config);
+
+// Opens and configures a connection as node:sqlite does (used by both sync and async databases,
+// on whichever thread owns the connection). On failure *db is null and *error says why.
+// `configure_busy` is false when the caller installs its own busy handler.
+bool OpenConnection(const DatabaseConfig& config, bool configure_busy, sqlite3** db, ErrorInfo* error);
 
 class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
  public:

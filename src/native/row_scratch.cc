@@ -50,12 +50,12 @@ bool RowScratch::Grow(napi_env env, size_t cells) {
   return true;
 }
 
-bool RowScratch::Publish(napi_env env, const RowBuffer& cells, uint32_t rows, uint32_t columns, bool new_columns) {
-  size_t count = cells.tags.size();
+bool RowScratch::Publish(napi_env env, const uint8_t* tags, const double* numbers, size_t count, uint32_t rows,
+                         uint32_t columns, bool new_columns) {
   if (count > capacity_ && !Grow(env, count)) return false;
   if (count > 0) {
-    std::memcpy(tags_, cells.tags.data(), count);
-    std::memcpy(numbers_, cells.numbers.data(), count * sizeof(double));
+    std::memcpy(tags_, tags, count);
+    std::memcpy(numbers_, numbers, count * sizeof(double));
   }
   meta_[kMetaRows] = static_cast<int32_t>(rows);
   meta_[kMetaColumns] = static_cast<int32_t>(columns);

@@ -55,7 +55,11 @@ class RowScratch {
   napi_value Holder(napi_env env) const;
 
   // Copies `rows` rows of `columns` cells into the shared arrays; false with a pending exception.
-  bool Publish(napi_env env, const RowBuffer& cells, uint32_t rows, uint32_t columns, bool new_columns);
+  bool Publish(napi_env env, const RowBuffer& cells, uint32_t rows, uint32_t columns, bool new_columns) {
+    return Publish(env, cells.tags.data(), cells.numbers.data(), cells.tags.size(), rows, columns, new_columns);
+  }
+  bool Publish(napi_env env, const uint8_t* tags, const double* numbers, size_t cells, uint32_t rows, uint32_t columns,
+               bool new_columns);
 
   // Writes run()'s two results as numbers: numbers[0] = changes, numbers[1] = lastInsertRowid.
   void PublishChanges(double changes, double last_insert_rowid) {

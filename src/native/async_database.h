@@ -1,0 +1,117 @@
+// AsyncDatabase's native engine: one dedicated OS thread per database, owning its sqlite3*.
+//
+// THREADING RULES (DESIGN.md "Threading model" — each one is relied on below):
+//  1. The database thread never touches N-API. Jobs (async_job.h) carry owned data in and out;
+//     JS values are made only on the JS thread, in the TSFN callback (DeliverCompleted).
+//  2. One connection, one owner: the sqlite3* is opened, used and closed only by the database
+//     thread. The JS thread may only call sqlite3_interrupt on it, under connection_mutex, and
+//     only while `running` names the job the caller means (so a late interrupt can never cancel
+//     the next job; SQLite also clears a stale interrupt when a new statement starts).
+//  3. Batch every crossing. add() stages jobs on the JS thread without locking; flush() (called
+//     once per tick by the TypeScript layer, from a microtask) moves them to the queue with one
+//     lock and one notify. Completions are coalesced: the thread signals the TSFN only when JS
+//     has not been signalled yet, and one TSFN callback delivers every completed job.
+//  4. Everything is per env: no statics; the Addon of the env registers each database.
+//  5. Teardown (close(), garbage collection, env cleanup, TSFN finalization — whichever comes
+//     first; Shutdown() is idempotent): stop intake → interrupt the running statement → drop
+//     queued jobs → join the thread (which finalizes its statements and closes the connection as
+//     it exits) → release the TSFN. A TSFN callback with env == nullptr frees jobs and settles
+//     nothing.
+//  6. No C++ exception can reach a dying env: the TSFN callback and teardown use raw N-API calls
+//     and never throw.
+//  7. Lifetimes: the shared AsyncCore outlives both the JS object and the TSFN (each holds a
+//     shared_ptr); the thread is always joined before its core can go. Node deletes a TSFN at env
+//     teardown without waiting for other threads, so the TSFN's finalizer shuts the core down
+//     (joins the thread) before returning: no thread can call a deleted TSFN.
+//  8. User functions on AsyncDatabase are not built yet; when they are, their blocking TSFN call
+//     must be aborted by Shutdown before the join.
+#pragma once
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+#include "async_job.h"
+#include "database_sync.h"
+#include "napi_config.h"
+#include "sqlite3.h"
+
+namespace strand {
+
+class Addon;
+
+// A prepared statement living on the database thread.
+struct ThreadStatement {
+  sqlite3_stmt* stmt = nullptr;
+  std::optional<BareNameMap> bare_names;
+  int reported_reprepares = -1;
+};
+
+// An open iteration on the database thread. Ad-hoc iterations (db.iterate(sql)) own their
+// statement; iterations of a prepared statement borrow it.
+struct ThreadCursor {
+  sqlite3_stmt* stmt = nullptr;
+  bool owns_statement = false;
+  int reported_reprepares = -1;
+};
+
+struct AsyncCore {
+  explicit AsyncCore(DatabaseConfig config) : config(std::move(config)) {}
+
+  const DatabaseConfig config;
+
+  // Staged by add() on the JS thread, moved to `queue` by flush(). JS thread only.
+  std::vector<std::unique_ptr<Job>> staged;
+
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::deque<std::unique_ptr<Job>> queue;
+  bool stopping = false;
+
+  std::mutex done_mutex;
+  std::vector<std::unique_ptr<Job>> done;
+  bool signalled = false;
+
+  std::mutex connection_mutex;
+  sqlite3* db = nullptr;   // written by the database thread, read for interrupt()
+  uint64_t running = 0;    // id of the job the database thread is running, 0 when idle
+
+  napi_threadsafe_function tsfn = nullptr;  // JS thread only (the database thread reads it once set)
+  bool tsfn_released = false;               // JS thread only
+  std::thread thread;
+  bool shut_down = false;                   // JS thread only
+
+  // Database thread only.
+  std::unordered_map<uint32_t, ThreadStatement> statements;
+  std::unordered_map<uint32_t, ThreadCursor> cursors;
+};
+
+class AsyncDatabase : public Napi::ObjectWrap<AsyncDatabase> {
+ public:
+  static Napi::Function DefineClass(Napi::Env env);
+  explicit AsyncDatabase(const Napi::CallbackInfo& info);
+  ~AsyncDatabase() override;
+
+  // Teardown, in DESIGN.md's order (rule 5). Safe to call more than once, from the JS thread.
+  static void Shutdown(AsyncCore* core);
+  // Called by the Addon when the env dies first.
+  void DetachFromAddon();
+
+ private:
+  Napi::Value Add(const Napi::CallbackInfo& info);
+  Napi::Value Flush(const Napi::CallbackInfo& info);
+  Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Interrupt(const Napi::CallbackInfo& info);
+  Napi::Value Ref(const Napi::CallbackInfo& info);
+  Napi::Value Unref(const Napi::CallbackInfo& info);
+  Napi::Value Join(const Napi::CallbackInfo& info);
+
+  std::shared_ptr<AsyncCore> core_;
+  Addon* addon_ = nullptr;
+};
+
+}  // namespace strand

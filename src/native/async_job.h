@@ -1,0 +1,61 @@
+// Job: one operation of an AsyncDatabase, carried from the JS thread to the database thread and
+// back. It holds only owned C++ data — copied SQL, parameters as SqlValues, rows as OwnedRows,
+// errors as ErrorInfo — never a napi_value, reference or env pointer (DESIGN.md invariant 1), so
+// it can be dropped on any thread, even after its env is gone.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+#include "bind.h"
+#include "errors.h"
+#include "owned_rows.h"
+#include "sql_value.h"
+
+namespace strand {
+
+enum class JobKind : uint8_t {
+  Open,       // open the connection (the first job of every database)
+  Exec,       // sql: run one or more statements
+  Run,        // statement or sql: step to the end → changes, lastInsertRowid
+  Get,        // statement or sql: the first row
+  All,        // statement or sql: every row
+  Prepare,    // sql → statement `statement` (an id chosen by JS)
+  IterOpen,   // statement or sql, params → cursor `cursor`, first batch
+  IterNext,   // cursor → next batch
+  IterClose,  // cursor: reset (and finalize if it owns an ad-hoc statement)
+  Finalize,   // statement: finalize
+  Close,      // finalize everything, close the connection, end the thread
+};
+
+struct Job {
+  // In (set on the JS thread).
+  uint64_t id = 0;
+  JobKind kind = JobKind::Exec;
+  std::string sql;         // Exec, Prepare, and ad-hoc Run/Get/All/IterOpen
+  uint32_t statement = 0;  // a prepared statement id, or 0 for ad-hoc sql
+  uint32_t cursor = 0;     // IterOpen/IterNext/IterClose
+  SqlParams params;
+  bool read_bigints = false;
+  BindOptions bind;
+  uint32_t batch_rows = 0;   // IterOpen/IterNext: at most this many rows…
+  size_t batch_bytes = 0;    // …and about this many bytes per batch
+
+  // Out (set on the database thread).
+  bool ok = true;
+  ErrorInfo error;
+  OwnedRows rows;
+  uint32_t columns = 0;
+  bool has_column_names = false;  // column_names is set: the column set is new or changed
+  std::vector<std::string> column_names;
+  bool done = false;  // IterOpen/IterNext: the cursor is exhausted (and already reset)
+  int64_t changes = 0;
+  int64_t last_insert_rowid = 0;
+  bool in_transaction = false;
+
+  void Fail(ErrorInfo e) {
+    ok = false;
+    error = std::move(e);
+  }
+};
+
+}  // namespace strand
