@@ -1,5 +1,6 @@
 #include "addon.h"
 
+#include "async_database.h"
 #include "database_sync.h"
 #include "statement_sync.h"
 #include "sqlite3.h"
@@ -13,6 +14,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
   if (sab.IsFunction()) shared_array_buffer_constructor = Napi::Persistent(sab.As<Napi::Function>());
   uint8_array_constructor = Napi::Persistent(env.Global().Get("Uint8Array").As<Napi::Function>());
   exports.Set("NativeDatabase", DatabaseSync::DefineClass(env));
+  exports.Set("NativeAsyncDatabase", AsyncDatabase::DefineClass(env));
   exports.Set("NativeStatement", statement);
   // 2048 cells hold any single row (SQLITE_MAX_COLUMN is 2000); all() grows it as needed.
   if (!scratch.Init(env, 2048)) {
@@ -25,7 +27,11 @@ Addon::Addon(Napi::Env env, Napi::Object exports) {
 }
 
 Addon::~Addon() {
-  // The env is going away: close what users left open. Copy first, since detaching unregisters.
+  // The env is going away: stop the database threads first (they may be running queries), then
+  // close what users left open. Move the sets out first: detaching must not unregister into them.
+  std::unordered_set<AsyncDatabase*> running = std::move(async_databases_);
+  async_databases_.clear();
+  for (AsyncDatabase* db : running) db->DetachFromAddon();
   std::unordered_set<DatabaseSync*> open = std::move(databases_);
   databases_.clear();
   for (DatabaseSync* db : open) db->DetachFromAddon();

@@ -3,10 +3,11 @@
 //
 // Lifetime rules:
 //   - Every DatabaseSync registers itself here when constructed and unregisters when destroyed.
-//   - When the env is torn down (worker ends, process exits) the Addon is destroyed; it closes
-//     every database still registered (finalizing its statements) and detaches them, so a
-//     database finalizer that runs later does not touch the freed registry. Teardown runs no JS
-//     and throws nothing into the dying env.
+//   - When the env is torn down (worker ends, process exits) the Addon is destroyed; it shuts
+//     down every AsyncDatabase still registered (interrupt, join its thread — see
+//     async_database.h), closes every DatabaseSync (finalizing its statements), and detaches
+//     them, so a finalizer that runs later does not touch the freed registry. Teardown runs no
+//     JS and throws nothing into the dying env.
 #pragma once
 #include <unordered_set>
 #include "napi_config.h"
@@ -15,6 +16,7 @@
 namespace strand {
 
 class DatabaseSync;
+class AsyncDatabase;
 
 class Addon : public Napi::Addon<Addon> {
  public:
@@ -29,9 +31,12 @@ class Addon : public Napi::Addon<Addon> {
 
   void Register(DatabaseSync* db) { databases_.insert(db); }
   void Unregister(DatabaseSync* db) { databases_.erase(db); }
+  void Register(AsyncDatabase* db) { async_databases_.insert(db); }
+  void Unregister(AsyncDatabase* db) { async_databases_.erase(db); }
 
  private:
   std::unordered_set<DatabaseSync*> databases_;
+  std::unordered_set<AsyncDatabase*> async_databases_;
 };
 
 }  // namespace strand

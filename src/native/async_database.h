@@ -4,19 +4,23 @@
 //  1. The database thread never touches N-API. Jobs (async_job.h) carry owned data in and out;
 //     JS values are made only on the JS thread, in the TSFN callback (DeliverCompleted).
 //  2. One connection, one owner: the sqlite3* is opened, used and closed only by the database
-//     thread. The JS thread may only call sqlite3_interrupt on it, under connection_mutex, and
-//     only while `running` names the job the caller means (so a late interrupt can never cancel
-//     the next job; SQLite also clears a stale interrupt when a new statement starts).
+//     thread; the JS thread never touches it. Cancellation goes through a progress handler on
+//     the database thread that stops a statement only while `cancel_id` equals `running`, the
+//     id of the job it belongs to. Job ids are never reused, so a cancel that arrives late (its
+//     job already finished) matches nothing and can never stop the next job — which
+//     sqlite3_interrupt, a flag on the whole connection, could not promise. `running` is set in
+//     the same critical section that takes the job off the queue, so cancel() always finds a job
+//     either still queued or running.
 //  3. Batch every crossing. add() stages jobs on the JS thread without locking; flush() (called
 //     once per tick by the TypeScript layer, from a microtask) moves them to the queue with one
 //     lock and one notify. Completions are coalesced: the thread signals the TSFN only when JS
 //     has not been signalled yet, and one TSFN callback delivers every completed job.
 //  4. Everything is per env: no statics; the Addon of the env registers each database.
 //  5. Teardown (close(), garbage collection, env cleanup, TSFN finalization — whichever comes
-//     first; Shutdown() is idempotent): stop intake → interrupt the running statement → drop
-//     queued jobs → join the thread (which finalizes its statements and closes the connection as
-//     it exits) → release the TSFN. A TSFN callback with env == nullptr frees jobs and settles
-//     nothing.
+//     first; Shutdown() is idempotent): stop intake → interrupt the running statement (and any
+//     busy wait: `aborting`) → drop queued jobs → join the thread (which finalizes its
+//     statements and closes the connection as it exits) → release the TSFN. A TSFN callback
+//     with env == nullptr frees jobs and settles nothing.
 //  6. No C++ exception can reach a dying env: the TSFN callback and teardown use raw N-API calls
 //     and never throw.
 //  7. Lifetimes: the shared AsyncCore outlives both the JS object and the TSFN (each holds a
@@ -26,6 +30,8 @@
 //  8. User functions on AsyncDatabase are not built yet; when they are, their blocking TSFN call
 //     must be aborted by Shutdown before the join.
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -69,16 +75,18 @@ struct AsyncCore {
 
   std::mutex queue_mutex;
   std::condition_variable queue_cv;
-  std::deque<std::unique_ptr<Job>> queue;
-  bool stopping = false;
+  std::deque<std::unique_ptr<Job>> queue;  // guarded by queue_mutex
+  bool stopping = false;                   // guarded by queue_mutex
+  uint64_t running = 0;                    // written under queue_mutex; 0 when idle
+
+  // Read by the database thread's progress and busy handlers without a lock.
+  std::atomic<uint64_t> running_for_handlers{0};
+  std::atomic<uint64_t> cancel_id{0};
+  std::atomic<bool> aborting{false};
 
   std::mutex done_mutex;
-  std::vector<std::unique_ptr<Job>> done;
-  bool signalled = false;
-
-  std::mutex connection_mutex;
-  sqlite3* db = nullptr;   // written by the database thread, read for interrupt()
-  uint64_t running = 0;    // id of the job the database thread is running, 0 when idle
+  std::vector<std::unique_ptr<Job>> done;  // guarded by done_mutex
+  bool signalled = false;                  // guarded by done_mutex
 
   napi_threadsafe_function tsfn = nullptr;  // JS thread only (the database thread reads it once set)
   bool tsfn_released = false;               // JS thread only
@@ -86,9 +94,17 @@ struct AsyncCore {
   bool shut_down = false;                   // JS thread only
 
   // Database thread only.
+  sqlite3* db = nullptr;
+  std::chrono::steady_clock::time_point busy_since;
   std::unordered_map<uint32_t, ThreadStatement> statements;
   std::unordered_map<uint32_t, ThreadCursor> cursors;
 };
+
+// The database thread's main loop (async_worker.cc).
+void RunDatabaseThread(AsyncCore* core);
+// JS thread: asks the database thread to stop job `id` (0: whichever runs) if it is running.
+// Call with queue_mutex held. True when a running job was asked to stop.
+bool RequestCancelLocked(AsyncCore* core, uint64_t id);
 
 class AsyncDatabase : public Napi::ObjectWrap<AsyncDatabase> {
  public:

@@ -51,6 +51,7 @@ struct Job {
   int64_t changes = 0;
   int64_t last_insert_rowid = 0;
   bool in_transaction = false;
+  uint32_t parameters = 0;  // Prepare: the statement's parameter count
 
   void Fail(ErrorInfo e) {
     ok = false;

@@ -1,0 +1,307 @@
+#include "async_database.h"
+
+#include <chrono>
+
+#include "addon.h"
+
+namespace strand {
+
+namespace {
+
+// --- JS thread: delivering completed jobs -----------------------------------------------------
+
+napi_value Undefined(napi_env env) {
+  napi_value v;
+  napi_get_undefined(env, &v);
+  return v;
+}
+
+napi_value ColumnNames(napi_env env, const Job& job) {
+  if (!job.has_column_names) return Undefined(env);
+  napi_value names;
+  napi_create_array_with_length(env, job.column_names.size(), &names);
+  for (size_t i = 0; i < job.column_names.size(); i++) {
+    napi_value name;
+    napi_create_string_utf8(env, job.column_names[i].data(), job.column_names[i].size(), &name);
+    napi_set_element(env, names, static_cast<uint32_t>(i), name);
+  }
+  return names;
+}
+
+// Calls onComplete(id, error, a, b, c) for one job. The meaning of a/b/c depends on the kind:
+//   Run:               changes, lastInsertRowid (numbers, or bigints when readBigInts is on)
+//   Get/All/IterOpen/IterNext: boxed values (rows are in the scratch), column names or
+//                      undefined, done (iterations only)
+//   Prepare:           column names, parameter count
+//   Exec/others:       isTransaction after the job
+void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
+  napi_value argv[5];
+  napi_create_double(env, static_cast<double>(job.id), &argv[0]);
+  argv[1] = Undefined(env);
+  argv[2] = Undefined(env);
+  argv[3] = Undefined(env);
+  argv[4] = Undefined(env);
+  if (!job.ok) {
+    argv[1] = MakeError(env, job.error);
+  } else {
+    switch (job.kind) {
+      case JobKind::Run:
+        if (job.read_bigints) {
+          napi_create_bigint_int64(env, job.changes, &argv[2]);
+          napi_create_bigint_int64(env, job.last_insert_rowid, &argv[3]);
+        } else {
+          napi_create_double(env, static_cast<double>(job.changes), &argv[2]);
+          napi_create_double(env, static_cast<double>(job.last_insert_rowid), &argv[3]);
+        }
+        break;
+      case JobKind::Get:
+      case JobKind::All:
+      case JobKind::IterOpen:
+      case JobKind::IterNext: {
+        napi_value boxed = job.rows.Publish(env, addon->scratch, job.columns, job.has_column_names);
+        if (boxed == nullptr) {
+          // Could not publish (out of memory): report it as this job's error.
+          napi_value exception;
+          napi_get_and_clear_last_exception(env, &exception);
+          argv[1] = exception;
+          break;
+        }
+        argv[2] = boxed;
+        argv[3] = ColumnNames(env, job);
+        napi_get_boolean(env, job.done, &argv[4]);
+        break;
+      }
+      case JobKind::Prepare:
+        argv[2] = ColumnNames(env, job);
+        napi_create_uint32(env, job.parameters, &argv[3]);
+        break;
+      default:
+        napi_get_boolean(env, job.in_transaction, &argv[2]);
+        break;
+    }
+  }
+  napi_value recv = Undefined(env);
+  napi_call_function(env, recv, callback, 5, argv, nullptr);
+}
+
+// The TSFN callback: delivers every job completed since the last signal (rule 3). With
+// env == nullptr (the env is being torn down) the jobs are only freed (rule 5).
+void CallJs(napi_env env, napi_value callback, void* context, void* /*data*/) {
+  auto* core = static_cast<std::shared_ptr<AsyncCore>*>(context)->get();
+  std::vector<std::unique_ptr<Job>> completed;
+  {
+    std::lock_guard<std::mutex> lock(core->done_mutex);
+    completed.swap(core->done);
+    core->signalled = false;
+  }
+  if (env == nullptr || callback == nullptr) return;
+  Addon* addon = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
+  if (addon == nullptr) return;
+  for (std::unique_ptr<Job>& job : completed) {
+    napi_handle_scope scope;
+    napi_open_handle_scope(env, &scope);
+    DeliverJob(env, callback, addon, *job);
+    // onComplete never throws by design; if it did, do not let the next delivery fail with it.
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value exception;
+      napi_get_and_clear_last_exception(env, &exception);
+      napi_fatal_exception(env, exception);
+    }
+    napi_close_handle_scope(env, scope);
+  }
+}
+
+// The TSFN is being deleted (after release, or by node at env teardown): make sure the thread
+// can no longer call it (rule 7), then drop this context's share of the core.
+void FinalizeTsfn(napi_env /*env*/, void* data, void* /*hint*/) {
+  auto* holder = static_cast<std::shared_ptr<AsyncCore>*>(data);
+  AsyncCore* core = holder->get();
+  core->tsfn_released = true;
+  AsyncDatabase::Shutdown(core);
+  core->tsfn = nullptr;
+  delete holder;
+}
+
+uint32_t ReadUint32(napi_env env, napi_value value) {
+  uint32_t v = 0;
+  napi_get_value_uint32(env, value, &v);
+  return v;
+}
+
+bool ReadBoolValue(napi_env env, napi_value value) {
+  bool v = false;
+  napi_get_value_bool(env, value, &v);
+  return v;
+}
+
+}  // namespace
+
+Napi::Function AsyncDatabase::DefineClass(Napi::Env env) {
+  return ObjectWrap<AsyncDatabase>::DefineClass(env, "NativeAsyncDatabase",
+                                                {
+                                                    InstanceMethod<&AsyncDatabase::Add>("add"),
+                                                    InstanceMethod<&AsyncDatabase::Flush>("flush"),
+                                                    InstanceMethod<&AsyncDatabase::Cancel>("cancel"),
+                                                    InstanceMethod<&AsyncDatabase::Interrupt>("interrupt"),
+                                                    InstanceMethod<&AsyncDatabase::Ref>("ref"),
+                                                    InstanceMethod<&AsyncDatabase::Unref>("unref"),
+                                                    InstanceMethod<&AsyncDatabase::Join>("join"),
+                                                });
+}
+
+// new NativeAsyncDatabase(config, onComplete): starts the thread; the TypeScript layer then adds
+// an Open job. The TSFN starts unref'd: an idle database does not keep the process alive.
+AsyncDatabase::AsyncDatabase(const Napi::CallbackInfo& info) : ObjectWrap<AsyncDatabase>(info) {
+  Napi::Env env = info.Env();
+  DatabaseConfig config;
+  if (!ReadDatabaseConfig(env, info, &config)) return;
+  if (info.Length() < 2 || !info[1].IsFunction()) {
+    ThrowInvalidArgType(env, "The \"onComplete\" argument must be a function.");
+    return;
+  }
+  core_ = std::make_shared<AsyncCore>(std::move(config));
+  auto* holder = new std::shared_ptr<AsyncCore>(core_);
+  napi_value name;
+  napi_create_string_utf8(env, "sqlite-strand AsyncDatabase", NAPI_AUTO_LENGTH, &name);
+  napi_status status = napi_create_threadsafe_function(env, info[1], nullptr, name, 0, 1, holder, FinalizeTsfn,
+                                                       holder, CallJs, &core_->tsfn);
+  if (status != napi_ok) {
+    delete holder;
+    ThrowCodedError(env, ErrorKind::Error, "ERR_INVALID_STATE", "could not create the completion channel");
+    return;
+  }
+  napi_unref_threadsafe_function(env, core_->tsfn);
+  AsyncCore* core = core_.get();
+  core_->thread = std::thread([core] { RunDatabaseThread(core); });
+  addon_ = env.GetInstanceData<Addon>();
+  if (addon_ != nullptr) addon_->Register(this);
+}
+
+AsyncDatabase::~AsyncDatabase() {
+  if (core_) Shutdown(core_.get());
+  if (addon_ != nullptr) addon_->Unregister(this);
+}
+
+void AsyncDatabase::DetachFromAddon() {
+  if (core_) Shutdown(core_.get());
+  addon_ = nullptr;
+}
+
+void AsyncDatabase::Shutdown(AsyncCore* core) {
+  if (core->shut_down) return;
+  core->shut_down = true;
+  core->staged.clear();
+  {
+    // Stop intake and drop queued jobs: they are owned data, freed without settling anything.
+    std::lock_guard<std::mutex> lock(core->queue_mutex);
+    core->stopping = true;
+    core->queue.clear();
+  }
+  core->queue_cv.notify_all();
+  // Interrupts the running statement (progress handler) and any busy wait (busy handler).
+  core->aborting = true;
+  // The thread finalizes its statements and closes the connection on its way out.
+  if (core->thread.joinable()) core->thread.join();
+  if (!core->tsfn_released && core->tsfn != nullptr) {
+    core->tsfn_released = true;
+    napi_release_threadsafe_function(core->tsfn, napi_tsfn_abort);
+  }
+}
+
+// add(id, kind, statement, cursor, sql, readBigInts, allowBare, allowUnknown, batchRows,
+//     batchBytes, ...params): stages one job. Throws (synchronously) if a parameter cannot be
+// bound; the TypeScript layer turns that into a rejection.
+Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  constexpr size_t kFixed = 10;
+  if (!core_ || core_->shut_down || info.Length() < kFixed) {
+    ThrowInvalidState(env, "database is not open");
+    return Napi::Value();
+  }
+  auto job = std::make_unique<Job>();
+  double id = 0;
+  napi_get_value_double(env, info[0], &id);
+  job->id = static_cast<uint64_t>(id);
+  job->kind = static_cast<JobKind>(ReadUint32(env, info[1]));
+  job->statement = ReadUint32(env, info[2]);
+  job->cursor = ReadUint32(env, info[3]);
+  if (info[4].IsString()) job->sql = info[4].As<Napi::String>().Utf8Value();
+  job->read_bigints = ReadBoolValue(env, info[5]);
+  job->bind.allow_bare_named = ReadBoolValue(env, info[6]);
+  job->bind.allow_unknown_named = ReadBoolValue(env, info[7]);
+  job->batch_rows = ReadUint32(env, info[8]);
+  job->batch_bytes = ReadUint32(env, info[9]);
+  size_t count = info.Length() - kFixed;
+  if (count > 0) {
+    std::vector<napi_value> params(count);
+    for (size_t i = 0; i < count; i++) params[i] = info[kFixed + i];
+    if (!ReadSqlParams(env, params.data(), count, &job->params)) return Napi::Value();
+  }
+  core_->staged.push_back(std::move(job));
+  return Napi::Value();
+}
+
+// Moves every staged job to the database thread: one lock, one wake-up (rule 3).
+Napi::Value AsyncDatabase::Flush(const Napi::CallbackInfo& info) {
+  if (!core_ || core_->staged.empty()) return Napi::Value();
+  {
+    std::lock_guard<std::mutex> lock(core_->queue_mutex);
+    for (std::unique_ptr<Job>& job : core_->staged) core_->queue.push_back(std::move(job));
+  }
+  core_->staged.clear();
+  core_->queue_cv.notify_one();
+  return Napi::Value();
+}
+
+// cancel(id) → 'removed' (it had not started: it will never run or complete), 'interrupted'
+// (it is running: it will complete with SQLITE_INTERRUPT unless it finishes first), or 'none'
+// (already finished, or unknown).
+Napi::Value AsyncDatabase::Cancel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!core_ || info.Length() < 1) return Napi::String::New(env, "none");
+  uint64_t id = static_cast<uint64_t>(info[0].As<Napi::Number>().DoubleValue());
+  auto matches = [id](const std::unique_ptr<Job>& job) { return job->id == id; };
+  for (auto it = core_->staged.begin(); it != core_->staged.end(); ++it) {
+    if (matches(*it)) {
+      core_->staged.erase(it);
+      return Napi::String::New(env, "removed");
+    }
+  }
+  std::lock_guard<std::mutex> lock(core_->queue_mutex);
+  for (auto it = core_->queue.begin(); it != core_->queue.end(); ++it) {
+    if (matches(*it)) {
+      core_->queue.erase(it);
+      return Napi::String::New(env, "removed");
+    }
+  }
+  return Napi::String::New(env, RequestCancelLocked(core_.get(), id) ? "interrupted" : "none");
+}
+
+// interrupt(): cancels whatever statement runs now, and only that one.
+Napi::Value AsyncDatabase::Interrupt(const Napi::CallbackInfo& info) {
+  if (!core_) return Napi::Value();
+  std::lock_guard<std::mutex> lock(core_->queue_mutex);
+  RequestCancelLocked(core_.get(), 0);
+  return Napi::Value();
+}
+
+Napi::Value AsyncDatabase::Ref(const Napi::CallbackInfo& info) {
+  if (core_ && !core_->tsfn_released) napi_ref_threadsafe_function(info.Env(), core_->tsfn);
+  return Napi::Value();
+}
+
+Napi::Value AsyncDatabase::Unref(const Napi::CallbackInfo& info) {
+  if (core_ && !core_->tsfn_released) napi_unref_threadsafe_function(info.Env(), core_->tsfn);
+  return Napi::Value();
+}
+
+// join(): after the Close job completed — the thread has ended or is ending; release everything.
+Napi::Value AsyncDatabase::Join(const Napi::CallbackInfo& info) {
+  if (core_) Shutdown(core_.get());
+  return Napi::Value();
+}
+
+}  // namespace strand

@@ -1,0 +1,341 @@
+// The database thread of an AsyncDatabase: takes jobs off the queue one at a time, runs them on
+// the connection it owns, and hands them back completed. No N-API here (async_database.h, rule 1).
+#include <thread>
+
+#include "async_database.h"
+
+namespace strand {
+
+namespace {
+
+// Progress handler: a nonzero return stops the running statement with SQLITE_INTERRUPT.
+int StopRequested(void* data) {
+  auto* core = static_cast<AsyncCore*>(data);
+  if (core->aborting.load(std::memory_order_relaxed)) return 1;
+  uint64_t cancel = core->cancel_id.load(std::memory_order_relaxed);
+  return cancel != 0 && cancel == core->running_for_handlers.load(std::memory_order_relaxed) ? 1 : 0;
+}
+
+// Busy handler honouring `timeout` like sqlite3_busy_timeout, but waking every few milliseconds
+// so a cancelled job or a shutdown does not wait out the whole timeout.
+int WaitWhileBusy(void* data, int attempts) {
+  auto* core = static_cast<AsyncCore*>(data);
+  auto now = std::chrono::steady_clock::now();
+  if (attempts == 0) core->busy_since = now;
+  if (StopRequested(core)) return 0;
+  auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - core->busy_since).count();
+  if (waited >= core->config.timeout) return 0;
+  auto pause = std::min<long long>(5, core->config.timeout - waited);
+  std::this_thread::sleep_for(std::chrono::milliseconds(pause));
+  return 1;
+}
+
+ErrorInfo InvalidState(const char* message) {
+  return ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE", message);
+}
+
+// Reports the column names when the column set is new to JS (ad-hoc statements always are).
+void ReportColumns(sqlite3_stmt* stmt, int* reported_reprepares, Job& job) {
+  job.columns = static_cast<uint32_t>(sqlite3_column_count(stmt));
+  if (reported_reprepares != nullptr) {
+    int reprepares = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+    if (reprepares == *reported_reprepares) return;
+    *reported_reprepares = reprepares;
+  }
+  job.has_column_names = true;
+  job.column_names.clear();
+  for (uint32_t c = 0; c < job.columns; c++) {
+    const char* name = sqlite3_column_name(stmt, static_cast<int>(c));
+    job.column_names.emplace_back(name != nullptr ? name : "");
+  }
+}
+
+bool PrepareSql(AsyncCore* core, Job& job, unsigned int flags, sqlite3_stmt** out) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(core->db, job.sql.c_str(), static_cast<int>(job.sql.size() + 1), flags, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    job.Fail(ErrorInfo::Sqlite(core->db));
+    return false;
+  }
+  if (stmt == nullptr) {
+    job.Fail(ErrorInfo::Coded(ErrorKind::TypeError, "ERR_INVALID_ARG_VALUE", "The SQL query contains no statements."));
+    return false;
+  }
+  *out = stmt;
+  return true;
+}
+
+// The statement a Run/Get/All/IterOpen job executes, bound and ready to step.
+struct Target {
+  sqlite3_stmt* stmt = nullptr;
+  bool ad_hoc = false;
+  int* reported_reprepares = nullptr;  // null for ad-hoc: names are always reported
+};
+
+bool AcquireTarget(AsyncCore* core, Job& job, Target* target) {
+  std::optional<BareNameMap> local_names;
+  std::optional<BareNameMap>* bare_names = &local_names;
+  if (job.statement != 0) {
+    auto found = core->statements.find(job.statement);
+    if (found == core->statements.end()) {
+      job.Fail(InvalidState("statement has been finalized"));
+      return false;
+    }
+    target->stmt = found->second.stmt;
+    target->reported_reprepares = &found->second.reported_reprepares;
+    bare_names = &found->second.bare_names;
+    sqlite3_reset(target->stmt);
+  } else {
+    if (!PrepareSql(core, job, 0, &target->stmt)) return false;
+    target->ad_hoc = true;
+  }
+  ErrorInfo error;
+  if (!BindSqlParams(core->db, target->stmt, job.params, job.bind, bare_names, &error)) {
+    job.Fail(std::move(error));
+    if (target->ad_hoc) sqlite3_finalize(target->stmt);
+    else sqlite3_reset(target->stmt);
+    return false;
+  }
+  return true;
+}
+
+void ReleaseTarget(const Target& target) {
+  if (target.ad_hoc) sqlite3_finalize(target.stmt);
+  else sqlite3_reset(target.stmt);
+}
+
+void RunStatement(AsyncCore* core, Job& job) {
+  Target target;
+  if (!AcquireTarget(core, job, &target)) return;
+  int rc;
+  switch (job.kind) {
+    case JobKind::Run:
+      while ((rc = sqlite3_step(target.stmt)) == SQLITE_ROW) {
+      }
+      if (rc != SQLITE_DONE) {
+        job.Fail(ErrorInfo::Sqlite(core->db));
+        break;
+      }
+      job.changes = sqlite3_changes64(core->db);
+      job.last_insert_rowid = sqlite3_last_insert_rowid(core->db);
+      if (!job.read_bigints) {
+        for (int64_t value : {job.changes, job.last_insert_rowid}) {
+          if (value > 9007199254740991LL || value < -9007199254740991LL) {
+            job.Fail(ErrorInfo::Coded(ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
+                                      "Value is too large to be represented as a JavaScript number: " +
+                                          std::to_string(value)));
+            break;
+          }
+        }
+      }
+      break;
+    case JobKind::Get:
+    case JobKind::All: {
+      int columns = sqlite3_column_count(target.stmt);
+      ErrorInfo error;
+      while ((rc = sqlite3_step(target.stmt)) == SQLITE_ROW) {
+        if (!job.rows.AppendRow(target.stmt, columns, job.read_bigints, &error)) {
+          job.Fail(std::move(error));
+          break;
+        }
+        if (job.kind == JobKind::Get) break;
+      }
+      if (job.ok && rc != SQLITE_ROW && rc != SQLITE_DONE) job.Fail(ErrorInfo::Sqlite(core->db));
+      if (job.ok && job.rows.rows > 0) ReportColumns(target.stmt, target.reported_reprepares, job);
+      break;
+    }
+    default:
+      break;
+  }
+  job.in_transaction = sqlite3_get_autocommit(core->db) == 0;
+  ReleaseTarget(target);
+}
+
+void CloseCursor(AsyncCore* core, uint32_t id) {
+  auto found = core->cursors.find(id);
+  if (found == core->cursors.end()) return;
+  if (found->second.owns_statement) sqlite3_finalize(found->second.stmt);
+  else sqlite3_reset(found->second.stmt);
+  core->cursors.erase(found);
+}
+
+// Steps the cursor for up to batch_rows rows / about batch_bytes bytes. At the end (or on an
+// error) the cursor is closed on this thread at once: its statement is reset before the job
+// completes, so no read transaction outlives the iteration.
+void FetchBatch(AsyncCore* core, Job& job) {
+  auto found = core->cursors.find(job.cursor);
+  if (found == core->cursors.end()) {
+    job.Fail(InvalidState("iterator was closed"));
+    return;
+  }
+  ThreadCursor& cursor = found->second;
+  int columns = sqlite3_column_count(cursor.stmt);
+  uint32_t max_rows = job.batch_rows == 0 ? 1 : job.batch_rows;
+  size_t max_bytes = job.batch_bytes == 0 ? SIZE_MAX : job.batch_bytes;
+  ErrorInfo error;
+  while (job.rows.rows < max_rows && job.rows.bytes < max_bytes) {
+    int rc = sqlite3_step(cursor.stmt);
+    if (rc == SQLITE_ROW) {
+      if (!job.rows.AppendRow(cursor.stmt, columns, job.read_bigints, &error)) {
+        job.Fail(std::move(error));
+        break;
+      }
+      continue;
+    }
+    if (rc == SQLITE_DONE) {
+      job.done = true;
+    } else {
+      job.Fail(ErrorInfo::Sqlite(core->db));
+    }
+    break;
+  }
+  if (job.ok && job.rows.rows > 0) {
+    int* reported = cursor.owns_statement ? &cursor.reported_reprepares : nullptr;
+    if (!cursor.owns_statement) {
+      for (auto& [id, statement] : core->statements) {
+        if (statement.stmt == cursor.stmt) reported = &statement.reported_reprepares;
+      }
+    }
+    ReportColumns(cursor.stmt, reported, job);
+  }
+  if (job.done || !job.ok) CloseCursor(core, job.cursor);
+}
+
+void OpenCursor(AsyncCore* core, Job& job) {
+  Target target;
+  if (!AcquireTarget(core, job, &target)) return;
+  CloseCursor(core, job.cursor);
+  core->cursors[job.cursor] = ThreadCursor{target.stmt, target.ad_hoc, -1};
+  FetchBatch(core, job);
+}
+
+void FinalizeStatement(AsyncCore* core, uint32_t id) {
+  auto found = core->statements.find(id);
+  if (found == core->statements.end()) return;
+  // Iterations borrowing it end with it.
+  for (auto it = core->cursors.begin(); it != core->cursors.end();) {
+    if (!it->second.owns_statement && it->second.stmt == found->second.stmt) it = core->cursors.erase(it);
+    else ++it;
+  }
+  sqlite3_finalize(found->second.stmt);
+  core->statements.erase(found);
+}
+
+void CloseEverything(AsyncCore* core) {
+  for (auto& [id, cursor] : core->cursors) {
+    if (cursor.owns_statement) sqlite3_finalize(cursor.stmt);
+  }
+  core->cursors.clear();
+  for (auto& [id, statement] : core->statements) sqlite3_finalize(statement.stmt);
+  core->statements.clear();
+  if (core->db != nullptr) {
+    sqlite3_close_v2(core->db);
+    core->db = nullptr;
+  }
+}
+
+void Execute(AsyncCore* core, Job& job) {
+  if (job.kind == JobKind::Open) {
+    if (core->db != nullptr) return;
+    ErrorInfo error;
+    if (!OpenConnection(core->config, false, &core->db, &error)) {
+      job.Fail(std::move(error));
+      return;
+    }
+    sqlite3_progress_handler(core->db, 1000, StopRequested, core);
+    sqlite3_busy_handler(core->db, WaitWhileBusy, core);
+    return;
+  }
+  if (core->db == nullptr) {
+    job.Fail(InvalidState("database is not open"));
+    return;
+  }
+  switch (job.kind) {
+    case JobKind::Exec:
+      if (sqlite3_exec(core->db, job.sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+        job.Fail(ErrorInfo::Sqlite(core->db));
+      }
+      job.in_transaction = sqlite3_get_autocommit(core->db) == 0;
+      break;
+    case JobKind::Run:
+    case JobKind::Get:
+    case JobKind::All:
+      RunStatement(core, job);
+      break;
+    case JobKind::Prepare: {
+      sqlite3_stmt* stmt = nullptr;
+      if (!PrepareSql(core, job, SQLITE_PREPARE_PERSISTENT, &stmt)) break;
+      FinalizeStatement(core, job.statement);
+      ThreadStatement& statement = core->statements[job.statement];
+      statement.stmt = stmt;
+      job.parameters = static_cast<uint32_t>(sqlite3_bind_parameter_count(stmt));
+      ReportColumns(stmt, &statement.reported_reprepares, job);
+      break;
+    }
+    case JobKind::IterOpen:
+      OpenCursor(core, job);
+      break;
+    case JobKind::IterNext:
+      FetchBatch(core, job);
+      break;
+    case JobKind::IterClose:
+      CloseCursor(core, job.cursor);
+      break;
+    case JobKind::Finalize:
+      FinalizeStatement(core, job.statement);
+      break;
+    case JobKind::Close:
+      CloseEverything(core);
+      break;
+    case JobKind::Open:
+      break;
+  }
+}
+
+// Hands a finished job to the JS thread. Only the first completion since JS last drained the
+// list signals the TSFN; the callback then takes every job completed meanwhile (rule 3).
+void Complete(AsyncCore* core, std::unique_ptr<Job> job) {
+  bool signal = false;
+  {
+    std::lock_guard<std::mutex> lock(core->done_mutex);
+    core->done.push_back(std::move(job));
+    signal = !core->signalled;
+    core->signalled = true;
+  }
+  if (signal) napi_call_threadsafe_function(core->tsfn, nullptr, napi_tsfn_nonblocking);
+}
+
+}  // namespace
+
+bool RequestCancelLocked(AsyncCore* core, uint64_t id) {
+  if (core->running == 0 || (id != 0 && id != core->running)) return false;
+  core->cancel_id.store(core->running, std::memory_order_relaxed);
+  return true;
+}
+
+void RunDatabaseThread(AsyncCore* core) {
+  for (;;) {
+    std::unique_ptr<Job> job;
+    {
+      std::unique_lock<std::mutex> lock(core->queue_mutex);
+      core->queue_cv.wait(lock, [core] { return core->stopping || !core->queue.empty(); });
+      if (core->stopping) break;
+      job = std::move(core->queue.front());
+      core->queue.pop_front();
+      core->running = job->id;
+      core->running_for_handlers.store(job->id, std::memory_order_relaxed);
+    }
+    Execute(core, *job);
+    bool closed = job->kind == JobKind::Close;
+    {
+      std::lock_guard<std::mutex> lock(core->queue_mutex);
+      core->running = 0;
+      core->running_for_handlers.store(0, std::memory_order_relaxed);
+    }
+    Complete(core, std::move(job));
+    if (closed) break;
+  }
+  CloseEverything(core);
+}
+
+}  // namespace strand
