@@ -9,6 +9,10 @@ import {
 } from './statement-sync';
 
 export { constants } from './constants';
+export { AsyncDatabase, Transaction, type TransactionOptions } from './async-database';
+export { AsyncStatement } from './async-statement';
+export { AbortError } from './async-errors';
+export type { OperationOptions } from './async-core';
 export { SqliteError, type SqliteErrorShape } from './errors';
 export type { DatabaseSyncOptions, DatabasePath, StatementOptions } from './options';
 export type { DatabaseLimits } from './limits';

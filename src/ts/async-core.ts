@@ -1,0 +1,147 @@
+// DatabaseCore: the state an AsyncDatabase shares with its statements, iterators and
+// transaction scopes — the engine, the open/closed state, and the queue gate for transactions.
+//
+// Ordering: every operation becomes a job in one FIFO (the engine's), in call order. While a
+// transaction holds the queue, operations issued on the database (not through the transaction's
+// scope) are parked here in call order and submitted, still in order, when it ends — so nothing
+// interleaves with a transaction. A transaction() call itself waits in the same line.
+import { AbortError, withCallSite, type CallSite } from './async-errors';
+import type { NativeDatabaseConfig } from './binding';
+import { Engine, JobKind, type JobSpec } from './engine';
+import { invalidState } from './errors';
+
+/** Per-operation options, passed with `.with(options)`. */
+export interface OperationOptions {
+  /** Cancels the operation: removed if still queued, interrupted if running. */
+  signal?: AbortSignal;
+  /** Read INTEGER columns as bigint for this operation. */
+  readBigInts?: boolean;
+  /** Rows as arrays for this operation. */
+  returnArrays?: boolean;
+  /** iterate(): the largest batch of rows fetched at once (default 1024). */
+  batchSize?: number;
+}
+
+type Finish<T> = (a: unknown, b: unknown, c: unknown) => T;
+
+interface Parked {
+  start: () => void;
+}
+
+export class DatabaseCore {
+  readonly engine: Engine;
+  readonly config: NativeDatabaseConfig;
+  /** 'open' until close() is called; then no new operation is accepted. */
+  state: 'open' | 'closing' | 'closed' = 'open';
+  /** Settles when close() has finished. */
+  closed: Promise<void> = Promise.resolve();
+  #holder: object | null = null;
+  #parked: Parked[] = [];
+  #nextStatement = 1;
+  #nextCursor = 1;
+
+  constructor(config: NativeDatabaseConfig) {
+    this.config = config;
+    this.engine = new Engine(config);
+  }
+
+  newStatementId(): number {
+    return this.#nextStatement++;
+  }
+
+  newCursorId(): number {
+    return this.#nextCursor++;
+  }
+
+  get inTransaction(): boolean {
+    return this.#holder !== null;
+  }
+
+  /**
+   * Runs one job and resolves with `finish(a, b, c)` (called synchronously in the completion,
+   * while its rows are in the scratch). `direct`: issued by the transaction holding the queue.
+   */
+  call<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined, site?: CallSite): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: unknown) => reject(withCallSite(error, site));
+      // Once close() is called nothing new starts — except the transaction in progress finishing,
+      // and clean-ups (closing cursors, finalizing) that the close would do anyway.
+      const cleanup = spec.kind === JobKind.Close || spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize;
+      if (this.state !== 'open' && !cleanup && !(direct && this.state === 'closing')) {
+        fail(invalidState('database is not open'));
+        return;
+      }
+      const signal = options?.signal;
+      const aborted = () => new AbortError(undefined, { cause: signal?.reason });
+      if (signal?.aborted) {
+        fail(aborted());
+        return;
+      }
+      let onAbort: (() => void) | undefined;
+      const start = () => {
+        let abortRequested = false;
+        const id = this.engine.submit(spec, (error, a, b, c) => {
+          if (onAbort) signal!.removeEventListener('abort', onAbort);
+          if (error !== undefined) {
+            fail(abortRequested && (error as { errcode?: number }).errcode === 9 ? aborted() : error);
+            return;
+          }
+          try {
+            resolve(finish(a, b, c));
+          } catch (e) {
+            fail(e);
+          }
+        });
+        if (signal && id !== 0) {
+          onAbort = () => {
+            abortRequested = true;
+            if (this.engine.cancel(id) === 'removed') fail(aborted());
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+      };
+      if (direct || (this.#holder === null && this.#parked.length === 0)) {
+        start();
+        return;
+      }
+      const parked: Parked = { start };
+      if (signal) {
+        onAbort = () => {
+          const at = this.#parked.indexOf(parked);
+          if (at >= 0) this.#parked.splice(at, 1);
+          fail(aborted());
+        };
+        parked.start = () => {
+          signal.removeEventListener('abort', onAbort!);
+          onAbort = undefined;
+          start();
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      this.#parked.push(parked);
+    });
+  }
+
+  /** Waits in line, then makes `holder` the owner of the queue. */
+  acquire(holder: object): Promise<void> {
+    if (this.#holder === null && this.#parked.length === 0) {
+      this.#holder = holder;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.#parked.push({
+        start: () => {
+          this.#holder = holder;
+          resolve();
+        },
+      });
+    });
+  }
+
+  /** Ends `holder`'s ownership and submits what waited for it, in order, up to the next holder. */
+  release(holder: object): void {
+    if (this.#holder !== holder) return;
+    this.#holder = null;
+    while (this.#holder === null && this.#parked.length > 0) this.#parked.shift()!.start();
+  }
+}

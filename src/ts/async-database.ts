@@ -1,0 +1,188 @@
+// AsyncDatabase: the Promise API. Every database owns a native thread and its connection
+// (src/native/async_database.h); operations go through one FIFO in call order and settle as the
+// thread completes them, without ever blocking the event loop.
+import { captureCallSite, withCallSite } from './async-errors';
+import { DatabaseCore, type OperationOptions } from './async-core';
+import { Queries } from './async-queries';
+import { AsyncStatement, StatementState } from './async-statement';
+import { JobKind } from './engine';
+import { codedError, invalidArgType } from './errors';
+import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from './options';
+
+/** How a transaction begins: BEGIN DEFERRED (default), IMMEDIATE or EXCLUSIVE. */
+export interface TransactionOptions {
+  mode?: 'deferred' | 'immediate' | 'exclusive';
+}
+
+const OPENING = Symbol('opening');
+
+/**
+ * A transaction in progress: run its statements through this scope. Operations issued on the
+ * database itself (or on its statements) wait until the transaction ends.
+ */
+export class Transaction extends Queries {
+  #active = true;
+  #depth: number;
+
+  /** @internal */
+  constructor(core: DatabaseCore, depth: number, options?: OperationOptions) {
+    super(core, true, options);
+    this.#depth = depth;
+  }
+
+  /** @internal */
+  end(): void {
+    this.#active = false;
+  }
+
+  /** The same scope with per-operation options. */
+  with(options: OperationOptions): Transaction {
+    const view = new Transaction(this.core, this.#depth, { ...this.options, ...options });
+    return view;
+  }
+
+  /** A statement of this database, run inside this transaction. */
+  statement(statement: AsyncStatement): AsyncStatement {
+    return new AsyncStatement(this.core, statement.target, this.options, true);
+  }
+
+  /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */
+  transaction<T>(fn: (tx: Transaction) => Promise<T> | T): Promise<T> {
+    const name = `strand_savepoint_${this.#depth + 1}`;
+    return runScoped(this.core, new Transaction(this.core, this.#depth + 1), `SAVEPOINT ${name}`, `RELEASE ${name}`, `ROLLBACK TO ${name}; RELEASE ${name}`, fn);
+  }
+}
+
+async function runScoped<T>(
+  core: DatabaseCore,
+  scope: Transaction,
+  begin: string,
+  commit: string,
+  rollback: string,
+  fn: (tx: Transaction) => Promise<T> | T,
+): Promise<T> {
+  await scope.exec(begin);
+  let result: T;
+  try {
+    result = await fn(scope);
+  } catch (error) {
+    // SQLite may already have rolled back (e.g. on SQLITE_FULL); then ROLLBACK fails harmlessly.
+    await scope.exec(rollback).catch(() => undefined);
+    scope.end();
+    throw error;
+  }
+  try {
+    await scope.exec(commit);
+  } catch (error) {
+    await scope.exec(rollback).catch(() => undefined);
+    scope.end();
+    throw error;
+  }
+  scope.end();
+  return result;
+}
+
+/** An SQLite database with a Promise API, on its own thread. Create with `AsyncDatabase.open()`. */
+export class AsyncDatabase extends Queries {
+  /** @internal */
+  constructor(token: symbol, core: DatabaseCore, options?: OperationOptions) {
+    if (token !== OPENING) throw codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    super(core, false, options);
+  }
+
+  /**
+   * Opens a database on a new thread. Takes the same `path` and options as `DatabaseSync`
+   * (`open: false` is not supported: the returned database is open).
+   */
+  static async open(path: DatabasePath, options?: DatabaseSyncOptions): Promise<AsyncDatabase> {
+    const site = captureCallSite(AsyncDatabase.open);
+    let core: DatabaseCore;
+    try {
+      const location = normalizePath(path);
+      const { config } = normalizeOptions(location, arguments.length > 1, options);
+      core = new DatabaseCore(config);
+    } catch (error) {
+      throw withCallSite(error, site);
+    }
+    await core.call(false, { kind: JobKind.Open }, () => undefined, undefined, site);
+    return new AsyncDatabase(OPENING, core);
+  }
+
+  /** Whether the database is open (close() not yet called). */
+  get isOpen(): boolean {
+    return this.core.state === 'open';
+  }
+
+  /** Whether a transaction() is in progress. */
+  get isTransaction(): boolean {
+    return this.core.inTransaction;
+  }
+
+  /** The same database with per-operation options: `db.with({ signal }).get(sql, id)`. */
+  with(options: OperationOptions): AsyncDatabase {
+    return new AsyncDatabase(OPENING, this.core, { ...this.options, ...options });
+  }
+
+  /** Compiles a statement on the database thread. */
+  async prepare(sql: string): Promise<AsyncStatement> {
+    const site = captureCallSite(this.prepare);
+    if (typeof sql !== 'string') throw withCallSite(invalidArgType('The "sql" argument must be a string.'), site);
+    const state = new StatementState(this.core, this.core.newStatementId(), sql);
+    await this.core.call(
+      false,
+      { kind: JobKind.Prepare, sql, statement: state.statement },
+      (names, parameters) => {
+        state.shape.update(names);
+        state.parameterCount = parameters as number;
+      },
+      this.options,
+      site,
+    );
+    AsyncStatement.track(this.core, state);
+    return new AsyncStatement(this.core, state);
+  }
+
+  /**
+   * Runs `fn` in a transaction: BEGIN (`mode`), then COMMIT if `fn` resolves or ROLLBACK if it
+   * throws. Run the transaction's statements through `tx`; anything issued on the database
+   * meanwhile waits until the transaction ends, so nothing interleaves with it.
+   */
+  async transaction<T>(fn: (tx: Transaction) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
+    if (typeof fn !== 'function') throw invalidArgType('The "fn" argument must be a function.');
+    const mode = options.mode ?? 'deferred';
+    if (mode !== 'deferred' && mode !== 'immediate' && mode !== 'exclusive') {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The "options.mode" argument must be 'deferred', 'immediate' or 'exclusive'.`);
+    }
+    const scope = new Transaction(this.core, 0, this.options);
+    await this.core.acquire(scope);
+    try {
+      return await runScoped(this.core, scope, `BEGIN ${mode.toUpperCase()}`, 'COMMIT', 'ROLLBACK', fn);
+    } finally {
+      this.core.release(scope);
+    }
+  }
+
+  /** Cancels the statement running right now (it rejects with SQLITE_INTERRUPT), if any. */
+  interrupt(): void {
+    this.core.engine.interrupt();
+  }
+
+  /**
+   * Closes the database after the work already queued: statements are finalized, the thread
+   * ends. Later calls reject with ERR_INVALID_STATE; closing twice is harmless.
+   */
+  async close(): Promise<void> {
+    const core = this.core;
+    if (core.state !== 'open') return core.closed;
+    core.state = 'closing';
+    core.closed = core.call(false, { kind: JobKind.Close }, () => undefined, undefined).finally(() => {
+      core.state = 'closed';
+      core.engine.join();
+    });
+    return core.closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

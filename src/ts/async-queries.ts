@@ -1,0 +1,170 @@
+// Queries: the operations shared by AsyncDatabase and a transaction's scope — exec, run, get,
+// all, iterate — on either SQL text or an AsyncStatement, with optional per-operation options.
+import { captureCallSite } from './async-errors';
+import type { DatabaseCore, OperationOptions } from './async-core';
+import { RowShape } from './async-rows';
+import { RowCursor } from './cursor';
+import { JobKind, type JobSpec } from './engine';
+import { invalidArgType } from './errors';
+import type { Row } from './row-factory';
+import type { SQLOutputValue, StatementResultingChanges } from './statement-sync';
+
+type AnyRow = Row | SQLOutputValue[];
+
+/** What an operation runs: SQL text, or a prepared statement (see AsyncStatement). */
+export interface QueryTarget {
+  /** The statement id, 0 for SQL text. */
+  statement: number;
+  sql: string | undefined;
+  shape: RowShape;
+  readBigInts: boolean;
+  returnArrays: boolean;
+  allowBareNamedParameters: boolean;
+  allowUnknownNamedParameters: boolean;
+}
+
+/** Anything that can run a statement: the database, a transaction scope, a statement itself. */
+export class Runner {
+  /** @internal */ readonly core: DatabaseCore;
+  /** @internal */ readonly direct: boolean;
+  /** @internal */ readonly options: OperationOptions | undefined;
+
+  /** @internal */
+  constructor(core: DatabaseCore, direct: boolean, options: OperationOptions | undefined) {
+    this.core = core;
+    this.direct = direct;
+    this.options = options;
+  }
+
+  /** @internal */
+  job(kind: JobKind, target: QueryTarget, params: unknown[]): JobSpec {
+    return {
+      kind,
+      sql: target.sql,
+      statement: target.statement,
+      readBigInts: this.options?.readBigInts ?? target.readBigInts,
+      allowBareNamedParameters: target.allowBareNamedParameters,
+      allowUnknownNamedParameters: target.allowUnknownNamedParameters,
+      params,
+    };
+  }
+
+  /** @internal */
+  returnArrays(target: QueryTarget): boolean {
+    return this.options?.returnArrays ?? target.returnArrays;
+  }
+
+  /** @internal */
+  runTarget(target: QueryTarget, params: unknown[], site: object): Promise<StatementResultingChanges> {
+    return this.core.call(
+      this.direct,
+      this.job(JobKind.Run, target, params),
+      (changes, lastInsertRowid) => ({ changes, lastInsertRowid }) as StatementResultingChanges,
+      this.options,
+      site,
+    );
+  }
+
+  /** @internal */
+  getTarget(target: QueryTarget, params: unknown[], site: object): Promise<AnyRow | undefined> {
+    const arrays = this.returnArrays(target);
+    return this.core.call(
+      this.direct,
+      this.job(JobKind.Get, target, params),
+      (boxed, names) => {
+        target.shape.update(names);
+        return target.shape.rows(boxed, arrays)[0];
+      },
+      this.options,
+      site,
+    );
+  }
+
+  /** @internal */
+  allTarget(target: QueryTarget, params: unknown[], site: object): Promise<AnyRow[]> {
+    const arrays = this.returnArrays(target);
+    return this.core.call(
+      this.direct,
+      this.job(JobKind.All, target, params),
+      (boxed, names) => {
+        target.shape.update(names);
+        return target.shape.rows(boxed, arrays);
+      },
+      this.options,
+      site,
+    );
+  }
+
+  /** @internal */
+  iterateTarget(target: QueryTarget, params: unknown[], site: object): AsyncIterableIterator<AnyRow> {
+    return new RowCursor({
+      core: this.core,
+      direct: this.direct,
+      shape: target.shape,
+      returnArrays: this.returnArrays(target),
+      open: this.job(JobKind.IterOpen, target, params),
+      options: this.options,
+      site,
+    });
+  }
+}
+
+function sqlTarget(runner: Runner, sql: unknown): QueryTarget {
+  if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+  const config = runner.core.config;
+  return {
+    statement: 0,
+    sql,
+    shape: new RowShape(),
+    readBigInts: config.readBigInts,
+    returnArrays: config.returnArrays,
+    allowBareNamedParameters: config.allowBareNamedParameters,
+    allowUnknownNamedParameters: config.allowUnknownNamedParameters,
+  };
+}
+
+/** exec/run/get/all/iterate on SQL text: the API of AsyncDatabase and of transaction scopes. */
+export class Queries extends Runner {
+  /** Runs one or more SQL statements that return no rows. */
+  exec(sql: string): Promise<void> {
+    const site = captureCallSite(this.exec);
+    if (typeof sql !== 'string') return Promise.reject(invalidArgType('The "sql" argument must be a string.'));
+    return this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options, site);
+  }
+
+  /** Runs a statement to completion: `{ changes, lastInsertRowid }`. */
+  run(sql: string, ...params: unknown[]): Promise<StatementResultingChanges> {
+    const site = captureCallSite(this.run);
+    try {
+      return this.runTarget(sqlTarget(this, sql), params, site);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The first row, or undefined. */
+  get(sql: string, ...params: unknown[]): Promise<AnyRow | undefined> {
+    const site = captureCallSite(this.get);
+    try {
+      return this.getTarget(sqlTarget(this, sql), params, site);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Every row. */
+  all(sql: string, ...params: unknown[]): Promise<AnyRow[]> {
+    const site = captureCallSite(this.all);
+    try {
+      return this.allTarget(sqlTarget(this, sql), params, site);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Streams the rows: `for await (const row of db.iterate(sql))`; `break` resets the statement. */
+  iterate(sql: string, ...params: unknown[]): AsyncIterableIterator<AnyRow> {
+    const site = captureCallSite(this.iterate);
+    return this.iterateTarget(sqlTarget(this, sql), params, site);
+  }
+}

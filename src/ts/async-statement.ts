@@ -1,0 +1,138 @@
+// AsyncStatement: a statement prepared on the database thread, run by id. Its settings
+// (readBigInts, returnArrays, bare/unknown named parameters) travel with each job. Finalized by
+// finalize(), by closing the database, or — if simply dropped — after garbage collection.
+import { captureCallSite } from './async-errors';
+import type { DatabaseCore, OperationOptions } from './async-core';
+import { Runner, type QueryTarget } from './async-queries';
+import { RowShape } from './async-rows';
+import { JobKind } from './engine';
+import { invalidArgType, invalidState } from './errors';
+import type { Row } from './row-factory';
+import type { SQLOutputValue, StatementResultingChanges } from './statement-sync';
+
+type AnyRow = Row | SQLOutputValue[];
+
+// Statements dropped without finalize() are finalized on the database thread after collection.
+const unreachable = new FinalizationRegistry<{ core: DatabaseCore; id: number }>(({ core, id }) => {
+  if (core.state === 'open') core.call(false, { kind: JobKind.Finalize, statement: id }, () => undefined, undefined).catch(() => {});
+});
+
+/** @internal The mutable part shared by a statement and its `.with()` views. */
+export class StatementState implements QueryTarget {
+  statement: number;
+  sql: string;
+  shape = new RowShape();
+  readBigInts: boolean;
+  returnArrays: boolean;
+  allowBareNamedParameters: boolean;
+  allowUnknownNamedParameters: boolean;
+  finalized = false;
+  parameterCount = 0;
+
+  constructor(core: DatabaseCore, id: number, sql: string) {
+    this.statement = id;
+    this.sql = sql;
+    this.readBigInts = core.config.readBigInts;
+    this.returnArrays = core.config.returnArrays;
+    this.allowBareNamedParameters = core.config.allowBareNamedParameters;
+    this.allowUnknownNamedParameters = core.config.allowUnknownNamedParameters;
+  }
+}
+
+function requireBoolean(name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(`The "${name}" argument must be a boolean.`);
+}
+
+/** A prepared statement of an AsyncDatabase. Create with `db.prepare(sql)`. */
+export class AsyncStatement extends Runner {
+  readonly #state: StatementState;
+
+  /** @internal */
+  constructor(core: DatabaseCore, state: StatementState, options?: OperationOptions, direct = false) {
+    super(core, direct, options);
+    this.#state = state;
+  }
+
+  /** @internal Finalizes the statement on the database thread once no object uses `state`. */
+  static track(core: DatabaseCore, state: StatementState): void {
+    unreachable.register(state, { core, id: state.statement }, state);
+  }
+
+  /** @internal */
+  get target(): StatementState {
+    return this.#state;
+  }
+
+  /** The SQL text the statement was prepared from. */
+  get sourceSQL(): string {
+    return this.#state.sql;
+  }
+
+  /** The same statement with per-operation options (signal, readBigInts, returnArrays, batchSize). */
+  with(options: OperationOptions): AsyncStatement {
+    return new AsyncStatement(this.core, this.#state, { ...this.options, ...options }, this.direct);
+  }
+
+  #usable(): Promise<never> | undefined {
+    if (this.#state.finalized) return Promise.reject(invalidState('statement has been finalized'));
+    return undefined;
+  }
+
+  /** Runs the statement to completion: `{ changes, lastInsertRowid }`. */
+  run(...params: unknown[]): Promise<StatementResultingChanges> {
+    const site = captureCallSite(this.run);
+    return this.#usable() ?? this.runTarget(this.#state, params, site);
+  }
+
+  /** The first row, or undefined. */
+  get(...params: unknown[]): Promise<AnyRow | undefined> {
+    const site = captureCallSite(this.get);
+    return this.#usable() ?? this.getTarget(this.#state, params, site);
+  }
+
+  /** Every row. */
+  all(...params: unknown[]): Promise<AnyRow[]> {
+    const site = captureCallSite(this.all);
+    return this.#usable() ?? this.allTarget(this.#state, params, site);
+  }
+
+  /** Streams the rows; `break` resets the statement. */
+  iterate(...params: unknown[]): AsyncIterableIterator<AnyRow> {
+    const site = captureCallSite(this.iterate);
+    if (this.#state.finalized) throw invalidState('statement has been finalized');
+    return this.iterateTarget(this.#state, params, site);
+  }
+
+  setReadBigInts(enabled: boolean): void {
+    requireBoolean('readBigInts', enabled);
+    this.#state.readBigInts = enabled;
+  }
+
+  setReturnArrays(enabled: boolean): void {
+    requireBoolean('returnArrays', enabled);
+    this.#state.returnArrays = enabled;
+  }
+
+  setAllowBareNamedParameters(enabled: boolean): void {
+    requireBoolean('allowBareNamedParameters', enabled);
+    this.#state.allowBareNamedParameters = enabled;
+  }
+
+  setAllowUnknownNamedParameters(enabled: boolean): void {
+    requireBoolean('enabled', enabled);
+    this.#state.allowUnknownNamedParameters = enabled;
+  }
+
+  /** Finalizes the statement on the database thread; later use rejects with ERR_INVALID_STATE. */
+  finalize(): Promise<void> {
+    if (this.#state.finalized) return Promise.resolve();
+    this.#state.finalized = true;
+    unreachable.unregister(this.#state);
+    if (this.core.state === 'closed') return Promise.resolve();
+    return this.core.call(this.direct, { kind: JobKind.Finalize, statement: this.#state.statement }, () => undefined, undefined);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.finalize();
+  }
+}

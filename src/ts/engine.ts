@@ -1,0 +1,160 @@
+// Engine: the JS side of one native AsyncDatabase (src/native/async_database.h). It numbers
+// jobs, stages them natively as they are called and flushes them to the database thread once per
+// tick (from a microtask), settles each job when its completion arrives, and keeps the process
+// (TSFN ref) and itself (a strong root) alive exactly while jobs are outstanding.
+import { binding, type NativeDatabaseConfig } from './binding';
+
+export const enum JobKind {
+  Open = 0,
+  Exec = 1,
+  Run = 2,
+  Get = 3,
+  All = 4,
+  Prepare = 5,
+  IterOpen = 6,
+  IterNext = 7,
+  IterClose = 8,
+  Finalize = 9,
+  Close = 10,
+}
+
+/** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */
+export type Completion = (error: Error | undefined, a: unknown, b: unknown, c: unknown) => void;
+
+export interface JobSpec {
+  kind: JobKind;
+  sql?: string;
+  statement?: number;
+  cursor?: number;
+  readBigInts?: boolean;
+  allowBareNamedParameters?: boolean;
+  allowUnknownNamedParameters?: boolean;
+  batchRows?: number;
+  batchBytes?: number;
+  params?: unknown[];
+}
+
+interface NativeAsyncDatabase {
+  add(
+    id: number,
+    kind: JobKind,
+    statement: number,
+    cursor: number,
+    sql: string | undefined,
+    readBigInts: boolean,
+    allowBare: boolean,
+    allowUnknown: boolean,
+    batchRows: number,
+    batchBytes: number,
+    ...params: unknown[]
+  ): void;
+  flush(): void;
+  cancel(id: number): 'removed' | 'interrupted' | 'none';
+  interrupt(): void;
+  ref(): void;
+  unref(): void;
+  join(): void;
+}
+
+// Engines with jobs in flight. A promise's resolver lives only in its engine's table, so without
+// this root an engine whose database object was dropped mid-query could be collected, and the
+// caller awaiting the promise would wait forever.
+const busyEngines = new Set<Engine>();
+
+export class Engine {
+  readonly #native: NativeAsyncDatabase;
+  readonly #jobs = new Map<number, Completion>();
+  #nextId = 1;
+  #flushScheduled = false;
+
+  constructor(config: NativeDatabaseConfig) {
+    // The TSFN holds its callback strongly; a WeakRef keeps that from pinning this engine, so an
+    // idle database that is no longer referenced can be garbage-collected (and its thread ended).
+    const self = new WeakRef(this);
+    const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown) => {
+      const engine = self.deref();
+      if (engine !== undefined) engine.#complete(id, error, a, b, c);
+    };
+    this.#native = new (binding as unknown as {
+      NativeAsyncDatabase: new (c: NativeDatabaseConfig, cb: typeof onComplete) => NativeAsyncDatabase;
+    }).NativeAsyncDatabase(config, onComplete);
+  }
+
+  /** Stages a job; `settle` is called exactly once, from a completion or a synchronous failure. */
+  submit(spec: JobSpec, settle: Completion): number {
+    const id = this.#nextId++;
+    try {
+      this.#native.add(
+        id,
+        spec.kind,
+        spec.statement ?? 0,
+        spec.cursor ?? 0,
+        spec.sql,
+        spec.readBigInts ?? false,
+        spec.allowBareNamedParameters ?? true,
+        spec.allowUnknownNamedParameters ?? false,
+        spec.batchRows ?? 0,
+        spec.batchBytes ?? 0,
+        ...(spec.params ?? []),
+      );
+    } catch (error) {
+      settle(error as Error, undefined, undefined, undefined);
+      return 0;
+    }
+    if (this.#jobs.size === 0) {
+      busyEngines.add(this);
+      this.#native.ref();
+    }
+    this.#jobs.set(id, settle);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => {
+        this.#flushScheduled = false;
+        this.#native.flush();
+      });
+    }
+    return id;
+  }
+
+  /**
+   * Cancels job `id`: 'removed' — it never ran and is settled by nobody (the caller settles it);
+   * 'interrupted' — it runs and will complete with an interrupt error; 'none' — too late.
+   */
+  cancel(id: number): 'removed' | 'interrupted' | 'none' {
+    if (!this.#jobs.has(id)) return 'none';
+    const outcome = this.#native.cancel(id);
+    if (outcome === 'removed') this.#forget(id);
+    return outcome;
+  }
+
+  interrupt(): void {
+    this.#native.interrupt();
+  }
+
+  /** After the Close job completed: joins the thread and releases the native resources. */
+  join(): void {
+    this.#native.join();
+  }
+
+  #forget(id: number): void {
+    this.#jobs.delete(id);
+    if (this.#jobs.size === 0) {
+      busyEngines.delete(this);
+      this.#native.unref();
+    }
+  }
+
+  // Runs inside the TSFN callback, which must never throw: settle functions catch their own.
+  #complete(id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown): void {
+    const settle = this.#jobs.get(id);
+    if (settle === undefined) return;
+    this.#forget(id);
+    try {
+      settle(error, a, b, c);
+    } catch (unexpected) {
+      queueMicrotask(() => {
+        throw unexpected;
+      });
+    }
+  }
+}
