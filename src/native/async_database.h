@@ -10,7 +10,8 @@
 //     job already finished) matches nothing and can never stop the next job — which
 //     sqlite3_interrupt, a flag on the whole connection, could not promise. `running` is set in
 //     the same critical section that takes the job off the queue, so cancel() always finds a job
-//     either still queued or running.
+//     either still queued or running; and the next job is taken before the previous one is
+//     reported complete, so once JS sees a completion, the job queued after it is running.
 //  3. Batch every crossing. add() stages jobs on the JS thread without locking; flush() (called
 //     once per tick by the TypeScript layer, from a microtask) moves them to the queue with one
 //     lock and one notify. Completions are coalesced: the thread signals the TSFN only when JS
@@ -63,6 +64,9 @@ struct ThreadCursor {
   sqlite3_stmt* stmt = nullptr;
   bool owns_statement = false;
   int reported_reprepares = -1;
+  // An error met after some rows of a batch: those rows are delivered first, the error with the
+  // next batch.
+  std::optional<ErrorInfo> pending_error;
 };
 
 struct AsyncCore {

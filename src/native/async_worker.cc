@@ -169,6 +169,11 @@ void FetchBatch(AsyncCore* core, Job& job) {
     return;
   }
   ThreadCursor& cursor = found->second;
+  if (cursor.pending_error) {
+    job.Fail(std::move(*cursor.pending_error));
+    CloseCursor(core, job.cursor);
+    return;
+  }
   int columns = sqlite3_column_count(cursor.stmt);
   uint32_t max_rows = job.batch_rows == 0 ? 1 : job.batch_rows;
   size_t max_bytes = job.batch_bytes == 0 ? SIZE_MAX : job.batch_bytes;
@@ -189,6 +194,11 @@ void FetchBatch(AsyncCore* core, Job& job) {
     }
     break;
   }
+  if (!job.ok && job.rows.rows > 0) {
+    cursor.pending_error = std::move(job.error);
+    job.ok = true;
+    job.error = ErrorInfo();
+  }
   if (job.ok && job.rows.rows > 0) {
     int* reported = cursor.owns_statement ? &cursor.reported_reprepares : nullptr;
     if (!cursor.owns_statement) {
@@ -205,7 +215,7 @@ void OpenCursor(AsyncCore* core, Job& job) {
   Target target;
   if (!AcquireTarget(core, job, &target)) return;
   CloseCursor(core, job.cursor);
-  core->cursors[job.cursor] = ThreadCursor{target.stmt, target.ad_hoc, -1};
+  core->cursors[job.cursor] = ThreadCursor{target.stmt, target.ad_hoc, -1, std::nullopt};
   FetchBatch(core, job);
 }
 
@@ -313,27 +323,47 @@ bool RequestCancelLocked(AsyncCore* core, uint64_t id) {
   return true;
 }
 
+// Takes the next job and marks it running, in one critical section with the queue (so cancel()
+// finds every job either queued or running). Returns null when stopping.
+std::unique_ptr<Job> TakeNext(AsyncCore* core, std::unique_lock<std::mutex>& lock, bool wait) {
+  if (wait) core->queue_cv.wait(lock, [core] { return core->stopping || !core->queue.empty(); });
+  std::unique_ptr<Job> job;
+  if (!core->stopping && !core->queue.empty()) {
+    job = std::move(core->queue.front());
+    core->queue.pop_front();
+  }
+  core->running = job ? job->id : 0;
+  core->running_for_handlers.store(core->running, std::memory_order_relaxed);
+  return job;
+}
+
 void RunDatabaseThread(AsyncCore* core) {
-  for (;;) {
-    std::unique_ptr<Job> job;
-    {
-      std::unique_lock<std::mutex> lock(core->queue_mutex);
-      core->queue_cv.wait(lock, [core] { return core->stopping || !core->queue.empty(); });
-      if (core->stopping) break;
-      job = std::move(core->queue.front());
-      core->queue.pop_front();
-      core->running = job->id;
-      core->running_for_handlers.store(job->id, std::memory_order_relaxed);
-    }
+  std::unique_ptr<Job> job;
+  {
+    std::unique_lock<std::mutex> lock(core->queue_mutex);
+    job = TakeNext(core, lock, true);
+  }
+  while (job) {
     Execute(core, *job);
     bool closed = job->kind == JobKind::Close;
-    {
+    // The next job becomes the running one before this one is reported complete: whoever sees
+    // a completion knows the job queued after it is already running (and cancellable as such).
+    std::unique_ptr<Job> next;
+    if (!closed) {
+      std::unique_lock<std::mutex> lock(core->queue_mutex);
+      next = TakeNext(core, lock, false);
+    } else {
       std::lock_guard<std::mutex> lock(core->queue_mutex);
       core->running = 0;
       core->running_for_handlers.store(0, std::memory_order_relaxed);
     }
     Complete(core, std::move(job));
     if (closed) break;
+    if (!next) {
+      std::unique_lock<std::mutex> lock(core->queue_mutex);
+      next = TakeNext(core, lock, true);
+    }
+    job = std::move(next);
   }
   CloseEverything(core);
 }

@@ -7,6 +7,8 @@ namespace strand {
 static constexpr int64_t kMaxSafeInteger = 9007199254740991LL;
 
 bool OwnedRows::AppendRow(sqlite3_stmt* stmt, int column_count, bool read_bigints, ErrorInfo* error) {
+  const size_t cells_before = tags.size();
+  const size_t boxed_before = boxed.size();
   for (int c = 0; c < column_count; c++) {
     int type = sqlite3_column_type(stmt, c);
     double number = 0;
@@ -24,6 +26,10 @@ bool OwnedRows::AppendRow(sqlite3_stmt* stmt, int column_count, bool read_bigint
           *error = ErrorInfo::Coded(ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
                                     "Value is too large to be represented as a JavaScript number: " +
                                         std::to_string(integer));
+          // Leave no partial row behind: the rows before this one stay deliverable.
+          tags.resize(cells_before);
+          numbers.resize(cells_before);
+          boxed.resize(boxed_before);
           return false;
         } else {
           number = static_cast<double>(integer);

@@ -29,8 +29,9 @@ struct OwnedRows {
   // Approximate bytes held, to cap streamed batches by size.
   size_t bytes = 0;
 
-  // Database thread: appends the statement's current row. False (with *error) when an INTEGER
-  // does not fit a JS number and bigints are off, as node's ERR_OUT_OF_RANGE.
+  // Database thread: appends the statement's current row. False (with *error, and nothing of
+  // the row appended) when an INTEGER does not fit a JS number and bigints are off, as node's
+  // ERR_OUT_OF_RANGE.
   bool AppendRow(sqlite3_stmt* stmt, int column_count, bool read_bigints, ErrorInfo* error);
 
   // JS thread: publishes the rows into the scratch and returns the boxed values as an array

@@ -1,0 +1,191 @@
+// Ordering, streaming, cancellation and transactions of AsyncDatabase.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AsyncDatabase } from '../../dist/index.js';
+
+const rejection = async (promise) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+};
+
+// A query that runs until cancelled (a recursive CTE counting far beyond what finishes).
+const ENDLESS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
+
+test('strict FIFO: operations run and settle in call order', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v)');
+  const settled = [];
+  const calls = [];
+  for (let i = 0; i < 300; i++) {
+    const op = i % 3 === 0 ? db.run('INSERT INTO t(v) VALUES (?)', i) : db.get('SELECT count(*) AS n FROM t');
+    calls.push(op.then((r) => (settled.push(i), r)));
+  }
+  const results = await Promise.all(calls);
+  assert.equal(settled, [...Array(300).keys()]);
+  // Each read sees exactly the inserts issued before it.
+  results.forEach((r, i) => {
+    if (i % 3 === 0) assert.is(r.lastInsertRowid, i / 3 + 1);
+    else assert.is(r.n, Math.floor(i / 3) + 1);
+  });
+  await db.close();
+});
+
+test('iterate: all rows, in batches, with break and manual next()/return()/throw()', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec(`CREATE TABLE t(x); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) INSERT INTO t SELECT x FROM c`);
+  let sum = 0;
+  for await (const row of db.iterate('SELECT x FROM t')) sum += row.x;
+  assert.is(sum, (5000 * 5001) / 2);
+
+  for await (const row of db.iterate('SELECT x FROM t')) if (row.x === 20) break;
+  // The broken-off iteration left no statement running: the table can be dropped and rebuilt.
+  await db.exec('CREATE TABLE u AS SELECT * FROM t; DROP TABLE t; ALTER TABLE u RENAME TO t');
+
+  const it = db.with({ batchSize: 7 }).iterate('SELECT x FROM t ORDER BY x');
+  assert.equal(await it.next(), { done: false, value: { __proto__: null, x: 1 } });
+  assert.equal(await it.next(), { done: false, value: { __proto__: null, x: 2 } });
+  assert.equal(await it.return(), { done: true, value: undefined });
+  assert.equal(await it.next(), { done: true, value: undefined });
+
+  const thrower = db.iterate('SELECT x FROM t');
+  await thrower.next();
+  const boom = new Error('stop');
+  assert.is(await rejection(thrower.throw(boom)), boom);
+  assert.equal(await thrower.next(), { done: true, value: undefined });
+  await db.exec('DROP TABLE t');
+  await db.close();
+});
+
+test('iterate: an error mid-stream rejects next() and ends the iteration', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  const it = db.iterate('SELECT 1 AS v UNION ALL SELECT 9007199254740993');
+  assert.equal((await it.next()).value, { __proto__: null, v: 1 });
+  assert.is((await rejection(it.next())).code, 'ERR_OUT_OF_RANGE');
+  assert.equal(await it.next(), { done: true, value: undefined });
+  assert.equal(await db.get('SELECT 2 AS v'), { __proto__: null, v: 2 });
+  await db.close();
+});
+
+test('AbortSignal: a queued operation is removed and rejects with AbortError', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  const controller = new AbortController();
+  const before = db.get('SELECT 0 AS w');
+  const running = db.get(ENDLESS);
+  const queued = db.with({ signal: controller.signal }).get('SELECT 1 AS x');
+  const after = db.get('SELECT 2 AS y');
+  controller.abort();
+  const error = await rejection(queued);
+  assert.is(error.name, 'AbortError');
+  assert.is(error.code, 'ABORT_ERR');
+  // Once `before` has completed, the endless query is the running job: interrupt() stops it.
+  await before;
+  db.interrupt();
+  const interrupted = await rejection(running);
+  assert.is(interrupted.errcode, 9);
+  assert.is(interrupted.message, 'interrupted');
+  assert.equal(await after, { __proto__: null, y: 2 });
+  await db.close();
+});
+
+test('AbortSignal: a running operation is interrupted; an aborted signal rejects at once', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  const controller = new AbortController();
+  const before = db.get('SELECT 0 AS w');
+  const running = db.with({ signal: controller.signal }).get(ENDLESS);
+  const next = db.get('SELECT 3 AS z');
+  await before; // the endless query is now the running job
+  controller.abort(new Error('user gave up'));
+  const error = await rejection(running);
+  assert.is(error.name, 'AbortError');
+  assert.is(error.cause.message, 'user gave up');
+  assert.equal(await next, { __proto__: null, z: 3 });
+  assert.is((await rejection(db.with({ signal: AbortSignal.abort() }).get('SELECT 1'))).name, 'AbortError');
+  await db.close();
+});
+
+test('a late abort never cancels the next operation', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  for (let i = 0; i < 200; i++) {
+    const controller = new AbortController();
+    const first = db.with({ signal: controller.signal }).get('SELECT ? AS i', i);
+    const second = db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT count(*) AS n FROM c');
+    const r = await first.then((v) => v, (e) => e);
+    controller.abort(); // after `first` settled: must not touch `second`
+    if (r instanceof Error) assert.is(r.name, 'AbortError');
+    assert.equal(await second, { __proto__: null, n: 2000 });
+  }
+  await db.close();
+});
+
+test('transaction: commits, rolls back, and holds the queue', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(v)');
+  const order = [];
+  const tx = db.transaction(async (tx) => {
+    assert.is(db.isTransaction, true);
+    await tx.run('INSERT INTO t VALUES (1)');
+    order.push('tx insert 1');
+    await new Promise((r) => setImmediate(r));
+    await tx.run('INSERT INTO t VALUES (2)');
+    order.push('tx insert 2');
+    return 'ok';
+  });
+  // Issued while the transaction runs: waits for it, sees both rows.
+  const outside = db.get('SELECT count(*) AS n FROM t').then((r) => (order.push('outside read'), r.n));
+  assert.is(await tx, 'ok');
+  assert.is(await outside, 2);
+  assert.equal(order, ['tx insert 1', 'tx insert 2', 'outside read']);
+  assert.is(db.isTransaction, false);
+
+  const failure = new Error('nope');
+  assert.is(await rejection(db.transaction(async (tx) => {
+    await tx.run('INSERT INTO t VALUES (3)');
+    throw failure;
+  })), failure);
+  assert.is((await db.get('SELECT count(*) AS n FROM t')).n, 2);
+  await db.close();
+});
+
+test('transaction: nested savepoints, modes, statements inside', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(v)');
+  const insert = await db.prepare('INSERT INTO t VALUES (?)');
+  await db.transaction(async (tx) => {
+    await tx.statement(insert).run('outer');
+    await rejection(tx.transaction(async (inner) => {
+      await inner.run('INSERT INTO t VALUES (?)', 'inner-rolled-back');
+      throw new Error('inner fails');
+    }));
+    await tx.transaction((inner) => inner.run('INSERT INTO t VALUES (?)', 'inner-kept'));
+  }, { mode: 'immediate' });
+  assert.equal((await db.all('SELECT v FROM t')).map((r) => r.v), ['outer', 'inner-kept']);
+  await db.close();
+});
+
+test('transaction: an aborted operation waiting behind it is removed', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  const controller = new AbortController();
+  let waiting;
+  await db.transaction(async (tx) => {
+    waiting = db.with({ signal: controller.signal }).get('SELECT 1');
+    controller.abort();
+    assert.is((await rejection(waiting)).name, 'AbortError');
+    await tx.get('SELECT 1');
+  });
+  await db.close();
+});
+
+test('close() waits for queued work', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(v)');
+  const writes = [];
+  for (let i = 0; i < 100; i++) writes.push(db.run('INSERT INTO t VALUES (?)', i));
+  await db.close();
+  assert.is((await Promise.all(writes)).length, 100);
+});
+
+test.run();
