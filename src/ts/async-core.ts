@@ -24,6 +24,13 @@ export interface OperationOptions {
 
 type Finish<T> = (a: unknown, b: unknown, c: unknown) => T;
 
+// How a cancelled job ends on the database thread: SQLITE_INTERRUPT from the progress handler
+// while it ran, or SQLITE_BUSY when it was waiting for a lock and the busy handler gave up.
+function stoppedByCancel(error: Error): boolean {
+  const primary = ((error as { errcode?: number }).errcode ?? 0) & 0xff;
+  return primary === 9 || primary === 5;
+}
+
 interface Parked {
   start: () => void;
 }
@@ -83,7 +90,7 @@ export class DatabaseCore {
         const id = this.engine.submit(spec, (error, a, b, c) => {
           if (onAbort) signal!.removeEventListener('abort', onAbort);
           if (error !== undefined) {
-            fail(abortRequested && (error as { errcode?: number }).errcode === 9 ? aborted() : error);
+            fail(abortRequested && stoppedByCancel(error) ? aborted() : error);
             return;
           }
           try {
