@@ -33,6 +33,7 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //   Get/All/IterOpen/IterNext: boxed values (rows are in the scratch), column names or
 //                      undefined, done (iterations only)
 //   Prepare:           column names, parameter count
+//   Columns:           [column, database, name, table, type] × columns, flat
 //   Exec/others:       isTransaction after the job
 void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
   napi_value argv[5];
@@ -75,6 +76,19 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
         argv[2] = ColumnNames(env, job);
         napi_create_uint32(env, job.parameters, &argv[3]);
         break;
+      case JobKind::Columns: {
+        napi_value flat;
+        napi_create_array_with_length(env, job.column_metadata.size(), &flat);
+        for (size_t i = 0; i < job.column_metadata.size(); i++) {
+          napi_value value;
+          const auto& entry = job.column_metadata[i];
+          if (entry) napi_create_string_utf8(env, entry->data(), entry->size(), &value);
+          else napi_get_null(env, &value);
+          napi_set_element(env, flat, static_cast<uint32_t>(i), value);
+        }
+        argv[2] = flat;
+        break;
+      }
       default:
         napi_get_boolean(env, job.in_transaction, &argv[2]);
         break;

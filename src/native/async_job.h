@@ -4,6 +4,7 @@
 // it can be dropped on any thread, even after its env is gone.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 #include "bind.h"
@@ -25,6 +26,7 @@ enum class JobKind : uint8_t {
   IterClose,  // cursor: reset (and finalize if it owns an ad-hoc statement)
   Finalize,   // statement: finalize
   Close,      // finalize everything, close the connection, end the thread
+  Columns,    // statement → column metadata
 };
 
 struct Job {
@@ -52,6 +54,8 @@ struct Job {
   int64_t last_insert_rowid = 0;
   bool in_transaction = false;
   uint32_t parameters = 0;  // Prepare: the statement's parameter count
+  // Columns: per column origin name, database, name, table, declared type (absent → null).
+  std::vector<std::optional<std::string>> column_metadata;
 
   void Fail(ErrorInfo e) {
     ok = false;

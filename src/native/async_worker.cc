@@ -294,6 +294,23 @@ void Execute(AsyncCore* core, Job& job) {
     case JobKind::Finalize:
       FinalizeStatement(core, job.statement);
       break;
+    case JobKind::Columns: {
+      auto found = core->statements.find(job.statement);
+      if (found == core->statements.end()) {
+        job.Fail(InvalidState("statement has been finalized"));
+        break;
+      }
+      sqlite3_stmt* stmt = found->second.stmt;
+      auto text = [](const char* s) { return s != nullptr ? std::optional<std::string>(s) : std::nullopt; };
+      for (int c = 0; c < sqlite3_column_count(stmt); c++) {
+        job.column_metadata.push_back(text(sqlite3_column_origin_name(stmt, c)));
+        job.column_metadata.push_back(text(sqlite3_column_database_name(stmt, c)));
+        job.column_metadata.push_back(text(sqlite3_column_name(stmt, c)));
+        job.column_metadata.push_back(text(sqlite3_column_table_name(stmt, c)));
+        job.column_metadata.push_back(text(sqlite3_column_decltype(stmt, c)));
+      }
+      break;
+    }
     case JobKind::Close:
       CloseEverything(core);
       break;

@@ -8,7 +8,7 @@ import { RowShape } from './async-rows';
 import { JobKind } from './engine';
 import { invalidArgType, invalidState } from './errors';
 import type { Row } from './row-factory';
-import type { SQLOutputValue, StatementResultingChanges } from './statement-sync';
+import { columnMetadata, type SQLOutputValue, type StatementColumnMetadata, type StatementResultingChanges } from './statement-sync';
 
 type AnyRow = Row | SQLOutputValue[];
 
@@ -101,6 +101,21 @@ export class AsyncStatement extends Runner {
     const site = captureCallSite(this.iterate);
     if (this.#state.finalized) throw invalidState('statement has been finalized');
     return this.iterateTarget(this.#state, params, site);
+  }
+
+  /** Describes the result columns, like StatementSync#columns(). */
+  columns(): Promise<StatementColumnMetadata[]> {
+    const site = captureCallSite(this.columns);
+    return (
+      this.#usable() ??
+      this.core.call(
+        this.direct,
+        { kind: JobKind.Columns, statement: this.#state.statement },
+        (flat) => columnMetadata(flat as (string | null)[]),
+        this.options,
+        site,
+      )
+    );
   }
 
   setReadBigInts(enabled: boolean): void {

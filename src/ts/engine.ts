@@ -16,6 +16,7 @@ export const enum JobKind {
   IterClose = 8,
   Finalize = 9,
   Close = 10,
+  Columns = 11,
 }
 
 /** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */

@@ -35,6 +35,21 @@ export interface StatementColumnMetadata {
   type: string | null;
 }
 
+/** Column descriptions from the native flat list: [column, database, name, table, type] × n. */
+export function columnMetadata(flat: (string | null)[]): StatementColumnMetadata[] {
+  const out: StatementColumnMetadata[] = [];
+  for (let i = 0; i < flat.length; i += 5) {
+    const column = Object.create(null);
+    column.column = flat[i];
+    column.database = flat[i + 1];
+    column.name = flat[i + 2];
+    column.table = flat[i + 3];
+    column.type = flat[i + 4];
+    out.push(column);
+  }
+  return out;
+}
+
 /** Token that lets only this package construct statements and iterators. */
 export const CREATE_STATEMENT = Symbol('createStatement');
 
@@ -139,18 +154,7 @@ export class Statement {
 
   /** Describes the result columns. */
   columns(): StatementColumnMetadata[] {
-    const flat = nativeOf(this).columns();
-    const out: StatementColumnMetadata[] = [];
-    for (let i = 0; i < flat.length; i += 5) {
-      const column = Object.create(null);
-      column.column = flat[i];
-      column.database = flat[i + 1];
-      column.name = flat[i + 2];
-      column.table = flat[i + 3];
-      column.type = flat[i + 4];
-      out.push(column);
-    }
-    return out;
+    return columnMetadata(nativeOf(this).columns());
   }
 
   /** Let named-parameter objects use names without their `$`, `:` or `@` prefix. */

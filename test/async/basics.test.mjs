@@ -30,6 +30,8 @@ test('results match DatabaseSync for the same queries', async () => {
     assert.equal(await db.all(sql, ...params), sync.prepare(sql).all(...params), sql);
     assert.equal(await db.get(sql, ...params), sync.prepare(sql).get(...params), sql);
   }
+  const columnsSql = 'SELECT id, s AS renamed, r + 1 AS expr FROM t';
+  assert.equal(await (await db.prepare(columnsSql)).columns(), sync.prepare(columnsSql).columns());
   sync.close();
   await db.close();
   tmp.remove();
