@@ -15,7 +15,9 @@
 //  3. Batch every crossing. add() stages jobs on the JS thread without locking; flush() (called
 //     once per tick by the TypeScript layer, from a microtask) moves them to the queue with one
 //     lock and one notify. Completions are coalesced: the thread signals the TSFN only when JS
-//     has not been signalled yet, and one TSFN callback delivers every completed job.
+//     has not been signalled yet, and one TSFN callback delivers every completed job; while more
+//     jobs are queued, it reports completions at most every 200 µs (checked between jobs and by
+//     the progress handler during long ones), and at once when the queue runs empty.
 //  4. Everything is per env: no statics; the Addon of the env registers each database.
 //  5. Teardown (close(), garbage collection, env cleanup, TSFN finalization — whichever comes
 //     first; Shutdown() is idempotent): stop intake → interrupt the running statement (and any
@@ -100,6 +102,8 @@ struct AsyncCore {
   // Database thread only.
   sqlite3* db = nullptr;
   std::chrono::steady_clock::time_point busy_since;
+  bool unsignalled = false;  // completions wait in `done` that JS was not told about
+  std::chrono::steady_clock::time_point unsignalled_since;
   std::unordered_map<uint32_t, ThreadStatement> statements;
   std::unordered_map<uint32_t, ThreadCursor> cursors;
 };

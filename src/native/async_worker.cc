@@ -16,12 +16,43 @@ int StopRequested(void* data) {
   return cancel != 0 && cancel == core->running_for_handlers.load(std::memory_order_relaxed) ? 1 : 0;
 }
 
+// How long finished jobs may wait to be reported while more jobs are queued. Signalling the JS
+// thread costs a syscall and a wake-up; with many small jobs in flight, reporting them every
+// 200 µs instead of one by one is what makes pipelining pay (measured: 1 signal per completion
+// before this). A lone job, or the last of a burst, is reported at once.
+constexpr std::chrono::microseconds kSignalDelay(200);
+
+// Tells the JS thread that completions wait, unless it already knows.
+void Signal(AsyncCore* core) {
+  core->unsignalled = false;
+  bool signal = false;
+  {
+    std::lock_guard<std::mutex> lock(core->done_mutex);
+    signal = !core->signalled && !core->done.empty();
+    if (signal) core->signalled = true;
+  }
+  if (signal) napi_call_threadsafe_function(core->tsfn, nullptr, napi_tsfn_nonblocking);
+}
+
+void SignalIfOverdue(AsyncCore* core) {
+  if (core->unsignalled && std::chrono::steady_clock::now() - core->unsignalled_since >= kSignalDelay) Signal(core);
+}
+
+// Progress handler, every 1000 VM steps: reports overdue completions (a long job must not hold
+// back the results of the short ones before it) and stops the statement when asked to.
+int OnProgress(void* data) {
+  auto* core = static_cast<AsyncCore*>(data);
+  SignalIfOverdue(core);
+  return StopRequested(core);
+}
+
 // Busy handler honouring `timeout` like sqlite3_busy_timeout, but waking every few milliseconds
 // so a cancelled job or a shutdown does not wait out the whole timeout.
 int WaitWhileBusy(void* data, int attempts) {
   auto* core = static_cast<AsyncCore*>(data);
   auto now = std::chrono::steady_clock::now();
   if (attempts == 0) core->busy_since = now;
+  SignalIfOverdue(core);
   if (StopRequested(core)) return 0;
   auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - core->busy_since).count();
   if (waited >= core->config.timeout) return 0;
@@ -252,7 +283,7 @@ void Execute(AsyncCore* core, Job& job) {
       job.Fail(std::move(error));
       return;
     }
-    sqlite3_progress_handler(core->db, 1000, StopRequested, core);
+    sqlite3_progress_handler(core->db, 1000, OnProgress, core);
     sqlite3_busy_handler(core->db, WaitWhileBusy, core);
     return;
   }
@@ -319,17 +350,25 @@ void Execute(AsyncCore* core, Job& job) {
   }
 }
 
-// Hands a finished job to the JS thread. Only the first completion since JS last drained the
-// list signals the TSFN; the callback then takes every job completed meanwhile (rule 3).
-void Complete(AsyncCore* core, std::unique_ptr<Job> job) {
-  bool signal = false;
+// Hands a finished job to the JS thread. If JS was signalled and has not drained the list yet,
+// it will take this job too. Otherwise signal now when nothing else is queued, or once the
+// oldest unreported completion is kSignalDelay old (rule 3: one TSFN call settles many jobs).
+void Complete(AsyncCore* core, std::unique_ptr<Job> job, bool more_queued) {
+  bool js_will_drain = false;
   {
     std::lock_guard<std::mutex> lock(core->done_mutex);
     core->done.push_back(std::move(job));
-    signal = !core->signalled;
-    core->signalled = true;
+    js_will_drain = core->signalled;
   }
-  if (signal) napi_call_threadsafe_function(core->tsfn, nullptr, napi_tsfn_nonblocking);
+  if (js_will_drain) return;
+  if (!more_queued) {
+    Signal(core);
+  } else if (!core->unsignalled) {
+    core->unsignalled = true;
+    core->unsignalled_since = std::chrono::steady_clock::now();
+  } else {
+    SignalIfOverdue(core);
+  }
 }
 
 }  // namespace
@@ -374,7 +413,7 @@ void RunDatabaseThread(AsyncCore* core) {
       core->running = 0;
       core->running_for_handlers.store(0, std::memory_order_relaxed);
     }
-    Complete(core, std::move(job));
+    Complete(core, std::move(job), next != nullptr);
     if (closed) break;
     if (!next) {
       std::unique_lock<std::mutex> lock(core->queue_mutex);

@@ -5,7 +5,7 @@
 // transaction holds the queue, operations issued on the database (not through the transaction's
 // scope) are parked here in call order and submitted, still in order, when it ends — so nothing
 // interleaves with a transaction. A transaction() call itself waits in the same line.
-import { AbortError, withCallSite, type CallSite } from './async-errors';
+import { AbortError } from './async-errors';
 import type { NativeDatabaseConfig } from './binding';
 import { Engine, JobKind, type JobSpec } from './engine';
 import { invalidState } from './errors';
@@ -68,9 +68,9 @@ export class DatabaseCore {
    * Runs one job and resolves with `finish(a, b, c)` (called synchronously in the completion,
    * while its rows are in the scratch). `direct`: issued by the transaction holding the queue.
    */
-  call<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined, site?: CallSite): Promise<T> {
+  call<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const fail = (error: unknown) => reject(withCallSite(error, site));
+      const fail = reject;
       // Once close() is called nothing new starts — except the transaction in progress finishing,
       // and clean-ups (closing cursors, finalizing) that the close would do anyway.
       const cleanup = spec.kind === JobKind.Close || spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize;

@@ -1,7 +1,7 @@
 // AsyncDatabase: the Promise API. Every database owns a native thread and its connection
 // (src/native/async_database.h); operations go through one FIFO in call order and settle as the
 // thread completes them, without ever blocking the event loop.
-import { captureCallSite, withCallSite } from './async-errors';
+import { withCallerStack } from './async-errors';
 import { DatabaseCore, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
 import { AsyncStatement, StatementState } from './async-statement';
@@ -95,16 +95,10 @@ export class AsyncDatabase extends Queries {
    * (`open: false` is not supported: the returned database is open).
    */
   static async open(path: DatabasePath, options?: DatabaseSyncOptions): Promise<AsyncDatabase> {
-    const site = captureCallSite(AsyncDatabase.open);
-    let core: DatabaseCore;
-    try {
-      const location = normalizePath(path);
-      const { config } = normalizeOptions(location, arguments.length > 1, options);
-      core = new DatabaseCore(config);
-    } catch (error) {
-      throw withCallSite(error, site);
-    }
-    await core.call(false, { kind: JobKind.Open }, () => undefined, undefined, site);
+    const location = normalizePath(path);
+    const { config } = normalizeOptions(location, arguments.length > 1, options);
+    const core = new DatabaseCore(config);
+    await withCallerStack(core.call(false, { kind: JobKind.Open }, () => undefined, undefined));
     return new AsyncDatabase(OPENING, core);
   }
 
@@ -125,18 +119,18 @@ export class AsyncDatabase extends Queries {
 
   /** Compiles a statement on the database thread. */
   async prepare(sql: string): Promise<AsyncStatement> {
-    const site = captureCallSite(this.prepare);
-    if (typeof sql !== 'string') throw withCallSite(invalidArgType('The "sql" argument must be a string.'), site);
+    if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
     const state = new StatementState(this.core, this.core.newStatementId(), sql);
-    await this.core.call(
-      false,
-      { kind: JobKind.Prepare, sql, statement: state.statement },
-      (names, parameters) => {
-        state.shape.update(names);
-        state.parameterCount = parameters as number;
-      },
-      this.options,
-      site,
+    await withCallerStack(
+      this.core.call(
+        false,
+        { kind: JobKind.Prepare, sql, statement: state.statement },
+        (names, parameters) => {
+          state.shape.update(names);
+          state.parameterCount = parameters as number;
+        },
+        this.options,
+      ),
     );
     AsyncStatement.track(this.core, state);
     return new AsyncStatement(this.core, state);

@@ -10,21 +10,35 @@ export class AbortError extends Error {
   }
 }
 
-/** Where an operation was called from; cheap to capture (V8 formats it only when read). */
-export type CallSite = { stack?: string };
-
-export function captureCallSite(skip: Function): CallSite {
-  const site: CallSite = {};
-  Error.captureStackTrace(site, skip);
-  return site;
+/**
+ * Awaits an operation and, if it fails, gives the error the stack of whoever awaits it. Errors
+ * are made in the completion callback, whose own frames say nothing; but rethrown from here —
+ * an async function resumed by the rejection — V8's async stack traces supply the caller's
+ * `await` chain. Capturing the stack at call time instead cost ~40% of a pipelined point select
+ * (walking optimized frames); this costs one promise per operation, and nothing unless it fails.
+ */
+export async function withCallerStack<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    throw adoptCurrentStack(error, withCallerStack);
+  }
 }
 
-/** Replaces the frames of `error`'s stack with the call site's, keeping its first line. */
-export function withCallSite<E>(error: E, site: CallSite | undefined): E {
-  if (site === undefined || !(error instanceof Error)) return error;
-  const frames = site.stack?.split('\n').slice(1).join('\n');
+/**
+ * Replaces the frames of `error`'s stack with the current (async) stack above `from`, keeping
+ * its message.
+ */
+export function adoptCurrentStack<E>(error: E, from: Function = adoptCurrentStack): E {
+  if (!(error instanceof Error)) return error;
+  const here: { stack?: string } = {};
+  Error.captureStackTrace(here, from);
+  const frames = here.stack?.split('\n').slice(1).join('\n');
   if (!frames) return error;
-  const head = `${error.name}: ${error.message}`;
-  Object.defineProperty(error, 'stack', { value: `${head}\n${frames}`, writable: true, configurable: true });
+  Object.defineProperty(error, 'stack', {
+    value: `${error.name}: ${error.message}\n${frames}`,
+    writable: true,
+    configurable: true,
+  });
   return error;
 }

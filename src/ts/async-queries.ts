@@ -1,6 +1,6 @@
 // Queries: the operations shared by AsyncDatabase and a transaction's scope — exec, run, get,
 // all, iterate — on either SQL text or an AsyncStatement, with optional per-operation options.
-import { captureCallSite } from './async-errors';
+import { withCallerStack } from './async-errors';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
 import { RowCursor } from './cursor';
@@ -55,18 +55,17 @@ export class Runner {
   }
 
   /** @internal */
-  runTarget(target: QueryTarget, params: unknown[], site: object): Promise<StatementResultingChanges> {
+  runTarget(target: QueryTarget, params: unknown[]): Promise<StatementResultingChanges> {
     return this.core.call(
       this.direct,
       this.job(JobKind.Run, target, params),
       (changes, lastInsertRowid) => ({ changes, lastInsertRowid }) as StatementResultingChanges,
       this.options,
-      site,
     );
   }
 
   /** @internal */
-  getTarget(target: QueryTarget, params: unknown[], site: object): Promise<AnyRow | undefined> {
+  getTarget(target: QueryTarget, params: unknown[]): Promise<AnyRow | undefined> {
     const arrays = this.returnArrays(target);
     return this.core.call(
       this.direct,
@@ -76,12 +75,11 @@ export class Runner {
         return target.shape.rows(boxed, arrays)[0];
       },
       this.options,
-      site,
     );
   }
 
   /** @internal */
-  allTarget(target: QueryTarget, params: unknown[], site: object): Promise<AnyRow[]> {
+  allTarget(target: QueryTarget, params: unknown[]): Promise<AnyRow[]> {
     const arrays = this.returnArrays(target);
     return this.core.call(
       this.direct,
@@ -91,12 +89,11 @@ export class Runner {
         return target.shape.rows(boxed, arrays);
       },
       this.options,
-      site,
     );
   }
 
   /** @internal */
-  iterateTarget(target: QueryTarget, params: unknown[], site: object): AsyncIterableIterator<AnyRow> {
+  iterateTarget(target: QueryTarget, params: unknown[]): AsyncIterableIterator<AnyRow> {
     return new RowCursor({
       core: this.core,
       direct: this.direct,
@@ -104,7 +101,6 @@ export class Runner {
       returnArrays: this.returnArrays(target),
       open: this.job(JobKind.IterOpen, target, params),
       options: this.options,
-      site,
     });
   }
 }
@@ -127,16 +123,14 @@ function sqlTarget(runner: Runner, sql: unknown): QueryTarget {
 export class Queries extends Runner {
   /** Runs one or more SQL statements that return no rows. */
   exec(sql: string): Promise<void> {
-    const site = captureCallSite(this.exec);
     if (typeof sql !== 'string') return Promise.reject(invalidArgType('The "sql" argument must be a string.'));
-    return this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options, site);
+    return withCallerStack(this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options));
   }
 
   /** Runs a statement to completion: `{ changes, lastInsertRowid }`. */
   run(sql: string, ...params: unknown[]): Promise<StatementResultingChanges> {
-    const site = captureCallSite(this.run);
     try {
-      return this.runTarget(sqlTarget(this, sql), params, site);
+      return withCallerStack(this.runTarget(sqlTarget(this, sql), params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -144,9 +138,8 @@ export class Queries extends Runner {
 
   /** The first row, or undefined. */
   get(sql: string, ...params: unknown[]): Promise<AnyRow | undefined> {
-    const site = captureCallSite(this.get);
     try {
-      return this.getTarget(sqlTarget(this, sql), params, site);
+      return withCallerStack(this.getTarget(sqlTarget(this, sql), params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -154,9 +147,8 @@ export class Queries extends Runner {
 
   /** Every row. */
   all(sql: string, ...params: unknown[]): Promise<AnyRow[]> {
-    const site = captureCallSite(this.all);
     try {
-      return this.allTarget(sqlTarget(this, sql), params, site);
+      return withCallerStack(this.allTarget(sqlTarget(this, sql), params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -164,7 +156,6 @@ export class Queries extends Runner {
 
   /** Streams the rows: `for await (const row of db.iterate(sql))`; `break` resets the statement. */
   iterate(sql: string, ...params: unknown[]): AsyncIterableIterator<AnyRow> {
-    const site = captureCallSite(this.iterate);
-    return this.iterateTarget(sqlTarget(this, sql), params, site);
+    return this.iterateTarget(sqlTarget(this, sql), params);
   }
 }

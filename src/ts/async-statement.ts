@@ -1,7 +1,7 @@
 // AsyncStatement: a statement prepared on the database thread, run by id. Its settings
 // (readBigInts, returnArrays, bare/unknown named parameters) travel with each job. Finalized by
 // finalize(), by closing the database, or — if simply dropped — after garbage collection.
-import { captureCallSite } from './async-errors';
+import { withCallerStack } from './async-errors';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { Runner, type QueryTarget } from './async-queries';
 import { RowShape } from './async-rows';
@@ -80,41 +80,35 @@ export class AsyncStatement extends Runner {
 
   /** Runs the statement to completion: `{ changes, lastInsertRowid }`. */
   run(...params: unknown[]): Promise<StatementResultingChanges> {
-    const site = captureCallSite(this.run);
-    return this.#usable() ?? this.runTarget(this.#state, params, site);
+    return this.#usable() ?? withCallerStack(this.runTarget(this.#state, params));
   }
 
   /** The first row, or undefined. */
   get(...params: unknown[]): Promise<AnyRow | undefined> {
-    const site = captureCallSite(this.get);
-    return this.#usable() ?? this.getTarget(this.#state, params, site);
+    return this.#usable() ?? withCallerStack(this.getTarget(this.#state, params));
   }
 
   /** Every row. */
   all(...params: unknown[]): Promise<AnyRow[]> {
-    const site = captureCallSite(this.all);
-    return this.#usable() ?? this.allTarget(this.#state, params, site);
+    return this.#usable() ?? withCallerStack(this.allTarget(this.#state, params));
   }
 
   /** Streams the rows; `break` resets the statement. */
   iterate(...params: unknown[]): AsyncIterableIterator<AnyRow> {
-    const site = captureCallSite(this.iterate);
     if (this.#state.finalized) throw invalidState('statement has been finalized');
-    return this.iterateTarget(this.#state, params, site);
+    return this.iterateTarget(this.#state, params);
   }
 
   /** Describes the result columns, like StatementSync#columns(). */
   columns(): Promise<StatementColumnMetadata[]> {
-    const site = captureCallSite(this.columns);
     return (
       this.#usable() ??
-      this.core.call(
+      withCallerStack(this.core.call(
         this.direct,
         { kind: JobKind.Columns, statement: this.#state.statement },
         (flat) => columnMetadata(flat as (string | null)[]),
         this.options,
-        site,
-      )
+      ))
     );
   }
 

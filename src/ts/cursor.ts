@@ -3,7 +3,7 @@
 // to `batchSize` and about BATCH_BYTES. At most one batch is in flight ahead of the consumer:
 // real backpressure, bounded memory. return() (an early `break`) and throw() close the cursor on
 // the database thread, which resets (or finalizes) its statement.
-import type { CallSite } from './async-errors';
+import { adoptCurrentStack } from './async-errors';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import type { RowShape } from './async-rows';
 import { JobKind, type JobSpec } from './engine';
@@ -29,7 +29,6 @@ export interface CursorSource {
   /** The IterOpen job without its batch fields: sql or statement, params, binding flags. */
   open: JobSpec;
   options: OperationOptions | undefined;
-  site: CallSite;
 }
 
 export class RowCursor implements AsyncIterableIterator<AnyRow> {
@@ -56,7 +55,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
   }
 
   #fetch(): Promise<Batch> {
-    const { core, direct, shape, returnArrays, open, options, site } = this.#source;
+    const { core, direct, shape, returnArrays, open, options } = this.#source;
     const spec: JobSpec = this.#started
       ? { kind: JobKind.IterNext, cursor: this.#cursor, readBigInts: open.readBigInts }
       : { ...open, kind: JobKind.IterOpen, cursor: this.#cursor };
@@ -72,7 +71,6 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
         return { rows: shape.rows(boxed, returnArrays), done: done === true };
       },
       options,
-      site,
     );
   }
 
@@ -94,7 +92,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
         // The database side closed the cursor on error.
         this.#exhausted = true;
         this.#finished = true;
-        throw error;
+        throw adoptCurrentStack(error);
       }
       if (this.#finished) break;
       this.#rows = batch.rows;
