@@ -213,6 +213,7 @@ void AsyncDatabase::Shutdown(AsyncCore* core) {
     std::lock_guard<std::mutex> lock(core->queue_mutex);
     core->stopping = true;
     core->queue.clear();
+    core->queued.store(0, std::memory_order_release);
   }
   core->queue_cv.notify_all();
   // Interrupts the running statement (progress handler) and any busy wait (busy handler).
@@ -264,6 +265,7 @@ Napi::Value AsyncDatabase::Flush(const Napi::CallbackInfo& info) {
   {
     std::lock_guard<std::mutex> lock(core_->queue_mutex);
     for (std::unique_ptr<Job>& job : core_->staged) core_->queue.push_back(std::move(job));
+    core_->queued.store(core_->queue.size(), std::memory_order_release);
   }
   core_->staged.clear();
   core_->queue_cv.notify_one();
@@ -288,6 +290,7 @@ Napi::Value AsyncDatabase::Cancel(const Napi::CallbackInfo& info) {
   for (auto it = core_->queue.begin(); it != core_->queue.end(); ++it) {
     if (matches(*it)) {
       core_->queue.erase(it);
+      core_->queued.store(core_->queue.size(), std::memory_order_release);
       return Napi::String::New(env, "removed");
     }
   }

@@ -85,6 +85,9 @@ struct AsyncCore {
   bool stopping = false;                   // guarded by queue_mutex
   uint64_t running = 0;                    // written under queue_mutex; 0 when idle
 
+  // Jobs in `queue`, readable without the lock: the database thread's idle spin polls it.
+  std::atomic<size_t> queued{0};
+
   // Read by the database thread's progress and busy handlers without a lock.
   std::atomic<uint64_t> running_for_handlers{0};
   std::atomic<uint64_t> cancel_id{0};
@@ -104,6 +107,8 @@ struct AsyncCore {
   std::chrono::steady_clock::time_point busy_since;
   bool unsignalled = false;  // completions wait in `done` that JS was not told about
   std::chrono::steady_clock::time_point unsignalled_since;
+  int spin_credit = 0;       // idle spinning pays off while > 0 (see IdleSpin)
+  unsigned idle_rounds = 0;
   std::unordered_map<uint32_t, ThreadStatement> statements;
   std::unordered_map<uint32_t, ThreadCursor> cursors;
 };
