@@ -34,3 +34,13 @@ export function thrown(fn) {
   }
   throw new Error('expected an error to be thrown');
 }
+
+/** The reason `promise` rejects with (fails the test if it resolves). */
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}

@@ -2,16 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncDatabase, DatabaseSync, SqliteError } from '../../dist/index.js';
-import { tempDir } from '../helpers.mjs';
-
-const rejection = async (promise) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-};
+import { tempDir, rejection } from '../helpers.mjs';
 
 test('results match DatabaseSync for the same queries', async () => {
   const tmp = tempDir();

@@ -2,16 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncDatabase, DatabaseSync } from '../../dist/index.js';
-import { tempDir } from '../helpers.mjs';
-
-const rejection = async (promise) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-};
+import { tempDir, rejection } from '../helpers.mjs';
 
 test('a locked database: timeout 0 fails with SQLITE_BUSY, a timeout waits for the lock', async () => {
   const tmp = tempDir();

@@ -2,15 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncDatabase } from '../../dist/index.js';
-
-const rejection = async (promise) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-};
+import { rejection } from '../helpers.mjs';
 
 // A query that runs until cancelled (a recursive CTE counting far beyond what finishes).
 const ENDLESS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
