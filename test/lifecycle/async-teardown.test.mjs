@@ -1,0 +1,72 @@
+// AsyncDatabase teardown when its env ends: worker.terminate() in the middle of a query, a worker
+// that just ends, and process.exit() with queries in flight. Each in a child process.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runChild, distEsm } from '../helpers.mjs';
+
+const cjs = JSON.stringify(distEsm.replace(/index\.js$/, 'index.cjs'));
+
+test('worker.terminate() while an async query runs: no crash, the query is interrupted', () => {
+  const r = runChild(`
+    import { Worker } from 'node:worker_threads';
+    const source = \`
+      const { AsyncDatabase } = require(${cjs});
+      const { parentPort } = require('node:worker_threads');
+      (async () => {
+        const db = await AsyncDatabase.open(':memory:');
+        const before = db.get('SELECT 1');
+        db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
+        await before; // the endless query now runs on the database thread
+        parentPort.postMessage('running');
+      })();
+    \`;
+    for (let i = 0; i < 20; i++) {
+      const worker = new Worker(source, { eval: true, execArgv: [] });
+      await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      const code = await worker.terminate();
+      if (code !== 1) throw new Error('unexpected exit code ' + code);
+    }
+    console.log('terminated 20 workers');
+  `);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), 'terminated 20 workers');
+});
+
+test('a worker ending with open async databases, statements and iterators exits cleanly', () => {
+  const r = runChild(`
+    import { Worker } from 'node:worker_threads';
+    const source = \`
+      const { AsyncDatabase } = require(${cjs});
+      (async () => {
+        const db = await AsyncDatabase.open(':memory:');
+        await db.exec('CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)');
+        const stmt = await db.prepare('SELECT x FROM t');
+        const it = stmt.iterate();
+        await it.next();
+        globalThis.keep = [db, stmt, it];
+        db.all('SELECT * FROM t'); // still queued when the worker ends
+      })();
+    \`;
+    for (let i = 0; i < 20; i++) {
+      const worker = new Worker(source, { eval: true, execArgv: [] });
+      const code = await new Promise((resolve, reject) => { worker.once('exit', resolve); worker.once('error', reject); });
+      if (code !== 0) throw new Error('exit code ' + code);
+    }
+    console.log('ok');
+  `);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), 'ok');
+});
+
+test('process.exit() with async queries in flight exits with its code', () => {
+  const r = runChild(`
+    import { AsyncDatabase } from ${JSON.stringify(distEsm)};
+    const dbs = await Promise.all([1, 2, 3].map(() => AsyncDatabase.open(':memory:')));
+    for (const db of dbs) db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
+    // The queries are flushed to their threads by a microtask, before this runs.
+    setImmediate(() => process.exit(7));
+  `);
+  assert.is(r.status, 7, r.stderr);
+});
+
+test.run();
