@@ -79,6 +79,21 @@ export class DatabaseCore {
         return;
       }
       const signal = options?.signal;
+      if (signal === undefined && (direct || (this.#holder === null && this.#parked.length === 0))) {
+        // The common case, kept free of the cancellation machinery below.
+        this.engine.submit(spec, (error, a, b, c) => {
+          if (error !== undefined) {
+            fail(error);
+            return;
+          }
+          try {
+            resolve(finish(a, b, c));
+          } catch (e) {
+            fail(e);
+          }
+        });
+        return;
+      }
       const aborted = () => new AbortError(undefined, { cause: signal?.reason });
       if (signal?.aborted) {
         fail(aborted());
