@@ -7,7 +7,7 @@
 
 namespace strand {
 
-Addon::Addon(Napi::Env env, Napi::Object exports) {
+Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   Napi::Function statement = StatementSync::DefineClass(env);
   statement_constructor = Napi::Persistent(statement);
   Napi::Value sab = env.Global().Get("SharedArrayBuffer");
@@ -35,11 +35,10 @@ Addon::~Addon() {
   std::unordered_set<DatabaseSync*> open = std::move(databases_);
   databases_.clear();
   for (DatabaseSync* db : open) db->DetachFromAddon();
-  // The constructor reference belongs to the dying env; letting it release normally would call
-  // back into that env after it is gone.
-  statement_constructor.SuppressDestruct();
-  shared_array_buffer_constructor.SuppressDestruct();
-  uint8_array_constructor.SuppressDestruct();
+  // The references (constructors, the scratch holder) are deleted here, as members go: the
+  // instance data is finalized before the env frees its remaining strong references, so they
+  // are still valid now, and deleting them is what keeps a worker's end from leaking them.
+  scratch.Release(env_);
 }
 
 }  // namespace strand

@@ -35,6 +35,7 @@ class Addon : public Napi::Addon<Addon> {
   void Unregister(AsyncDatabase* db) { async_databases_.erase(db); }
 
  private:
+  napi_env env_;
   std::unordered_set<DatabaseSync*> databases_;
   std::unordered_set<AsyncDatabase*> async_databases_;
 };

@@ -16,7 +16,7 @@
 //     call returns: a user-defined function running inside a step may itself run queries, and
 //     must not be able to overwrite rows its caller has not read yet. Calls that step many
 //     times collect cells in a RowBuffer first.
-//   - The holder reference is never deleted: it lives exactly as long as the env, which frees it.
+//   - The holder reference lives as long as the env's Addon, which releases it when it goes.
 //   - run() reports { changes, lastInsertRowid } as numbers[0..1] when they are numbers, so the
 //     result object is a cheap JS literal instead of two named-property sets through N-API.
 //   - Growing replaces the typed arrays on the `holder` object; JS reads holder.tags/numbers
@@ -53,6 +53,10 @@ class RowScratch {
   // Creates the holder object { tags, numbers, meta } and the initial arrays.
   bool Init(napi_env env, size_t initial_cells);
   napi_value Holder(napi_env env) const;
+  void Release(napi_env env) {
+    if (holder_ != nullptr) napi_delete_reference(env, holder_);
+    holder_ = nullptr;
+  }
 
   // Copies `rows` rows of `columns` cells into the shared arrays; false with a pending exception.
   bool Publish(napi_env env, const RowBuffer& cells, uint32_t rows, uint32_t columns, bool new_columns) {
