@@ -5,10 +5,14 @@
 //   node child.mjs --probe --driver=NAME        (load the driver, report versions)
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { driverByName } from './drivers/index.mjs';
+import { driverByName, missingCapability } from './drivers/index.mjs';
 import { measure } from './lib/measure.mjs';
-import { trialByName } from './trials/index.mjs';
+import { measureAsync } from './lib/measure-async.mjs';
+import { measureLag } from './lib/measure-lag.mjs';
+import { startPeakRss } from './lib/memory.mjs';
+import { runsOn, trialByName } from './trials/index.mjs';
 import { applyPragmas, fingerprint } from './trials/schema.mjs';
+import { applyPragmasAsync, fingerprintAsync } from './trials/schema-async.mjs';
 
 function parseArgs(argv) {
   const args = {};
@@ -33,18 +37,69 @@ async function probe(driver) {
   return { version, sqliteVersion: v };
 }
 
+const dbFile = (args, trial, driver) => join(args.dir, `${trial.name}-${driver.name}-${process.pid}.db`);
+
+function removeDb(file) {
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+}
+
 function runSync(driver, loaded, trial, args) {
-  const file = join(args.dir, `${trial.name}-${driver.name}-${process.pid}.db`);
+  const file = dbFile(args, trial, driver);
   const db = loaded.open(file);
   try {
     applyPragmas(db);
     trial.setup(db);
     const step = trial.step(db);
+    const rss = startPeakRss({ gc: Boolean(trial.memory) });
     const result = measure(step, { warmupMs: Number(args.warmup), budgetMs: Number(args.budget) });
-    return { ...result, sink: step.sink(), fingerprint: fingerprint(db) };
+    return { ...result, rss: rss.end(), sink: step.sink(), fingerprint: fingerprint(db) };
   } finally {
     db.close();
-    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    removeDb(file);
+  }
+}
+
+/** Hands the trial a db whose prepare() records the statements, to finalize them before close. */
+function tracking(db) {
+  const statements = [];
+  const view = {
+    exec: (sql) => db.exec(sql),
+    prepare: async (sql) => {
+      const stmt = await db.prepare(sql);
+      statements.push(stmt);
+      return stmt;
+    },
+  };
+  return { view, finalizeAll: () => Promise.all(statements.map((s) => s.finalize?.())) };
+}
+
+async function runAsync(driver, loaded, trial, args) {
+  const file = dbFile(args, trial, driver);
+  const db = await loaded.open(file);
+  const { view, finalizeAll } = tracking(db);
+  try {
+    await applyPragmasAsync(db);
+    await trial.setup(view);
+    const step = await trial.step(view);
+    const rss = startPeakRss({ gc: Boolean(trial.memory) });
+    const result = await measureAsync(step, { warmupMs: Number(args.warmup), budgetMs: Number(args.budget) });
+    return { ...result, rss: rss.end(), sink: step.sink(), fingerprint: await fingerprintAsync(db) };
+  } finally {
+    await finalizeAll();
+    await db.close();
+    removeDb(file);
+  }
+}
+
+async function runLag(driver, loaded, trial, args) {
+  const file = dbFile(args, trial, driver);
+  const db = await loaded.open(file);
+  try {
+    await applyPragmasAsync(db);
+    return { lag: await measureLag(db, trial) };
+  } finally {
+    await db.close();
+    removeDb(file);
   }
 }
 
@@ -58,10 +113,12 @@ async function main() {
       return;
     }
     const trial = trialByName(args.trial);
-    if (trial.api !== driver.api) throw new Error(`trial ${trial.name} is ${trial.api}, driver ${driver.name} is ${driver.api}`);
-    if (trial.api !== 'sync') throw new Error('async trials are not implemented yet');
+    if (!runsOn(trial, driver)) throw new Error(`trial ${trial.name} is ${trial.api}, driver ${driver.name} is ${driver.api}`);
+    const lacking = missingCapability(trial, driver);
+    if (lacking) throw new Error(`trial ${trial.name} cannot run: ${lacking}`);
     const loaded = await driver.load();
-    emit({ ok: true, ...base, trial: trial.name, ...runSync(driver, loaded, trial, args) });
+    const run = trial.kind === 'lag' ? runLag : driver.api === 'async' ? runAsync : runSync;
+    emit({ ok: true, ...base, trial: trial.name, ...(await run(driver, loaded, trial, args)) });
   } catch (err) {
     emit({ ok: false, ...base, error: String(err?.stack ?? err) });
     process.exitCode = 1;

@@ -1,55 +1,16 @@
 // Renders a run (raw samples + summary) as a console table, bench/RESULTS*.md and
-// bench/results*.json. Ratios are the headline; median rates are secondary and collapsed.
+// bench/results*.json. Ratios and targets are the headline; median rates are secondary and
+// collapsed. The tables themselves are built in lib/tables.mjs.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir } from './lib/paths.mjs';
+import {
+  asyncRatioTable, lagTable, markdownTable, memoryTable, rateTable, syncRatioTable, TARGET_ALIGN, targetTable, textTable,
+} from './lib/tables.mjs';
 import { PRAGMAS } from './trials/schema.mjs';
 
-const fmtRatio = (x) => (Number.isFinite(x) ? x.toFixed(2) : '—');
-
-function fmtRate(x, unit) {
-  if (!Number.isFinite(x)) return '—';
-  const [v, s] = x >= 1e6 ? [x / 1e6, 'M'] : x >= 1e3 ? [x / 1e3, 'k'] : [x, ''];
-  return `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)}${s} ${unit}s/s`;
-}
-
-function shortOf(run, name) {
-  return run.drivers.find((d) => d.name === name)?.short ?? name;
-}
-
-function ratioCell(r, withRange) {
-  if (!r || !Number.isFinite(r.ratio)) return '—';
-  const range = withRange && r.pairedRounds > 1 ? ` (${fmtRatio(r.pairedMin)}–${fmtRatio(r.pairedMax)})` : '';
-  return `${fmtRatio(r.ratio)}${range}`;
-}
-
-/** Rows of cells: header first. */
-function ratioTable(run, summary, withRange) {
-  const header = ['trial', ...summary.columns.map(([a, b]) => `${shortOf(run, a)} ÷ ${shortOf(run, b)}`)];
-  const rows = run.trials.map((t) => [
-    t.name,
-    ...summary.columns.map(([a, b]) => ratioCell(summary.ratios.find((r) => r.trial === t.name && r.a === a && r.b === b), withRange)),
-  ]);
-  return [header, ...rows];
-}
-
-function rateTable(run, summary) {
-  const names = run.drivers.filter((d) => d.status === 'ok').map((d) => d.name);
-  const header = ['trial', ...names.map((n) => shortOf(run, n))];
-  const rows = run.trials.map((t) => [t.name, ...names.map((n) => fmtRate(summary.medians[t.name]?.[n]?.median, t.unit))]);
-  return [header, ...rows];
-}
-
-function textTable(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-
-function markdownTable(rows) {
-  const line = (r) => `| ${r.join(' | ')} |`;
-  return [line(rows[0]), `|${rows[0].map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
-}
+const hasSync = (run, summary) => summary.columns.length > 0 && run.trials.some((t) => t.api === 'sync');
+const hasAsync = (run, summary) => summary.asyncColumns.length > 0 && run.trials.some((t) => t.api === 'async' && t.kind !== 'lag');
 
 function legend(run) {
   return run.drivers
@@ -58,16 +19,44 @@ function legend(run) {
     .join(', ');
 }
 
+function notApplicableLines(run) {
+  const byReason = new Map();
+  for (const x of run.notApplicable ?? []) {
+    if (!byReason.has(x.reason)) byReason.set(x.reason, []);
+    byReason.get(x.reason).push(x.trial);
+  }
+  return [...byReason].map(([reason, trials]) => `n/a: ${trials.join(', ')} — ${reason}`);
+}
+
 export function renderConsole(run, summary) {
   const out = [];
-  out.push(`Throughput ratios, A ÷ B (>1 = A faster); median of ${run.meta.rounds} interleaved rounds, (min–max of per-round paired ratios):`);
-  out.push('');
-  out.push(textTable(ratioTable(run, summary, true)));
-  out.push('');
+  const head = `median of ${run.meta.rounds} interleaved rounds, (min–max of per-round paired ratios)`;
+  if (hasSync(run, summary)) {
+    out.push(`Throughput ratios, A ÷ B (>1 = A faster); ${head}:`, '', textTable(syncRatioTable(run, summary, true)), '');
+  }
+  if (hasAsync(run, summary)) {
+    out.push(`Async trials, A ÷ B; "(sync)" = B's rate on the async trial's sync twin (the ceiling); ${head}:`, '');
+    out.push(textTable(asyncRatioTable(run, summary, true)), '');
+  }
+  for (const { trial, rows } of lagTable(run, summary)) out.push(`${trial} (absolute ms, lower is better):`, '', textTable(rows), '');
+  const mem = memoryTable(run, summary);
+  if (mem) out.push('Peak RSS, MB (+ growth over the RSS after setup), median over rounds:', '', textTable(mem), '');
+  if (summary.targets.length) out.push('Targets:', '', textTable(targetTable(run, summary, false), TARGET_ALIGN), '');
   out.push(legend(run));
+  for (const line of notApplicableLines(run)) out.push(line);
   for (const d of run.drivers.filter((x) => x.status !== 'ok')) out.push(`skipped ${d.name}: ${d.reason.split('\n')[0]}`);
   for (const w of summary.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
+}
+
+function budgetLine(run) {
+  const m = run.meta;
+  const scaled = run.trials.filter((t) => t.budget && (t.budget.budgetMs !== m.budgetMs || t.budget.warmupMs !== m.warmupMs));
+  const capped = run.trials.filter((t) => t.rounds && t.rounds < m.rounds);
+  const parts = [`${m.rounds} rounds × (${m.warmupMs} ms warm-up + ${m.budgetMs} ms timed) per trial × driver`];
+  if (scaled.length) parts.push(`async trials ${scaled[0].budget.warmupMs} + ${scaled[0].budget.budgetMs} ms`);
+  if (capped.length) parts.push(`${capped.map((t) => `${t.name}: ${Math.min(t.rounds, m.rounds)} rounds, one query each`).join('; ')}`);
+  return parts.join('; ');
 }
 
 export function renderMarkdown(run, summary) {
@@ -77,11 +66,12 @@ export function renderMarkdown(run, summary) {
   out.push(
     'Throughput **ratios** between drivers, measured interleaved in one run. **A ÷ B > 1 means A is faster.**',
     'Absolute times are deliberately not the result: this is a shared, noisy 2-core machine where',
-    'lone absolute numbers move from run to run, while ratios measured back to back hold.',
+    'lone absolute numbers move from run to run, while ratios measured back to back hold. Exceptions,',
+    'because their targets are absolute: event-loop lag (ms) and peak RSS (MB).',
     '',
   );
   out.push(`- Date: ${m.date}`);
-  out.push(`- Mode: ${m.mode}: ${m.rounds} rounds × (${m.warmupMs} ms warm-up + ${m.budgetMs} ms timed) per trial × driver; run took ${Math.round(m.elapsedSec)} s`);
+  out.push(`- Mode: ${m.mode}: ${budgetLine(run)}; run took ${Math.round(m.elapsedSec)} s`);
   out.push(`- Machine: ${m.machine.platform} ${m.machine.arch}, ${m.machine.cpus} × ${m.machine.cpuModel}; load average ${m.loadavg.start.map((x) => x.toFixed(2)).join(' ')} at start, ${m.loadavg.end.map((x) => x.toFixed(2)).join(' ')} at end`);
   out.push(`- Node: ${[...new Set(run.drivers.filter((d) => d.node).map((d) => d.node))].join(', ')} (per driver below); orchestrator ${m.orchestratorNode}`);
   out.push(`- Connection settings for every driver: ${PRAGMAS.map((p) => `\`PRAGMA ${p}\``).join(', ')}; file databases in a temp dir`);
@@ -92,19 +82,55 @@ export function renderMarkdown(run, summary) {
     const status = d.status === 'ok' ? 'ran' : `skipped: ${d.reason.split('\n')[0]}`;
     out.push(`| ${d.short} | ${d.label}${d.version ? ` ${d.version}` : ''} | ${d.sqliteVersion ?? '—'} | ${d.node ?? '—'} | ${status} |`);
   }
-  out.push('', '## Ratios', '');
-  out.push(markdownTable(ratioTable(run, summary, true)), '');
-  out.push(
-    `Each cell: median rate of A over the rounds ÷ median rate of B. In parentheses: the lowest and highest`,
-    'of the per-round ratios A_r ÷ B_r (A and B measured back to back in the same round), a feel for the noise.',
-    'Each measurement is its own child process: seed the table, warm up, then timed batches for the budget;',
-    'its rate is units done ÷ timed time (garbage collection included). ops for get-pk and all-100 (one',
-    '`get()` / one `all()` of 100 rows), rows for the others.',
-    '',
-  );
-  out.push('## Trials', '');
-  for (const t of run.trials) out.push(`- **${t.name}** (${t.unit}s): ${t.description}`);
   out.push('');
+  if (summary.targets.length) {
+    out.push('## Targets', '', markdownTable(targetTable(run, summary, true), TARGET_ALIGN), '');
+    out.push('Ratio targets are judged on the median ratio; the range in parentheses is the per-round ratios\' min–max.', '');
+  }
+  if (hasSync(run, summary)) {
+    out.push('## Ratios: sync trials', '', markdownTable(syncRatioTable(run, summary, true)), '');
+    out.push(
+      `Each cell: median rate of A over the rounds ÷ median rate of B. In parentheses: the lowest and highest`,
+      'of the per-round ratios A_r ÷ B_r (A and B measured close together in the same round), a feel for the noise.',
+      'Each measurement is its own child process: seed the table, warm up, then timed batches for the budget;',
+      'its rate is units done ÷ timed time (garbage collection included). ops for get-pk and all-100 (one',
+      '`get()` / one `all()` of 100 rows), rows for the others.',
+      '',
+    );
+  }
+  if (hasAsync(run, summary)) {
+    out.push('## Ratios: async trials', '', markdownTable(asyncRatioTable(run, summary, true)), '');
+    out.push(
+      'Each async trial has a sync **twin** doing the same work (same table, same ids, same rows). Columns',
+      'marked "(sync)" divide by a sync driver\'s median rate on the twin: the ceiling an async API is measured',
+      'against (no thread hop, no promise). Twins run in the same round group as their async trials, so the',
+      'per-round ranges pair measurements taken close together. Rates are per get / per row: the 64-in-flight',
+      'trial counts each of the 64 gets. n/a: the driver has no such API.',
+      '',
+    );
+  }
+  for (const { trial, rows } of lagTable(run, summary)) {
+    const t = run.trials.find((x) => x.name === trial);
+    out.push(`## Event-loop lag: ${trial}`, '', markdownTable(rows), '');
+    out.push(`Absolute ms, lower is better: the ${t.description}.`, '',
+      'Query time: the awaited call, as the caller sees it. Idle max gap: the same monitor for 300 ms before',
+      'the query, the machine\'s own noise.', '');
+  }
+  const mem = memoryTable(run, summary);
+  if (mem) {
+    out.push('## Peak RSS', '', markdownTable(mem), '');
+    out.push('Median over rounds of the child process\'s peak resident set (VmHWM, all threads), in MB, during',
+      'warm-up + timed calls; in parentheses the growth over the RSS right after setup (a full GC, then the',
+      'peak is reset). Absolute MB: the Node runtime and the driver\'s library are included.', '');
+  }
+  out.push('## Trials', '');
+  for (const t of run.trials) {
+    const unit = t.kind === 'lag' ? 'ms, absolute' : `${t.unit}s`;
+    out.push(`- **${t.name}** (${unit}${t.twin ? `; sync twin: ${t.twin}` : ''}): ${t.description}`);
+  }
+  out.push('');
+  const na = notApplicableLines(run);
+  if (na.length) out.push(...na.map((l) => `- ${l}`), '');
   if (summary.warnings.length) {
     out.push('## Warnings', '');
     for (const w of summary.warnings) out.push(`- ${w}`);

@@ -5,39 +5,24 @@
 //
 // 1. installs the peers into bench/node_modules on first run;
 // 2. probes every selected driver in a child (skipping, with the reason, any that fails to load);
-// 3. for round 1..R, for each trial, for each driver in a rotated order: one child measures one
-//    sample (child.mjs), on Node 20 or on the Node 26 binary for node:sqlite;
-// 4. medians per (trial, driver) → ratios → console table, RESULTS.md, results.json.
+// 3. for round 1..R, for each group of trials (a sync trial + the async trials it is the twin of;
+//    lib/plan.mjs), every (trial, driver) cell in a rotated order: one child measures one sample
+//    (child.mjs), on Node 20 or on the Node 26 binary for node:sqlite;
+// 4. medians per (trial, driver) → ratios, targets, lag, memory → console, RESULTS.md, results.json.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { drivers as allDrivers, driverByName } from './drivers/index.mjs';
 import { ensurePeers } from './install-peers.mjs';
 import { parseOptions, USAGE } from './lib/options.mjs';
+import { budgetFor, estimateMs, groupTrials, notApplicable, roundJobs, selectTrials, usableDrivers } from './lib/plan.mjs';
 import { runChild } from './lib/spawn-child.mjs';
 import { summarize } from './lib/summarize.mjs';
 import { renderConsole, writeResults } from './report.mjs';
 import { trials as allTrials } from './trials/index.mjs';
 
-const SETUP_ESTIMATE_MS = 700; // process start + seeding, per child, for the time estimate
-
 function log(msg) {
   process.stderr.write(`${msg}\n`);
-}
-
-function selectTrials(filter) {
-  if (!filter) return allTrials;
-  const picked = allTrials.filter((t) => filter.some((f) => t.name === f || t.name.includes(f)));
-  if (picked.length === 0) throw new Error(`--filter matched no trial (trials: ${allTrials.map((t) => t.name).join(', ')})`);
-  return picked;
-}
-
-function selectDrivers(names, trials) {
-  const apis = new Set(trials.map((t) => t.api));
-  const chosen = names ? names.map(driverByName) : allDrivers;
-  const usable = chosen.filter((d) => apis.has(d.api));
-  if (usable.length === 0) throw new Error(`none of the chosen drivers runs the chosen trials (trial kinds: ${[...apis].join(', ')})`);
-  return usable;
 }
 
 function probeDrivers(drivers) {
@@ -54,11 +39,6 @@ function probeDrivers(drivers) {
   });
 }
 
-function rotate(xs, k) {
-  const n = xs.length;
-  return n === 0 ? xs : xs.map((_, i) => xs[(i + k) % n]);
-}
-
 function fmtDuration(ms) {
   const s = Math.round(ms / 1000);
   return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
@@ -69,49 +49,53 @@ async function main() {
   if (opts.help) return void console.log(USAGE);
   if (opts.list) {
     console.log('trials:');
-    for (const t of allTrials) console.log(`  ${t.name.padEnd(14)} [${t.api}] ${t.description}`);
+    for (const t of allTrials) console.log(`  ${t.name.padEnd(19)} [${t.api}${t.twin ? `, twin ${t.twin}` : ''}] ${t.description}`);
     console.log('drivers:');
     for (const d of allDrivers) console.log(`  ${d.name.padEnd(15)} [${d.api}, ${d.runtime === 'node26' ? 'Node 26' : 'this Node'}] ${d.label}`);
     return;
   }
 
   ensurePeers({ force: opts.install });
-  const trials = selectTrials(opts.filter);
-  const selected = selectDrivers(opts.drivers, trials);
+  const { trials, twinsAdded } = selectTrials(opts.filter);
+  if (twinsAdded.length) log(`trials: also running ${twinsAdded.join(', ')} (sync twin of a chosen async trial: its ceiling)`);
+  const selected = usableDrivers(opts.drivers ? opts.drivers.map(driverByName) : allDrivers, trials);
   log('drivers:');
   const probed = probeDrivers(selected);
   const ready = probed.filter((d) => d.status === 'ok').map((d) => driverByName(d.name));
   if (ready.length === 0) throw new Error('no driver could be loaded');
 
-  const jobs = trials.reduce((n, t) => n + ready.filter((d) => d.api === t.api).length, 0) * opts.rounds;
-  log(`\n${trials.length} trials × ${ready.length} drivers × ${opts.rounds} rounds = ${jobs} measurements, ` +
-    `about ${fmtDuration(jobs * (opts.warmupMs + opts.budgetMs + SETUP_ESTIMATE_MS))}`);
+  const groups = groupTrials(trials);
+  const plan = Array.from({ length: opts.rounds }, (_, i) => roundJobs(groups, ready, i + 1));
+  const jobs = plan.reduce((n, r) => n + r.length, 0);
+  log(`\n${trials.length} trials × ${ready.length} drivers, ${opts.rounds} rounds = ${jobs} measurements, ` +
+    `about ${fmtDuration(estimateMs(groups, ready, opts))}`);
 
   const tmp = mkdtempSync(join(os.tmpdir(), 'sqlite-strand-bench-'));
   const samples = [];
   const started = Date.now();
   const loadStart = os.loadavg();
-  const childArgs = (trial) => [`--trial=${trial.name}`, `--dir=${tmp}`, `--budget=${opts.budgetMs}`, `--warmup=${opts.warmupMs}`];
+  const childArgs = (trial) => {
+    const { budgetMs, warmupMs } = budgetFor(trial, opts);
+    return [`--trial=${trial.name}`, `--dir=${tmp}`, `--budget=${budgetMs}`, `--warmup=${warmupMs}`];
+  };
   const timeoutMs = opts.warmupMs + opts.budgetMs + 180_000;
   let done = 0;
   try {
-    for (let round = 1; round <= opts.rounds; round++) {
-      trials.forEach((trial, ti) => {
-        const order = rotate(ready.filter((d) => d.api === trial.api), round - 1 + ti);
-        for (const driver of order) {
-          const res = runChild(driver, childArgs(trial), timeoutMs);
-          done++;
-          const mark = res.ok ? '' : `  FAILED: ${String(res.error).split('\n')[0]}`;
-          log(`[${String(done).padStart(String(jobs).length)}/${jobs}] round ${round}/${opts.rounds}  ${trial.name.padEnd(13)} ${driver.name}${mark}`);
-          samples.push({
-            round, trial: trial.name, driver: driver.name, ok: Boolean(res.ok),
-            ...(res.ok
-              ? { rate: res.rate, batchMedianRate: res.batchMedianRate, batches: res.batches, callsPerBatch: res.callsPerBatch, fingerprint: res.fingerprint }
-              : { error: res.error }),
-          });
-        }
-      });
-    }
+    plan.forEach((roundPlan, i) => {
+      const round = i + 1;
+      for (const { trial, driver } of roundPlan) {
+        const res = runChild(driver, childArgs(trial), timeoutMs);
+        done++;
+        const mark = res.ok ? '' : `  FAILED: ${String(res.error).split('\n')[0]}`;
+        log(`[${String(done).padStart(String(jobs).length)}/${jobs}] round ${round}/${opts.rounds}  ${trial.name.padEnd(18)} ${driver.name}${mark}`);
+        samples.push({
+          round, trial: trial.name, driver: driver.name, ok: Boolean(res.ok),
+          ...(res.ok
+            ? { rate: res.rate, batchMedianRate: res.batchMedianRate, batches: res.batches, callsPerBatch: res.callsPerBatch, fingerprint: res.fingerprint, rss: res.rss, lag: res.lag }
+            : { error: res.error }),
+        });
+      }
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -129,7 +113,11 @@ async function main() {
       loadavg: { start: loadStart, end: os.loadavg() },
     },
     drivers: probed,
-    trials: trials.map((t) => ({ name: t.name, api: t.api, unit: t.unit, description: t.description })),
+    trials: trials.map((t) => ({
+      name: t.name, api: t.api, kind: t.kind ?? 'throughput', unit: t.unit, description: t.description,
+      twin: t.twin, targets: t.targets, memory: Boolean(t.memory), rounds: t.rounds, budget: t.kind === 'lag' ? undefined : budgetFor(t, opts),
+    })),
+    notApplicable: notApplicable(trials, ready),
     samples,
   };
   const summary = summarize(run);

@@ -1,6 +1,7 @@
 // The driver registry. A driver module's default export is:
 //
 //   { name, label, short (column label), api: 'sync' | 'async', runtime: 'current' | 'node26', ours?: true,
+//     capabilities?: { iterate?: false },   (statically known gaps: trials that need them are n/a)
 //     load(): Promise<{ version: string, open(file) }> }
 //
 // `load()` runs only in the child process (so node:sqlite is never imported on Node 20).
@@ -9,18 +10,20 @@
 //   sync:  db.exec(sql); db.prepare(sql) → stmt.get(...p) / stmt.all(...p) / stmt.iterate(...p)
 //          / stmt.run(...p); db.close()
 //   async: the same names returning Promises (open and prepare too); stmt.iterate(...p) is an
-//          AsyncIterable, or undefined when the driver has none.
+//          AsyncIterable, or undefined when the driver has none (then capabilities.iterate is
+//          false); stmt.finalize() before db.close().
 //
 // node:sqlite, @photostructure/sqlite, better-sqlite3 and ours already have that shape, so their
 // adapters return the native object unwrapped: no adapter cost inside the timed loop.
 import betterSqlite3 from './better-sqlite3.mjs';
+import libsql from './libsql.mjs';
 import nodeSqlite from './node-sqlite.mjs';
 import photostructure from './photostructure.mjs';
 import sqlite3 from './sqlite3.mjs';
 import strandAsync from './strand-async.mjs';
 import strand from './strand.mjs';
 
-export const drivers = [strand, betterSqlite3, nodeSqlite, photostructure, strandAsync, sqlite3];
+export const drivers = [strand, betterSqlite3, nodeSqlite, photostructure, strandAsync, sqlite3, libsql];
 
 /** Every ratio row is also reported against this driver. */
 export const BASELINE = 'better-sqlite3';
@@ -29,4 +32,10 @@ export function driverByName(name) {
   const d = drivers.find((x) => x.name === name);
   if (!d) throw new Error(`unknown driver "${name}" (known: ${drivers.map((x) => x.name).join(', ')})`);
   return d;
+}
+
+/** Why `driver` cannot run `trial` (a capability it lacks), or null. */
+export function missingCapability(trial, driver) {
+  const lacking = (trial.requires ?? []).filter((c) => driver.capabilities?.[c] === false);
+  return lacking.length ? `${driver.name}: no ${lacking.join(', ')} in its API` : null;
 }

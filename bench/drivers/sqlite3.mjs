@@ -1,5 +1,5 @@
 // node-sqlite3 (the `sqlite3` package), adapted to the async driver interface (see index.mjs).
-// No async trial exists yet; this adapter is here so one can be added without touching drivers.
+// Its statements run on libuv's thread pool; calls on one Statement are queued and run one at a time.
 import { peerVersion, requirePeer } from '../lib/peers.mjs';
 
 const promisify = (fn) => new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
@@ -26,6 +26,7 @@ export default {
   short: 'sqlite3',
   api: 'async',
   runtime: 'current',
+  capabilities: { iterate: false },
   async load() {
     const sqlite3 = requirePeer('sqlite3');
     return {

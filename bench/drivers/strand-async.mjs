@@ -12,6 +12,6 @@ export default {
   async load() {
     const { mod, version } = loadStrand();
     if (typeof mod.AsyncDatabase?.open !== 'function') throw new Error('dist/index.cjs does not export AsyncDatabase yet');
-    return { version, open: (file) => mod.AsyncDatabase.open(file) };
+    return { version, open: (file) => mod.AsyncDatabase.open(file, { timeout: 5000 }) };
   },
 };

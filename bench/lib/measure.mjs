@@ -8,8 +8,13 @@
 // included: allocating rows is part of a driver's cost). The per-batch median is reported too.
 import { median } from './stats.mjs';
 
-const TARGET_BATCH_MS = 25;
-const MIN_BATCHES = 3;
+export const TARGET_BATCH_MS = 25;
+export const MIN_BATCHES = 3;
+
+/** Calls per timed batch, from the warm-up's cost per call (1 when each call needs a reset). */
+export function batchSize(msPerCall, hasReset) {
+  return hasReset ? 1 : Math.max(1, Math.min(1e6, Math.round(TARGET_BATCH_MS / Math.max(msPerCall, 1e-6))));
+}
 
 export function measure(step, { warmupMs, budgetMs }) {
   const { call, reset } = step;
@@ -26,7 +31,7 @@ export function measure(step, { warmupMs, budgetMs }) {
     warmCalls++;
   }
   const msPerCall = warmTime / warmCalls;
-  const callsPerBatch = reset ? 1 : Math.max(1, Math.min(1e6, Math.round(TARGET_BATCH_MS / Math.max(msPerCall, 1e-6))));
+  const callsPerBatch = batchSize(msPerCall, Boolean(reset));
 
   // Timed batches.
   const batchRates = [];

@@ -2,12 +2,13 @@
 
 export const USAGE = `usage: node bench/run.mjs [options]
 
-  --quick              smoke run: 2 rounds, short budget (~1 min); writes RESULTS.partial.md
-  --filter=a,b         only trials whose name contains one of these (e.g. --filter=get-pk,100k)
+  --quick              smoke run: 2 rounds, short budget (~2 min); writes RESULTS.partial.md
+  --filter=a,b         only trials whose name contains one of these (e.g. --filter=get-pk,100k);
+                       an async trial brings its sync twin (e.g. async-get-pk → get-pk)
   --drivers=a,b        only these drivers (names: see --list); ratios need their partners
   --rounds=N           rounds (default 7; each round runs every trial x driver once)
-  --budget=MS          timed budget per measurement (default 2000)
-  --warmup=MS          warm-up per measurement (default 400)
+  --budget=MS          timed budget per measurement (default 2000; async trials get 0.35 x)
+  --warmup=MS          warm-up per measurement (default 400; async trials get 0.35 x)
   --out=NAME           write RESULTS.NAME.md / results.NAME.json instead of the default
   --install            (re)run npm install for the peers in bench/ first
   --list               list trials and drivers, then exit

@@ -6,6 +6,7 @@ export default {
   name: 'all-100k',
   api: 'sync',
   unit: 'row',
+  memory: true,
   description: `stmt.all(): all ${ROWS} rows in one array`,
   setup(db) {
     createSeeded(db, ROWS);

@@ -6,6 +6,7 @@ export default {
   name: 'iterate-100k',
   api: 'sync',
   unit: 'row',
+  memory: true,
   description: `for (const row of stmt.iterate()): all ${ROWS} rows, reading one column of each`,
   setup(db) {
     createSeeded(db, ROWS);
