@@ -108,6 +108,7 @@ struct AsyncCore {
   bool unsignalled = false;  // completions wait in `done` that JS was not told about
   std::chrono::steady_clock::time_point unsignalled_since;
   int spin_credit = 0;       // idle spinning pays off while > 0 (see IdleSpin)
+  int read_run = 0;          // reads run so far in the current read transaction (0: none)
   unsigned idle_rounds = 0;
   std::unordered_map<uint32_t, ThreadStatement> statements;
   std::unordered_map<uint32_t, ThreadCursor> cursors;

@@ -417,6 +417,40 @@ bool IdleSpin(AsyncCore* core) {
   return false;
 }
 
+// Read batching. Every read outside a transaction takes and drops SQLite's file locks (on this
+// VM: 4 fcntl, 3 stat and 1 pread per point select — most of its cost). When reads of prepared
+// read-only statements arrive back to back, the thread runs them inside one read transaction
+// (BEGIN … COMMIT), paying for the locks once per run of up to kMaxReadRun jobs. They were queued
+// together and run in order either way; the only difference is that a run sees one snapshot of
+// the database, as if it had been executed a little faster. The run ends before any other kind
+// of job, and when the queue runs empty, so no lock is held while idle.
+constexpr int kMaxReadRun = 64;
+
+bool IsBatchableRead(AsyncCore* core, const Job& job) {
+  if ((job.kind != JobKind::Get && job.kind != JobKind::All) || job.statement == 0) return false;
+  auto found = core->statements.find(job.statement);
+  return found != core->statements.end() && sqlite3_stmt_readonly(found->second.stmt) != 0;
+}
+
+void BeginReadRun(AsyncCore* core, const Job& job) {
+  if (core->read_run > 0 || core->db == nullptr) return;
+  if (core->queued.load(std::memory_order_acquire) == 0 || !IsBatchableRead(core, job)) return;
+  if (sqlite3_get_autocommit(core->db) == 0) return;  // the user's own transaction
+  if (sqlite3_exec(core->db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK) core->read_run = 1;
+}
+
+void EndReadRunUnless(AsyncCore* core, const Job* next) {
+  if (core->read_run == 0) return;
+  if (next != nullptr && core->read_run < kMaxReadRun && IsBatchableRead(core, *next) &&
+      sqlite3_get_autocommit(core->db) == 0) {
+    core->read_run++;
+    return;
+  }
+  core->read_run = 0;
+  // Fails harmlessly if SQLite already rolled the transaction back (e.g. after an interrupt).
+  if (sqlite3_get_autocommit(core->db) == 0) sqlite3_exec(core->db, "COMMIT", nullptr, nullptr, nullptr);
+}
+
 void RunDatabaseThread(AsyncCore* core) {
   std::unique_ptr<Job> job;
   {
@@ -424,6 +458,7 @@ void RunDatabaseThread(AsyncCore* core) {
     job = TakeNext(core, lock, true);
   }
   while (job) {
+    BeginReadRun(core, *job);
     Execute(core, *job);
     bool closed = job->kind == JobKind::Close;
     // The next job becomes the running one before this one is reported complete: whoever sees
@@ -437,6 +472,7 @@ void RunDatabaseThread(AsyncCore* core) {
       core->running = 0;
       core->running_for_handlers.store(0, std::memory_order_relaxed);
     }
+    EndReadRunUnless(core, next.get());
     Complete(core, std::move(job), next != nullptr);
     if (closed) break;
     if (!next) {

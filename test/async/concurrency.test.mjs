@@ -52,6 +52,23 @@ test('a query waiting on a lock is cancelled promptly by its signal', async () =
   tmp.remove();
 });
 
+test('batched reads release their lock when the queue empties: another connection can write', async () => {
+  const tmp = tempDir();
+  const file = tmp.path('runs.db');
+  const writer = new DatabaseSync(file);
+  writer.exec('CREATE TABLE t(v); INSERT INTO t VALUES (1)');
+  const db = await AsyncDatabase.open(file);
+  const read = await db.prepare('SELECT count(*) AS n FROM t');
+  const counts = await Promise.all(Array.from({ length: 100 }, () => read.get()));
+  assert.ok(counts.every((r) => r.n === 1));
+  // timeout 0: a lock still held by the reader would make this fail with SQLITE_BUSY.
+  writer.exec('BEGIN EXCLUSIVE; INSERT INTO t VALUES (2); COMMIT');
+  assert.is((await read.get()).n, 2);
+  writer.close();
+  await db.close();
+  tmp.remove();
+});
+
 test('two AsyncDatabases on one WAL file write and read concurrently without losing rows', async () => {
   const tmp = tempDir();
   const file = tmp.path('wal.db');

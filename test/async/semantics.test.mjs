@@ -26,6 +26,28 @@ test('strict FIFO: operations run and settle in call order', async () => {
   await db.close();
 });
 
+test('FIFO with prepared statements: batched reads never run ahead of an earlier write', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v)');
+  const insert = await db.prepare('INSERT INTO t(v) VALUES (?)');
+  const count = await db.prepare('SELECT count(*) AS n FROM t');
+  const ops = [];
+  // Runs of reads (which the database thread batches into one read transaction) between writes.
+  for (let i = 0; i < 50; i++) {
+    ops.push(insert.run(i));
+    for (let k = 0; k < 5; k++) ops.push(count.get());
+  }
+  const results = await Promise.all(ops);
+  results.forEach((r, i) => {
+    if (i % 6 === 0) assert.is(r.lastInsertRowid, i / 6 + 1);
+    else assert.is(r.n, Math.floor(i / 6) + 1);
+  });
+  assert.is(db.isTransaction, false);
+  // No read transaction is left open once the queue is empty: a write from another connection
+  // on the same file is not blocked. (In-memory here; the WAL test covers files.)
+  await db.close();
+});
+
 test('iterate: all rows, in batches, with break and manual next()/return()/throw()', async () => {
   const db = await AsyncDatabase.open(':memory:');
   await db.exec(`CREATE TABLE t(x); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) INSERT INTO t SELECT x FROM c`);
