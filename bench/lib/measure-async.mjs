@@ -2,8 +2,7 @@
 // (one call = one awaited unit of work: a get, a Promise.all of 64 gets, a whole for-await loop).
 // Calls of a batch run one after another; the batch's time includes waiting for completions, so
 // the rate is what a caller awaiting the results gets, thread hand-offs included.
-import { batchSize, MIN_BATCHES } from './measure.mjs';
-import { median } from './stats.mjs';
+import { batchSize, measurementResult, MIN_BATCHES } from './measure.mjs';
 
 export async function measureAsync(step, { warmupMs, budgetMs }) {
   const { call, reset } = step;
@@ -35,12 +34,5 @@ export async function measureAsync(step, { warmupMs, budgetMs }) {
     batchRates.push((batchUnits / dt) * 1e3);
   }
 
-  return {
-    rate: (units / timedMs) * 1e3,
-    batchMedianRate: median(batchRates),
-    batches: batchRates.length,
-    callsPerBatch,
-    units,
-    timedMs,
-  };
+  return measurementResult(units, timedMs, batchRates, callsPerBatch);
 }

@@ -49,6 +49,11 @@ export function measure(step, { warmupMs, budgetMs }) {
     batchRates.push((batchUnits / dt) * 1e3);
   }
 
+  return measurementResult(units, timedMs, batchRates, callsPerBatch);
+}
+
+/** What a measurement reports (shared by the sync and async loops). */
+export function measurementResult(units, timedMs, batchRates, callsPerBatch) {
   return {
     rate: (units / timedMs) * 1e3,
     batchMedianRate: median(batchRates),
