@@ -34,7 +34,7 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //                      undefined, done (iterations only)
 //   Prepare:           column names, parameter count
 //   Columns:           [column, database, name, table, type] × columns, flat
-//   Exec/others:       isTransaction after the job
+//   Exec/others:       nothing
 void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
   napi_value argv[5];
   napi_create_double(env, static_cast<double>(job.id), &argv[0]);
@@ -90,7 +90,6 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
         break;
       }
       default:
-        napi_get_boolean(env, job.in_transaction, &argv[2]);
         break;
     }
   }

@@ -52,7 +52,6 @@ struct Job {
   bool done = false;  // IterOpen/IterNext: the cursor is exhausted (and already reset)
   int64_t changes = 0;
   int64_t last_insert_rowid = 0;
-  bool in_transaction = false;
   uint32_t parameters = 0;  // Prepare: the statement's parameter count
   // Columns: per column origin name, database, name, table, declared type (absent → null).
   std::vector<std::optional<std::string>> column_metadata;

@@ -178,7 +178,6 @@ void RunStatement(AsyncCore* core, Job& job) {
     default:
       break;
   }
-  job.in_transaction = sqlite3_get_autocommit(core->db) == 0;
   ReleaseTarget(target);
 }
 
@@ -296,7 +295,6 @@ void Execute(AsyncCore* core, Job& job) {
       if (sqlite3_exec(core->db, job.sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
         job.Fail(ErrorInfo::Sqlite(core->db));
       }
-      job.in_transaction = sqlite3_get_autocommit(core->db) == 0;
       break;
     case JobKind::Run:
     case JobKind::Get:

@@ -299,7 +299,6 @@ bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams*
   size_t first_anonymous = 0;
   if (argc > 0 && IsNamedParameterObject(env, args[0])) {
     first_anonymous = 1;
-    out->has_named = true;
     napi_value keys;
     uint32_t count = 0;
     if (!OwnKeys(env, args[0], &keys, &count)) return false;

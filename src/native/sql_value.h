@@ -36,7 +36,6 @@ struct NamedSqlValue {
 };
 
 struct SqlParams {
-  bool has_named = false;
   std::vector<NamedSqlValue> named;
   std::vector<SqlValue> positional;
 };
