@@ -53,10 +53,3 @@ export function shapeLikeNode<T extends abstract new (...args: never[]) => unkno
   }
   return exported as unknown as T;
 }
-
-/** Defines node-style own accessors (enumerable, non-configurable, getter only) on `target`. */
-export function defineOwnGetters(target: object, getters: Record<string, () => unknown>): void {
-  for (const [name, get] of Object.entries(getters)) {
-    Object.defineProperty(target, name, { get, enumerable: true, configurable: false });
-  }
-}
