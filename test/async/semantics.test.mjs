@@ -193,6 +193,37 @@ test('transaction: an aborted operation waiting behind it is removed', async () 
   await db.close();
 });
 
+test('iterate: an aborted signal rejects next() with AbortError and ends the iteration', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  const controller = new AbortController();
+  const it = db.with({ signal: controller.signal, batchSize: 4 }).iterate('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) SELECT x FROM c');
+  assert.equal((await it.next()).value, { __proto__: null, x: 1 });
+  controller.abort();
+  let error;
+  for (;;) {
+    try {
+      if ((await it.next()).done) break;
+    } catch (e) {
+      error = e;
+      break;
+    }
+  }
+  assert.is(error?.name, 'AbortError');
+  assert.equal(await it.next(), { done: true, value: undefined });
+  assert.equal(await db.get('SELECT 7 AS x'), { __proto__: null, x: 7 }); // the database goes on
+  await db.close();
+});
+
+test('Symbol.asyncDispose closes the database and finalizes statements', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  const stmt = await db.prepare('SELECT 1 AS x');
+  await stmt[Symbol.asyncDispose]();
+  assert.is((await rejection(stmt.get())).message, 'statement has been finalized');
+  await db[Symbol.asyncDispose]();
+  assert.is(db.isOpen, false);
+  assert.is((await rejection(db.get('SELECT 1'))).code, 'ERR_INVALID_STATE');
+});
+
 test('close() waits for queued work', async () => {
   const db = await AsyncDatabase.open(':memory:');
   await db.exec('CREATE TABLE t(v)');

@@ -1,0 +1,31 @@
+// Main-thread scenario for memcheck: every async and sync surface once, an aborted query, a
+// transaction, and a database left open at exit.
+import { AsyncDatabase, DatabaseSync } from '../../../dist/index.js';
+
+const db = await AsyncDatabase.open(':memory:');
+await db.exec("CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 'x'), (2, x'0102'), (3, NULL)");
+await Promise.all([db.all('SELECT * FROM t'), db.get('SELECT * FROM t WHERE a = ?', 2), db.run('INSERT INTO t VALUES (?, ?)', 4, 'y')]);
+for await (const r of db.iterate('SELECT * FROM t')) if (r.a === 2) break;
+const st = await db.prepare('SELECT * FROM t WHERE a > ?');
+await st.all(0);
+await st.columns();
+const controller = new AbortController();
+const before = db.get('SELECT 0');
+const endless = db.with({ signal: controller.signal }).get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
+await before;
+controller.abort();
+await endless.catch(() => {});
+await db.transaction(async (tx) => {
+  await tx.run('INSERT INTO t VALUES (5, 5)');
+});
+await Promise.all(Array.from({ length: 100 }, (_, i) => st.get(i % 5)));
+
+const sync = new DatabaseSync(':memory:');
+sync.exec('CREATE TABLE u(x)');
+sync.prepare('INSERT INTO u VALUES (?)').run('abc');
+sync.prepare('SELECT * FROM u').all();
+for (const row of sync.prepare('SELECT * FROM u').iterate()) void row;
+
+globalThis.leftOpen = [await AsyncDatabase.open(':memory:'), new DatabaseSync(':memory:')];
+await db.close();
+console.log('main-thread scenario done');

@@ -1,0 +1,28 @@
+// Worker scenario for memcheck: workers terminated while holding open async and sync databases,
+// statements and a half-read iterator, and while an async query runs.
+import { Worker } from 'node:worker_threads';
+
+const dist = new URL('../../../dist/index.cjs', import.meta.url).pathname;
+const source = `
+const { AsyncDatabase, DatabaseSync } = require(${JSON.stringify(dist)});
+const { parentPort } = require('node:worker_threads');
+(async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(a); INSERT INTO t VALUES (1), (2)');
+  const st = await db.prepare('SELECT * FROM t');
+  const it = st.iterate();
+  await it.next();
+  const sync = new DatabaseSync(':memory:');
+  sync.prepare('SELECT 1').get();
+  globalThis.keep = [db, st, it, sync];
+  const before = db.get('SELECT 0');
+  db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
+  await before;
+  parentPort.postMessage('running');
+})();`;
+for (let i = 0; i < 3; i++) {
+  const worker = new Worker(source, { eval: true, execArgv: [] });
+  await new Promise((resolve) => worker.once('message', resolve));
+  await worker.terminate();
+}
+console.log('workers scenario done');
