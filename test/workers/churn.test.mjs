@@ -1,0 +1,55 @@
+// 200 workers created and ended without closing their databases: descriptors and RSS settle.
+// In a child process, so a crash fails the test rather than the runner.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runChild, distCjs } from '../helpers.mjs';
+
+test('200 workers ending with open sync and async databases leak no descriptors and little memory', () => {
+  const r = runChild(`
+    import { Worker } from 'node:worker_threads';
+    import { readdirSync, mkdtempSync, readFileSync } from 'node:fs';
+    import { tmpdir } from 'node:os';
+    import { join } from 'node:path';
+    import { createRequire } from 'node:module';
+    const { DatabaseSync } = createRequire(import.meta.url)(${JSON.stringify(distCjs)});
+    const dir = mkdtempSync(join(tmpdir(), 'strand-churn-'));
+    const file = join(dir, 'churn.db');
+    new DatabaseSync(file).exec('PRAGMA journal_mode = WAL; CREATE TABLE t(x)');
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const rssMB = () => Number(readFileSync('/proc/self/status', 'utf8').match(/VmRSS:\\s+(\\d+)/)[1]) / 1024;
+    const source = \`
+      const { AsyncDatabase, DatabaseSync } = require(${JSON.stringify(distCjs)});
+      const { workerData, parentPort } = require('node:worker_threads');
+      (async () => {
+        const sync = new DatabaseSync(workerData.file, { timeout: 10000 });
+        sync.prepare('INSERT INTO t VALUES (?)').run(workerData.i);
+        const db = await AsyncDatabase.open(workerData.file, { timeout: 10000 });
+        await db.run('INSERT INTO t VALUES (?)', -workerData.i);
+        globalThis.keep = [sync, db, await db.prepare('SELECT * FROM t'), sync.prepare('SELECT 1').iterate()];
+        parentPort.postMessage('done');
+      })();\`;
+    async function round(count, first) {
+      for (let i = first; i < first + count; i++) {
+        const worker = new Worker(source, { eval: true, execArgv: [], workerData: { file, i } });
+        await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+        await new Promise((resolve) => { worker.once('exit', resolve); worker.terminate(); });
+      }
+    }
+    await round(20, 1); // warm-up: the first workers grow allocator arenas and code caches
+    const before = { fds: fds(), rss: rssMB() };
+    await round(200, 21);
+    const after = { fds: fds(), rss: rssMB() };
+    const rows = new DatabaseSync(file).prepare('SELECT count(*) AS n, count(DISTINCT x) AS d FROM t').get();
+    console.log(JSON.stringify({ before, after, rows: { ...rows } }));
+  `);
+  assert.is(r.status, 0, r.stderr);
+  const { before, after, rows } = JSON.parse(r.stdout);
+  assert.equal(rows, { n: 440, d: 440 }); // every committed row of every worker is there
+  assert.is(after.fds, before.fds); // every connection's file (db, -wal, -shm) was closed
+  // Measured: +6 MB over 200 workers (allocator and V8 retention). The same 400 connections with
+  // a statement each, kept open in one thread, measured 62 MB — so leaking them (let alone the
+  // async databases' threads) could not stay under this 40 MB bound.
+  assert.ok(after.rss - before.rss < 40, JSON.stringify({ before, after }));
+});
+
+test.run();
