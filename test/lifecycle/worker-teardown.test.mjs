@@ -1,4 +1,4 @@
-// AsyncDatabase teardown when its env ends: worker.terminate() in the middle of a query, a worker
+// Teardown when an env ends: worker.terminate() in the middle of an async or a sync query, a worker
 // that just ends, and process.exit() with queries in flight. Each in a child process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -30,6 +30,30 @@ test('worker.terminate() while an async query runs: no crash, the query is inter
   `);
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout.trim(), 'terminated 20 workers');
+});
+
+test('worker.terminate() during a synchronous query waits for it and exits cleanly', () => {
+  const r = runChild(`
+    import { Worker } from 'node:worker_threads';
+    const source = \`
+      const { DatabaseSync } = require(${cjs});
+      const { parentPort } = require('node:worker_threads');
+      const db = new DatabaseSync(':memory:');
+      db.exec('CREATE TABLE t(x); BEGIN; INSERT INTO t VALUES (1)'); // an open transaction too
+      const stmt = db.prepare('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) AS n FROM c');
+      parentPort.postMessage('starting');
+      stmt.get();
+    \`;
+    for (let i = 0; i < 10; i++) {
+      const worker = new Worker(source, { eval: true, execArgv: [] });
+      await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      const code = await worker.terminate();
+      if (code !== 1) throw new Error('unexpected exit code ' + code);
+    }
+    console.log('terminated 10 workers');
+  `);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), 'terminated 10 workers');
 });
 
 test('a worker ending with open async databases, statements and iterators exits cleanly', () => {
