@@ -98,8 +98,11 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
 }
 
 // The TSFN callback: delivers every job completed since the last signal (rule 3). With
-// env == nullptr (the env is being torn down) the jobs are only freed (rule 5).
+// env == nullptr (the env is being torn down) nothing is delivered (rules 5 and 9).
 void CallJs(napi_env env, napi_value callback, void* context, void* /*data*/) {
+  // env == nullptr: node is draining the TSFN's queue while deleting it — after FinalizeTsfn has
+  // already freed `context` (rule 9). Touch nothing; the jobs are freed with the core.
+  if (env == nullptr || callback == nullptr) return;
   auto* core = static_cast<std::shared_ptr<AsyncCore>*>(context)->get();
   std::vector<std::unique_ptr<Job>> completed;
   {
@@ -107,7 +110,6 @@ void CallJs(napi_env env, napi_value callback, void* context, void* /*data*/) {
     completed.swap(core->done);
     core->signalled = false;
   }
-  if (env == nullptr || callback == nullptr) return;
   Addon* addon = nullptr;
   napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
   if (addon == nullptr) return;

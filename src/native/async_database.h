@@ -32,6 +32,10 @@
 //     (joins the thread) before returning: no thread can call a deleted TSFN.
 //  8. User functions on AsyncDatabase are not built yet; when they are, their blocking TSFN call
 //     must be aborted by Shutdown before the join.
+//  9. (Bug fixed: segfault when a worker was terminated during a transaction.) When node deletes
+//     a TSFN it calls the finalizer first and then the call_js callback, with env == nullptr,
+//     once per call still queued — with the same context the finalizer just freed. The TSFN
+//     callback must return before touching its context when env is null.
 #pragma once
 #include <atomic>
 #include <chrono>

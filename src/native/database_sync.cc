@@ -125,7 +125,8 @@ void DatabaseSync::DetachFromAddon() {
 }
 
 void DatabaseSync::CloseConnection() {
-  // Statements first: sqlite3_close_v2 would otherwise keep a zombie connection until they go.
+  // Statements first: sqlite3_close_v2 would otherwise keep a zombie connection — and its file
+  // locks — until they go.
   for (StatementSync* statement : statements_) statement->DetachFromDatabase();
   statements_.clear();
   if (db_ != nullptr) {
@@ -216,11 +217,19 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
     ThrowInvalidArgValue(env, "The SQL query contains no statements.");
     return Napi::Value();
   }
+  // Creating the wrapper calls into JS, which fails if the env is terminating (worker.terminate()
+  // arrived during this call). Then the statement must be finalized here: an untracked
+  // statement would keep the connection a zombie at close, still holding its locks (see database_sync.h).
   Addon* addon = Napi::Env(env).GetInstanceData<Addon>();
-  Napi::Object object = addon->statement_constructor.New({});
-  StatementSync* statement = StatementSync::Unwrap(object);
+  napi_value object = nullptr;
+  if (addon == nullptr ||
+      napi_new_instance(env, addon->statement_constructor.Value(), 0, nullptr, &object) != napi_ok) {
+    sqlite3_finalize(stmt);
+    return Napi::Value();
+  }
+  StatementSync* statement = StatementSync::Unwrap(Napi::Object(env, object));
   statement->Attach(this, stmt, statement_config);
-  return object;
+  return Napi::Value(env, object);
 }
 
 Napi::Value DatabaseSync::Location(const Napi::CallbackInfo& info) {

@@ -9,6 +9,11 @@
 //     pointer, so a statement collected later never touches a freed database.
 //   - The JS side keeps the database alive while a statement wrapper exists ("strong down" is a
 //     plain JS reference, never a napi_ref, so env teardown has nothing to release out of order).
+//   - (Bug fixed: a worker terminated during prepare() left its transaction's locks held.) A
+//     prepared sqlite3_stmt must get its wrapper or be finalized before prepare() returns: an
+//     unfinalized statement turns sqlite3_close_v2 into a zombie close that keeps the file
+//     locked. Do not "clean up" with sqlite3_next_stmt at close instead: virtual table modules
+//     (FTS3/FTS5) own statements on the connection too, and finalizing those corrupts memory.
 #pragma once
 #include <string>
 #include <vector>
