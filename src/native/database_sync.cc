@@ -217,18 +217,23 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
     ThrowInvalidArgValue(env, "The SQL query contains no statements.");
     return Napi::Value();
   }
-  // Creating the wrapper calls into JS, which fails if the env is terminating (worker.terminate()
-  // arrived during this call). Then the statement must be finalized here: an untracked
-  // statement would keep the connection a zombie at close, still holding its locks (see database_sync.h).
+  // Creating and unwrapping the wrapper call into the engine, and both fail once the env is
+  // terminating (worker.terminate() arrived during this call). Until Attach() hands it over, the
+  // statement belongs to this frame and must be finalized on every failure: an untracked
+  // statement keeps the connection a zombie at close, still holding its locks (see
+  // database_sync.h). Raw N-API on purpose — node-addon-api's Unwrap() throws a C++ exception
+  // that would skip the finalize.
   Addon* addon = Napi::Env(env).GetInstanceData<Addon>();
+  napi_value constructor = nullptr;
   napi_value object = nullptr;
-  if (addon == nullptr ||
-      napi_new_instance(env, addon->statement_constructor.Value(), 0, nullptr, &object) != napi_ok) {
+  void* unwrapped = nullptr;
+  if (addon == nullptr || napi_get_reference_value(env, addon->statement_constructor, &constructor) != napi_ok ||
+      napi_new_instance(env, constructor, 0, nullptr, &object) != napi_ok ||
+      napi_unwrap(env, object, &unwrapped) != napi_ok || unwrapped == nullptr) {
     sqlite3_finalize(stmt);
     return Napi::Value();
   }
-  StatementSync* statement = StatementSync::Unwrap(Napi::Object(env, object));
-  statement->Attach(this, stmt, statement_config);
+  static_cast<StatementSync*>(unwrapped)->Attach(this, stmt, statement_config);
   return Napi::Value(env, object);
 }
 

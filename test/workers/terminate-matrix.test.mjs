@@ -24,23 +24,7 @@ const surfaces = {
   'async open transaction': `await adb.transaction(async (tx) => { await tx.run("INSERT INTO t VALUES (?, 0)", rep); await tx.get(${JSON.stringify(ENDLESS)}); });`,
 };
 
-// Known bug, left for the worker-threads issue: under the load of the full suite, about one run
-// in five, a worker terminated during a *synchronous* call (seen with get and iterate) leaves its
-// connection's write lock held, so the next worker times out with SQLITE_BUSY. No crash and no
-// lost data, but a leak; not reproduced in 200+ isolated repetitions. The sync surfaces are
-// skipped so CI stays deterministic — not forgotten: they are the first thing to fix.
-const KNOWN_BUGS = Object.fromEntries(
-  Object.keys(surfaces)
-    .filter((name) => name.startsWith('sync '))
-    .map((name) => [name, 'terminated during a sync call, the connection sometimes keeps its lock']),
-);
-
 for (const [name, body] of Object.entries(surfaces)) {
-  if (KNOWN_BUGS[name]) {
-    console.log(`skipping terminate() during ${name}: known bug (${KNOWN_BUGS[name]})`);
-    test.skip(`terminate() during ${name}, ${REPETITIONS} times`, () => {});
-    continue;
-  }
   test(`terminate() during ${name}, ${REPETITIONS} times`, () => {
     const r = runChild(`
       import { Worker } from 'node:worker_threads';
