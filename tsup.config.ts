@@ -12,4 +12,7 @@ export default defineConfig({
   clean: true,
   shims: true,
   splitting: false,
+  // esbuild renames self-referencing classes (`class _AsyncDatabase`); users would see that name
+  // in inspect output, errors and `AsyncDatabase.name`.
+  keepNames: true,
 });

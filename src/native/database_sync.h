@@ -12,7 +12,9 @@
 //   - (Bug fixed: a worker terminated during prepare() left its transaction's locks held.) A
 //     prepared sqlite3_stmt must get its wrapper or be finalized before prepare() returns: an
 //     unfinalized statement turns sqlite3_close_v2 into a zombie close that keeps the file
-//     locked. Do not "clean up" with sqlite3_next_stmt at close instead: virtual table modules
+//     locked. Raw N-API on that path: node-addon-api's Unwrap() and Reference::Value() throw a
+//     C++ exception when the env is terminating, which would skip the finalize (that was the bug,
+//     once more, under load). Do not "clean up" with sqlite3_next_stmt at close instead: virtual table modules
 //     (FTS3/FTS5) own statements on the connection too, and finalizing those corrupts memory.
 #pragma once
 #include <string>

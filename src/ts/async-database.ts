@@ -37,8 +37,7 @@ export class Transaction extends Queries {
 
   /** The same scope with per-operation options. */
   with(options: OperationOptions): Transaction {
-    const view = new Transaction(this.core, this.#depth, { ...this.options, ...options });
-    return view;
+    return newTransaction(this.core, this.#depth, { ...this.options, ...options });
   }
 
   /** A statement of this database, run inside this transaction. */
@@ -49,8 +48,19 @@ export class Transaction extends Queries {
   /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */
   transaction<T>(fn: (tx: Transaction) => Promise<T> | T): Promise<T> {
     const name = `strand_savepoint_${this.#depth + 1}`;
-    return runScoped(this.core, new Transaction(this.core, this.#depth + 1), `SAVEPOINT ${name}`, `RELEASE ${name}`, `ROLLBACK TO ${name}; RELEASE ${name}`, fn);
+    return runScoped(this.core, newTransaction(this.core, this.#depth + 1), `SAVEPOINT ${name}`, `RELEASE ${name}`, `ROLLBACK TO ${name}; RELEASE ${name}`, fn);
   }
+}
+
+// The classes are instantiated through these, never by name inside their own bodies: the bundler
+// renames a class that refers to itself (`class _Transaction`), and V8 would show that name in
+// messages such as "#<_Transaction> could not be cloned".
+function newTransaction(core: DatabaseCore, depth: number, options?: OperationOptions): Transaction {
+  return new Transaction(core, depth, options);
+}
+
+function newDatabase(core: DatabaseCore, options?: OperationOptions): AsyncDatabase {
+  return new AsyncDatabase(OPENING, core, options);
 }
 
 async function runScoped<T>(
@@ -99,7 +109,7 @@ export class AsyncDatabase extends Queries {
     const { config } = normalizeOptions(location, arguments.length > 1, options);
     const core = new DatabaseCore(config);
     await withCallerStack(core.call(false, { kind: JobKind.Open }, () => undefined, undefined));
-    return new AsyncDatabase(OPENING, core);
+    return newDatabase(core);
   }
 
   /** Whether the database is open (close() not yet called). */
@@ -114,7 +124,7 @@ export class AsyncDatabase extends Queries {
 
   /** The same database with per-operation options: `db.with({ signal }).get(sql, id)`. */
   with(options: OperationOptions): AsyncDatabase {
-    return new AsyncDatabase(OPENING, this.core, { ...this.options, ...options });
+    return newDatabase(this.core, { ...this.options, ...options });
   }
 
   /** Compiles a statement on the database thread. */
@@ -147,7 +157,7 @@ export class AsyncDatabase extends Queries {
     if (mode !== 'deferred' && mode !== 'immediate' && mode !== 'exclusive') {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The "options.mode" argument must be 'deferred', 'immediate' or 'exclusive'.`);
     }
-    const scope = new Transaction(this.core, 0, this.options);
+    const scope = newTransaction(this.core, 0, this.options);
     await this.core.acquire(scope);
     try {
       return await runScoped(this.core, scope, `BEGIN ${mode.toUpperCase()}`, 'COMMIT', 'ROLLBACK', fn);

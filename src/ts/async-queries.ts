@@ -1,6 +1,7 @@
 // Queries: the operations shared by AsyncDatabase and a transaction's scope — exec, run, get,
 // all, iterate — on either SQL text or an AsyncStatement, with optional per-operation options.
 import { withCallerStack } from './async-errors';
+import { hideUncloneableBase, Uncloneable } from './class-shape';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
 import { RowCursor } from './cursor';
@@ -24,13 +25,14 @@ export interface QueryTarget {
 }
 
 /** Anything that can run a statement: the database, a transaction scope, a statement itself. */
-export class Runner {
+export class Runner extends Uncloneable {
   /** @internal */ readonly core: DatabaseCore;
   /** @internal */ readonly direct: boolean;
   /** @internal */ readonly options: OperationOptions | undefined;
 
   /** @internal */
   constructor(core: DatabaseCore, direct: boolean, options: OperationOptions | undefined) {
+    super();
     this.core = core;
     this.direct = direct;
     this.options = options;
@@ -104,6 +106,7 @@ export class Runner {
     });
   }
 }
+hideUncloneableBase(Runner, Object.prototype);
 
 function sqlTarget(runner: Runner, sql: unknown): QueryTarget {
   if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');

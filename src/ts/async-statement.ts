@@ -70,7 +70,7 @@ export class AsyncStatement extends Runner {
 
   /** The same statement with per-operation options (signal, readBigInts, returnArrays, batchSize). */
   with(options: OperationOptions): AsyncStatement {
-    return new AsyncStatement(this.core, this.#state, { ...this.options, ...options }, this.direct);
+    return newStatement(this.core, this.#state, { ...this.options, ...options }, this.direct);
   }
 
   #usable(): Promise<never> | undefined {
@@ -144,4 +144,10 @@ export class AsyncStatement extends Runner {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.finalize();
   }
+}
+
+// Not `new AsyncStatement` inside the class body: the bundler would rename the class
+// (`class _AsyncStatement`), and V8 shows that name in its messages.
+function newStatement(core: DatabaseCore, state: StatementState, options: OperationOptions | undefined, direct: boolean): AsyncStatement {
+  return new AsyncStatement(core, state, options, direct);
 }

@@ -53,3 +53,32 @@ export function shapeLikeNode<T extends abstract new (...args: never[]) => unkno
   }
   return exported as unknown as T;
 }
+
+// A live object WeakRefs point at; it never dies, so the refs cost the GC nothing.
+const NEVER_COLLECTED = Object.freeze({});
+
+/**
+ * Base for objects that must not be structured-cloned (postMessage, workerData,
+ * structuredClone). node:sqlite's objects are host objects, which V8 refuses to clone; ours are
+ * JS objects, which V8 would silently copy as their enumerable own properties — a database
+ * would arrive in a worker as `{ isOpen, isTransaction, limits }`. So instances are created as
+ * WeakRefs (with the subclass's prototype): V8 refuses those with a DataCloneError
+ * ("#<Database> could not be cloned."), and nothing else about the object changes. Subclasses
+ * must set their prototype's [[Prototype]] back to the original parent, so the chain stays
+ * node's (see uncloneable()).
+ *
+ * Not used for statements: private-field access on these objects is slower (tens of ns), which
+ * a database method does not notice but a statement's get() would.
+ */
+export class Uncloneable {
+  constructor() {
+    // Returning an object from a base constructor makes it the subclass's `this`.
+    return Reflect.construct(WeakRef, [NEVER_COLLECTED], new.target) as Uncloneable;
+  }
+}
+
+/** Removes `Uncloneable` from the prototype chain users see; returns `cls`. */
+export function hideUncloneableBase<T extends { prototype: object }>(cls: T, parentPrototype: object | null): T {
+  Object.setPrototypeOf(cls.prototype, parentPrototype);
+  return cls;
+}

@@ -2,7 +2,7 @@
 // options are validated here; every other check happens natively, in node's order
 // (src/native/database_sync.h).
 import { binding, type NativeDatabase } from './binding';
-import { illegalInvocation } from './class-shape';
+import { hideUncloneableBase, illegalInvocation, Uncloneable } from './class-shape';
 import { invalidArgType, invalidState } from './errors';
 import { createLimits, type DatabaseLimits } from './limits';
 import {
@@ -21,7 +21,7 @@ let nativeOf: (self: unknown) => NativeDatabase;
 let limitsOf: (self: unknown) => DatabaseLimits;
 
 /** A synchronous SQLite connection, API-compatible with node:sqlite's `DatabaseSync`. */
-export class Database {
+export class Database extends Uncloneable {
   #native: NativeDatabase;
   #limits: DatabaseLimits | undefined;
 
@@ -31,6 +31,7 @@ export class Database {
    * one, or a `file:` `URL`.
    */
   constructor(path: DatabasePath, options?: DatabaseSyncOptions) {
+    super();
     const location = normalizePath(path);
     const { open, config } = normalizeOptions(location, arguments.length > 1, options);
     this.#native = new binding.NativeDatabase(config);
@@ -104,6 +105,7 @@ export class Database {
     if (native.isOpen()) native.close();
   }
 }
+hideUncloneableBase(Database, Object.prototype);
 
 function isOpenGetter(this: unknown): boolean {
   return nativeOf(this).isOpen();
