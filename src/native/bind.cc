@@ -17,6 +17,56 @@ bool IsSharedArrayBuffer(napi_env env, napi_value value) {
   return result;
 }
 
+}  // namespace
+
+bool ReadBinaryBytes(napi_env env, napi_value value, const void** data, size_t* length, bool* is_array_buffer) {
+  *is_array_buffer = false;
+  bool flag = false;
+  napi_value ignored;
+  size_t offset;
+  void* bytes = nullptr;
+  if (napi_is_typedarray(env, value, &flag) == napi_ok && flag) {
+    napi_typedarray_type type;
+    size_t elements;
+    napi_get_typedarray_info(env, value, &type, &elements, &bytes, &ignored, &offset);
+    size_t element_size = 1;
+    switch (type) {
+      case napi_int16_array: case napi_uint16_array: element_size = 2; break;
+      case napi_int32_array: case napi_uint32_array: case napi_float32_array: element_size = 4; break;
+      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: element_size = 8; break;
+      default: break;
+    }
+    *data = bytes;
+    *length = elements * element_size;
+    return true;
+  }
+  if (napi_is_dataview(env, value, &flag) == napi_ok && flag) {
+    napi_get_dataview_info(env, value, length, &bytes, &ignored, &offset);
+    *data = bytes;
+    return true;
+  }
+  if (napi_is_arraybuffer(env, value, &flag) == napi_ok && flag) {
+    napi_get_arraybuffer_info(env, value, &bytes, length);
+    *data = bytes;
+    *is_array_buffer = true;
+    return true;
+  }
+  if (IsSharedArrayBuffer(env, value)) {
+    // N-API cannot read a SharedArrayBuffer directly; a Uint8Array over it can be.
+    Addon* addon = nullptr;
+    napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
+    napi_value constructor, view;
+    if (napi_get_reference_value(env, addon->uint8_array_constructor, &constructor) != napi_ok ||
+        napi_new_instance(env, constructor, 1, &value, &view) != napi_ok) {
+      return false;
+    }
+    return ReadBinaryBytes(env, view, data, length, is_array_buffer);
+  }
+  return false;
+}
+
+namespace {
+
 // Visits a JS value as one of SQLite's storage classes, without owning it: text and blob bytes
 // are only valid during the callback. Returns false with a pending exception.
 template <typename Sink>
@@ -61,48 +111,13 @@ bool VisitJsValue(napi_env env, napi_value value, int index, Sink&& sink) {
       return sink.Integer(v);
     }
     case napi_object: {
-      bool is_view = false;
-      napi_is_typedarray(env, value, &is_view);
-      if (is_view) {
-        napi_typedarray_type ta_type;
-        size_t length, offset;
-        void* data;
-        napi_value ab;
-        napi_get_typedarray_info(env, value, &ta_type, &length, &data, &ab, &offset);
-        size_t element_size = 1;
-        switch (ta_type) {
-          case napi_int16_array: case napi_uint16_array: element_size = 2; break;
-          case napi_int32_array: case napi_uint32_array: case napi_float32_array: element_size = 4; break;
-          case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: element_size = 8; break;
-          default: element_size = 1; break;
-        }
-        return sink.Blob(data, length * element_size);
-      }
-      napi_is_dataview(env, value, &is_view);
-      if (is_view) {
-        size_t length, offset;
-        void* data;
-        napi_value ab;
-        napi_get_dataview_info(env, value, &length, &data, &ab, &offset);
-        return sink.Blob(data, length);
-      }
-      bool is_ab = false;
-      napi_is_arraybuffer(env, value, &is_ab);
-      if (is_ab) {
-        void* data;
-        size_t length;
-        napi_get_arraybuffer_info(env, value, &data, &length);
-        // node:sqlite binds an empty ArrayBuffer (unlike an empty view) as NULL.
-        return length == 0 ? sink.Null() : sink.Blob(data, length);
-      }
-      if (IsSharedArrayBuffer(env, value)) {
-        Addon* addon = nullptr;
-        napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
-        napi_value view;
-        if (napi_new_instance(env, addon->uint8_array_constructor.Value(), 1, &value, &view) != napi_ok) return false;
-        return VisitJsValue(env, view, index, sink);
-      }
-      break;
+      const void* data = nullptr;
+      size_t length = 0;
+      bool is_array_buffer = false;
+      if (!ReadBinaryBytes(env, value, &data, &length, &is_array_buffer)) break;
+      // node:sqlite binds an empty ArrayBuffer (unlike an empty view) as NULL.
+      if (is_array_buffer && length == 0) return sink.Null();
+      return sink.Blob(data, length);
     }
     default:
       break;

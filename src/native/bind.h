@@ -56,6 +56,9 @@ int ResolveNamedParameter(sqlite3_stmt* stmt, const std::string& name, const Bin
 // The anonymous parameter after `previous` (start with 0).
 int NextAnonymousIndex(sqlite3_stmt* stmt, int previous);
 
+// The bytes of an ArrayBufferView, ArrayBuffer or SharedArrayBuffer (valid while `value` lives);
+// false when `value` is none of these. *is_array_buffer tells a bare ArrayBuffer apart.
+bool ReadBinaryBytes(napi_env env, napi_value value, const void** data, size_t* length, bool* is_array_buffer);
 // Converts one JS value; `index` only names the parameter in error messages.
 bool JsToSqlValue(napi_env env, napi_value value, int index, SqlValue* out);
 

@@ -3,6 +3,7 @@
 #include "addon.h"
 #include "errors.h"
 #include "statement_sync.h"
+#include "user_functions.h"
 
 namespace strand {
 
@@ -37,6 +38,8 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::IsOpenMethod>("isOpen"),
           InstanceMethod<&DatabaseSync::IsTransaction>("isTransaction"),
           InstanceMethod<&DatabaseSync::Exec>("exec"),
+          InstanceMethod<&DatabaseSync::Function>("function"),
+          InstanceMethod<&DatabaseSync::Aggregate>("aggregate"),
           InstanceMethod<&DatabaseSync::Prepare>("prepare"),
           InstanceMethod<&DatabaseSync::Location>("location"),
           InstanceMethod<&DatabaseSync::Limit>("limit"),
@@ -159,6 +162,10 @@ Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
 
 Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
   if (!RequireOpen(info.Env())) return Napi::Value();
+  if (callback_depth_ > 0) {
+    ThrowInvalidState(info.Env(), "database cannot be closed while in a callback");
+    return Napi::Value();
+  }
   CloseConnection();
   return Napi::Value();
 }
@@ -264,6 +271,36 @@ Napi::Value DatabaseSync::Limit(const Napi::CallbackInfo& info) {
   }
   if (info.Length() > 1 && info[1].IsNumber()) sqlite3_limit(db_, id, info[1].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), sqlite3_limit(db_, id, -1));
+}
+
+// function(name, fn, arity, flags, useBigIntArguments) — validated by the TypeScript layer.
+Napi::Value DatabaseSync::Function(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  std::string name = ReadUtf8(env, info[0]);
+  ScalarFunctionSpec spec{info[1], info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().Int32Value(),
+                          info[4].ToBoolean().Value()};
+  RegisterScalarFunction(env, this, name.c_str(), spec);
+  return Napi::Value();
+}
+
+// aggregate(name, start, startIsFunction, step, result, inverse, arity, flags, useBigIntArguments);
+// result and inverse are undefined when absent. Validated by the TypeScript layer.
+Napi::Value DatabaseSync::Aggregate(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  std::string name = ReadUtf8(env, info[0]);
+  auto optional = [](const Napi::Value& value) -> napi_value { return value.IsFunction() ? napi_value(value) : nullptr; };
+  AggregateFunctionSpec spec{info[1],
+                             info[2].ToBoolean().Value(),
+                             info[3],
+                             optional(info[4]),
+                             optional(info[5]),
+                             info[6].As<Napi::Number>().Int32Value(),
+                             info[7].As<Napi::Number>().Int32Value(),
+                             info[8].ToBoolean().Value()};
+  RegisterAggregateFunction(env, this, name.c_str(), spec);
+  return Napi::Value();
 }
 
 }  // namespace strand

@@ -75,6 +75,11 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   void Track(StatementSync* statement) { statements_.insert(statement); }
   void Untrack(StatementSync* statement) { statements_.erase(statement); }
 
+  // User-function callbacks (and any other JS called from inside SQLite) run between these;
+  // close() is refused meanwhile, since the connection is in use further up the stack.
+  void EnterCallback() { callback_depth_++; }
+  void LeaveCallback() { callback_depth_--; }
+
   // Finalizes statements and closes the connection; safe to call more than once.
   void CloseConnection();
   // Called by the Addon when the env dies first: close, and forget the registry.
@@ -89,6 +94,8 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value Prepare(const Napi::CallbackInfo& info);
   Napi::Value Location(const Napi::CallbackInfo& info);
   Napi::Value Limit(const Napi::CallbackInfo& info);
+  Napi::Value Function(const Napi::CallbackInfo& info);
+  Napi::Value Aggregate(const Napi::CallbackInfo& info);
 
   bool RequireOpen(napi_env env);
 
@@ -96,6 +103,7 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   DatabaseConfig config_;
   std::unordered_set<StatementSync*> statements_;
   Addon* addon_ = nullptr;
+  int callback_depth_ = 0;
 };
 
 }  // namespace strand

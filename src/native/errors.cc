@@ -48,6 +48,11 @@ void ThrowSqliteError(napi_env env, int errcode, const std::string& message) {
 }
 
 void ThrowSqliteError(napi_env env, sqlite3* db) {
+  // A JS callback run by SQLite (a user function, ...) that threw failed the statement: its own
+  // exception is already pending and is what the caller must see, unchanged.
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) return;
   ThrowSqliteError(env, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
 }
 

@@ -37,7 +37,8 @@ void ThrowCodedError(napi_env env, ErrorKind kind, const char* code, const std::
 // A SQLite error from its parts: used by the async API, where the message was copied on the
 // database thread.
 napi_value MakeSqliteError(napi_env env, int errcode, const std::string& message);
-// The current error of a connection (sqlite3_extended_errcode / sqlite3_errmsg).
+// The current error of a connection (sqlite3_extended_errcode / sqlite3_errmsg) — unless a JS
+// exception is already pending (a callback threw inside SQLite), which then stands.
 void ThrowSqliteError(napi_env env, sqlite3* db);
 void ThrowSqliteError(napi_env env, int errcode, const std::string& message);
 

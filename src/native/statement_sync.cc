@@ -10,6 +10,16 @@ namespace strand {
 namespace {
 
 // The arguments of a call as a plain array of napi_values, for the binding code.
+// Marks a statement as executing for the duration of a call.
+class ExecutingScope {
+ public:
+  explicit ExecutingScope(bool* flag) : flag_(flag) { *flag_ = true; }
+  ~ExecutingScope() { *flag_ = false; }
+
+ private:
+  bool* flag_;
+};
+
 struct Args {
   static constexpr size_t kInline = 8;
   napi_value inline_values[kInline];
@@ -99,6 +109,10 @@ bool StatementSync::RequireUsable(napi_env env) {
     ThrowInvalidState(env, "statement has been finalized");
     return false;
   }
+  if (executing_) {
+    ThrowInvalidState(env, "statement is already being executed");
+    return false;
+  }
   if (db_ == nullptr || !db_->IsOpen()) {
     ThrowInvalidState(env, "database is not open");
     return false;
@@ -185,6 +199,7 @@ Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
+  ExecutingScope executing(&executing_);
   sqlite3* db = db_->handle();
   int rc;
   while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
@@ -215,6 +230,7 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
+  ExecutingScope executing(&executing_);
   int rc = sqlite3_step(stmt_);
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
@@ -231,6 +247,7 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
+  ExecutingScope executing(&executing_);
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
   uint32_t rows = 0;
@@ -262,6 +279,7 @@ Napi::Value StatementSync::IterateStart(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireUsable(env)) return Napi::Value();
+  ExecutingScope executing(&executing_);
   int rc = sqlite3_step(stmt_);
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
@@ -379,6 +397,10 @@ Napi::Value StatementSync::GetReturnArrays(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
   if (stmt_ == nullptr) {
     ThrowInvalidState(info.Env(), "statement has been finalized");
+    return Napi::Value();
+  }
+  if (executing_) {
+    ThrowInvalidState(info.Env(), "statement is already being executed");
     return Napi::Value();
   }
   if (db_ != nullptr) db_->Untrack(this);

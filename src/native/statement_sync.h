@@ -75,6 +75,9 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   BindOptions bind_options_;
   std::optional<BareNameMap> bare_names_;
   int reported_reprepares_ = -1;
+  // True while sqlite3_step runs: a user function called by this very statement must not reset,
+  // re-run or finalize it under SQLite's feet ("statement is already being executed").
+  bool executing_ = false;
 };
 
 }  // namespace strand

@@ -79,6 +79,20 @@ export interface NativeDatabase {
   prepare(sql: unknown, options?: NativeStatementOptions): NativeStatement;
   location(dbName?: unknown): string | null;
   limit(id: number, value?: number): number;
+  /** (name, fn, arity, flags, useBigIntArguments), validated by user-functions.ts. */
+  function(name: string, fn: Function, arity: number, flags: number, useBigIntArguments: boolean): void;
+  /** (name, start, startIsFunction, step, result, inverse, arity, flags, useBigIntArguments). */
+  aggregate(
+    name: string,
+    start: unknown,
+    startIsFunction: boolean,
+    step: Function,
+    result: unknown,
+    inverse: Function | undefined,
+    arity: number,
+    flags: number,
+    useBigIntArguments: boolean,
+  ): void;
 }
 
 interface NativeBinding {

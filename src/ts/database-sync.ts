@@ -14,6 +14,14 @@ import {
   type StatementOptions,
 } from './options';
 import { CREATE_STATEMENT, Statement } from './statement-sync';
+import {
+  aggregateFunctionArgs,
+  scalarFunctionArgs,
+  type AggregateOptions,
+  type FunctionOptions,
+  type SQLFunctionArgument,
+  type SQLFunctionResult,
+} from './user-functions';
 
 const SQLITE_TYPE = Symbol.for('sqlite-type');
 
@@ -94,6 +102,28 @@ export class Database extends Uncloneable {
     nativeOf(this).exec(sql);
   }
 
+  /**
+   * Defines (or replaces) the SQL function `name`, run synchronously by SQLite on this thread.
+   * It takes exactly `fn.length` arguments unless `options.varargs`. Errors it throws reach the
+   * caller of the statement unchanged.
+   */
+  function(name: string, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): void;
+  function(name: string, options: FunctionOptions, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): void;
+  function(...args: unknown[]): void {
+    const native = openNative(this);
+    native.function(...scalarFunctionArgs(args));
+  }
+
+  /**
+   * Defines (or replaces) the aggregate SQL function `name`: per group, the accumulator starts
+   * as `start` (or `start()`), `step` folds each row into it and `result` turns it into the
+   * value; with `inverse` it is also a window function.
+   */
+  aggregate<T>(name: string, options: AggregateOptions<T>): void {
+    const native = openNative(this);
+    native.aggregate(...aggregateFunctionArgs(name, options));
+  }
+
   /** The file of database `dbName` (default `'main'`), or `null` for in-memory/temporary ones. */
   location(dbName?: string): string | null {
     return nativeOf(this).location(dbName);
@@ -107,6 +137,13 @@ export class Database extends Uncloneable {
 }
 hideUncloneableBase(Database, Object.prototype);
 
+// node checks that the database is open before it looks at any argument.
+function openNative(self: unknown): NativeDatabase {
+  const native = nativeOf(self);
+  if (!native.isOpen()) throw invalidState('database is not open');
+  return native;
+}
+
 function isOpenGetter(this: unknown): boolean {
   return nativeOf(this).isOpen();
 }
@@ -118,4 +155,4 @@ function limitsGetter(this: unknown): DatabaseLimits {
 }
 
 /** Node 26's DatabaseSync.prototype order (members of later issues join as they land). */
-export const DATABASE_METHOD_ORDER = ['open', 'close', 'prepare', 'exec', 'location'] as const;
+export const DATABASE_METHOD_ORDER = ['open', 'close', 'prepare', 'exec', 'function', 'location', 'aggregate'] as const;

@@ -16,6 +16,7 @@ export type { OperationOptions } from './async-core';
 export { SqliteError, type SqliteErrorShape } from './errors';
 export type { DatabaseSyncOptions, DatabasePath, StatementOptions } from './options';
 export type { DatabaseLimits } from './limits';
+export type { AggregateOptions, FunctionOptions, SQLFunctionArgument, SQLFunctionResult } from './user-functions';
 export type { Row } from './row-factory';
 export type {
   SQLInputValue,

@@ -14,6 +14,7 @@ import readingCases from './cases/reading.mjs';
 import errorCases from './cases/errors.mjs';
 import lifecycleCases from './cases/lifecycle.mjs';
 import buildCases from './cases/build.mjs';
+import functionCases from './cases/functions.mjs';
 
 export const cases = [
   ...moduleCases,
@@ -26,6 +27,7 @@ export const cases = [
   ...errorCases,
   ...lifecycleCases,
   ...buildCases,
+  ...functionCases,
 ];
 
 // name -> reason. Cases listed here are skipped by compat.test.mjs (the reason is logged).
@@ -53,7 +55,7 @@ export const KNOWN_DIVERGENCES = {
 const ISSUE_5 = 'pending issue 5 (complete node:sqlite parity)';
 export const PENDING = Object.fromEntries(
   [
-    ['closed db: every method and accessor', 'db.function / db.enableLoadExtension'],
+    ['closed db: every method and accessor', 'db.enableLoadExtension'],
     ['ctor option allowExtension: default false', 'db.enableLoadExtension / db.loadExtension'],
     ['ctor option allowExtension: true', 'db.enableLoadExtension / db.loadExtension'],
     ['module: DatabaseSync.prototype descriptors (enumerable methods, names, lengths)', 'all prototype members'],
@@ -65,13 +67,6 @@ export const PENDING = Object.fromEntries(
     ['module: for...in over a statement', 'stat / resetStats'],
     ['module: new Session() is an illegal constructor', 'Session'],
     ['module: node:sqlite export names and types', 'Session / backup'],
-    ['reentrancy: a user function error aborts the statement and keeps the connection usable', 'db.function'],
-    ['reentrancy: close() inside a user function', 'db.function'],
-    ['reentrancy: close() inside a user function, error caught inside', 'db.function'],
-    ['reentrancy: other statements and exec() inside a user function', 'db.function'],
-    ['reentrancy: the running statement used from inside a user function', 'db.function'],
-    ['reentrancy: user function errors propagate unchanged', 'db.function'],
-    ['reentrancy: user function return values', 'db.function'],
   ].map(([name, needs]) => [name, `${ISSUE_5}: needs ${needs}`]),
 );
 export const PENDING_MEMBER_CHECKS = {

@@ -1,0 +1,342 @@
+#include "user_functions.h"
+
+#include <string>
+#include <vector>
+
+#include "bind.h"
+#include "column_values.h"
+#include "database_sync.h"
+#include "errors.h"
+
+namespace strand {
+
+namespace {
+
+// Positions in a function's holder array; accumulator slots follow.
+enum HolderIndex : uint32_t { kCallback = 0, kStart = 0, kStep = 1, kResult = 2, kInverse = 3, kFirstSlot = 4 };
+
+struct UserFunction {
+  napi_env env;
+  DatabaseSync* db;
+  // [callbacks..., accumulators...]: one reference keeps everything this function needs alive.
+  napi_ref holder = nullptr;
+  bool use_bigint_args = false;
+  // Aggregates only.
+  bool start_is_function = false;
+  bool has_result = false;
+  uint32_t next_slot = kFirstSlot;
+  std::vector<uint32_t> free_slots;
+
+  napi_value Holder() const {
+    napi_value value = nullptr;
+    napi_get_reference_value(env, holder, &value);
+    return value;
+  }
+  napi_value Get(uint32_t index) const {
+    napi_value value = nullptr;
+    napi_get_element(env, Holder(), index, &value);
+    return value;
+  }
+  // 0 when the value could not be stored (pending exception).
+  uint32_t StoreInNewSlot(napi_value value) {
+    uint32_t slot = next_slot;
+    if (!free_slots.empty()) slot = free_slots.back();
+    if (napi_set_element(env, Holder(), slot, value) != napi_ok) return 0;
+    if (slot == next_slot) {
+      next_slot++;
+    } else {
+      free_slots.pop_back();
+    }
+    return slot;
+  }
+  bool Store(uint32_t slot, napi_value value) { return napi_set_element(env, Holder(), slot, value) == napi_ok; }
+  void FreeSlot(uint32_t slot) {
+    napi_value undefined;
+    napi_get_undefined(env, &undefined);
+    if (napi_set_element(env, Holder(), slot, undefined) == napi_ok) free_slots.push_back(slot);
+  }
+};
+
+void DestroyUserFunction(void* data) {
+  auto* function = static_cast<UserFunction*>(data);
+  if (function->holder != nullptr) napi_delete_reference(function->env, function->holder);
+  delete function;
+}
+
+bool ExceptionPending(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  return pending;
+}
+
+// Fails the running statement; the JS exception that caused it (if any) stays pending and is
+// what the statement's caller throws.
+void FailWithPendingException(sqlite3_context* ctx) { sqlite3_result_error(ctx, "", 0); }
+
+// One callback invocation: a handle scope, and the database marked as inside a callback.
+class CallbackFrame {
+ public:
+  CallbackFrame(napi_env env, DatabaseSync* db) : env_(env), db_(db) {
+    ok_ = napi_open_handle_scope(env, &scope_) == napi_ok;
+    db_->EnterCallback();
+  }
+  ~CallbackFrame() {
+    db_->LeaveCallback();
+    if (ok_) napi_close_handle_scope(env_, scope_);
+  }
+  bool ok() const { return ok_; }
+
+ private:
+  napi_env env_;
+  DatabaseSync* db_;
+  napi_handle_scope scope_ = nullptr;
+  bool ok_ = false;
+};
+
+napi_value SqliteValueToJs(napi_env env, sqlite3_value* value, bool use_bigint) {
+  napi_value result = nullptr;
+  switch (sqlite3_value_type(value)) {
+    case SQLITE_INTEGER:
+      return Int64ToJs(env, sqlite3_value_int64(value), use_bigint);
+    case SQLITE_FLOAT:
+      napi_create_double(env, sqlite3_value_double(value), &result);
+      return result;
+    case SQLITE_TEXT: {
+      const char* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+      napi_create_string_utf8(env, text, static_cast<size_t>(sqlite3_value_bytes(value)), &result);
+      return result;
+    }
+    case SQLITE_BLOB:
+      return NewBlob(env, sqlite3_value_blob(value), static_cast<size_t>(sqlite3_value_bytes(value)));
+    default:
+      napi_get_null(env, &result);
+      return result;
+  }
+}
+
+// Converts SQL arguments into `out` after `first` leading slots. False with a pending exception.
+bool ConvertArguments(napi_env env, int argc, sqlite3_value** argv, bool use_bigint, size_t first,
+                      std::vector<napi_value>* out) {
+  out->resize(first + static_cast<size_t>(argc));
+  for (int i = 0; i < argc; i++) {
+    napi_value value = SqliteValueToJs(env, argv[i], use_bigint);
+    if (value == nullptr) return false;
+    (*out)[first + static_cast<size_t>(i)] = value;
+  }
+  return true;
+}
+
+// node:sqlite's return conversions: number → REAL, bigint → INTEGER, string → TEXT,
+// null/undefined → NULL, binary → BLOB; a Promise and everything else is an error.
+void SetResult(napi_env env, sqlite3_context* ctx, napi_value value) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return FailWithPendingException(ctx);
+  switch (type) {
+    case napi_undefined:
+    case napi_null:
+      return sqlite3_result_null(ctx);
+    case napi_number: {
+      double number = 0;
+      napi_get_value_double(env, value, &number);
+      return sqlite3_result_double(ctx, number);
+    }
+    case napi_bigint: {
+      int64_t integer = 0;
+      bool lossless = false;
+      napi_get_value_bigint_int64(env, value, &integer, &lossless);
+      if (!lossless) return sqlite3_result_error(ctx, "BigInt value is too large for SQLite", -1);
+      return sqlite3_result_int64(ctx, integer);
+    }
+    case napi_string: {
+      size_t length = 0;
+      if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return FailWithPendingException(ctx);
+      std::string text(length, '\0');
+      napi_get_value_string_utf8(env, value, text.data(), length + 1, &length);
+      return sqlite3_result_text64(ctx, text.data(), length, SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    case napi_object: {
+      bool is_promise = false;
+      napi_is_promise(env, value, &is_promise);
+      if (is_promise) return sqlite3_result_error(ctx, "Asynchronous user-defined functions are not supported", -1);
+      const void* data = nullptr;
+      size_t length = 0;
+      bool is_array_buffer = false;
+      if (ReadBinaryBytes(env, value, &data, &length, &is_array_buffer)) {
+        return length == 0 ? sqlite3_result_zeroblob(ctx, 0)
+                           : sqlite3_result_blob64(ctx, data, length, SQLITE_TRANSIENT);
+      }
+      if (ExceptionPending(env)) return FailWithPendingException(ctx);
+      break;
+    }
+    default:
+      break;
+  }
+  sqlite3_result_error(ctx, "Returned JavaScript value cannot be converted to a SQLite value", -1);
+}
+
+bool Call(napi_env env, napi_value fn, size_t argc, const napi_value* argv, napi_value* result) {
+  napi_value receiver;
+  napi_get_undefined(env, &receiver);
+  return napi_call_function(env, receiver, fn, argc, argv, result) == napi_ok;
+}
+
+void CallScalar(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
+  napi_env env = function->env;
+  if (ExceptionPending(env)) return FailWithPendingException(ctx);
+  CallbackFrame frame(env, function->db);
+  if (!frame.ok()) return FailWithPendingException(ctx);
+  std::vector<napi_value> args;
+  napi_value result;
+  if (!ConvertArguments(env, argc, argv, function->use_bigint_args, 0, &args) ||
+      !Call(env, function->Get(kCallback), args.size(), args.data(), &result)) {
+    return FailWithPendingException(ctx);
+  }
+  SetResult(env, ctx, result);
+}
+
+// SQLite's per-group aggregate context: where this group's accumulator lives (0: not yet made).
+struct AggregateContext {
+  uint32_t slot;
+  // Set by xValue: in a window, results come from xValue, and xFinal only cleans up.
+  bool window;
+};
+
+// The initial accumulator: `start()` when start is a function, else the start value itself.
+napi_value StartValue(UserFunction* function) {
+  napi_value start = function->Get(kStart);
+  if (start == nullptr || !function->start_is_function) return start;
+  napi_value value = nullptr;
+  if (!Call(function->env, start, 0, nullptr, &value)) return nullptr;
+  return value;
+}
+
+// xStep and xInverse: accumulator = step(accumulator, ...args) (or inverse).
+void Accumulate(sqlite3_context* ctx, int argc, sqlite3_value** argv, uint32_t callback) {
+  auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
+  napi_env env = function->env;
+  if (ExceptionPending(env)) return FailWithPendingException(ctx);
+  auto* group = static_cast<AggregateContext*>(sqlite3_aggregate_context(ctx, sizeof(AggregateContext)));
+  if (group == nullptr) return sqlite3_result_error_nomem(ctx);
+  CallbackFrame frame(env, function->db);
+  if (!frame.ok()) return FailWithPendingException(ctx);
+  if (group->slot == 0) {
+    napi_value start = StartValue(function);
+    if (start == nullptr || (group->slot = function->StoreInNewSlot(start)) == 0) return FailWithPendingException(ctx);
+  }
+  std::vector<napi_value> args;
+  if (!ConvertArguments(env, argc, argv, function->use_bigint_args, 1, &args)) return FailWithPendingException(ctx);
+  args[0] = function->Get(group->slot);
+  napi_value next;
+  if (!Call(env, function->Get(callback), args.size(), args.data(), &next) || !function->Store(group->slot, next)) {
+    return FailWithPendingException(ctx);
+  }
+}
+
+void AggregateStep(sqlite3_context* ctx, int argc, sqlite3_value** argv) { Accumulate(ctx, argc, argv, kStep); }
+void AggregateInverse(sqlite3_context* ctx, int argc, sqlite3_value** argv) { Accumulate(ctx, argc, argv, kInverse); }
+
+// The SQL result for an accumulator: result(accumulator) when there is a result callback.
+void ReturnAccumulator(UserFunction* function, sqlite3_context* ctx, napi_value accumulator) {
+  napi_value value = accumulator;
+  if (function->has_result && !Call(function->env, function->Get(kResult), 1, &accumulator, &value)) {
+    return FailWithPendingException(ctx);
+  }
+  SetResult(function->env, ctx, value);
+}
+
+// xValue (window functions): the current result, keeping the accumulator.
+void AggregateValue(sqlite3_context* ctx) {
+  auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
+  napi_env env = function->env;
+  if (ExceptionPending(env)) return FailWithPendingException(ctx);
+  auto* group = static_cast<AggregateContext*>(sqlite3_aggregate_context(ctx, sizeof(AggregateContext)));
+  if (group == nullptr) return sqlite3_result_error_nomem(ctx);
+  CallbackFrame frame(env, function->db);
+  if (!frame.ok()) return FailWithPendingException(ctx);
+  group->window = true;
+  napi_value accumulator = group->slot != 0 ? function->Get(group->slot) : StartValue(function);
+  if (accumulator == nullptr) return FailWithPendingException(ctx);
+  ReturnAccumulator(function, ctx, accumulator);
+}
+
+// xFinal: the group's result, and its accumulator freed. SQLite also calls it for groups an
+// error abandoned, possibly with a JS exception pending: then only the slot is freed.
+void AggregateFinal(sqlite3_context* ctx) {
+  auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
+  napi_env env = function->env;
+  auto* group = static_cast<AggregateContext*>(sqlite3_aggregate_context(ctx, 0));
+  uint32_t slot = group != nullptr ? group->slot : 0;
+  if (ExceptionPending(env)) {
+    if (slot != 0) {
+      napi_value error;
+      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) {
+        function->FreeSlot(slot);
+        napi_throw(env, error);
+      }
+    }
+    return FailWithPendingException(ctx);
+  }
+  CallbackFrame frame(env, function->db);
+  if (!frame.ok()) return FailWithPendingException(ctx);
+  if (group != nullptr && group->window) {
+    // The window's rows already have their results; SQLite discards this one.
+    if (slot != 0) function->FreeSlot(slot);
+    return sqlite3_result_null(ctx);
+  }
+  napi_value accumulator = slot != 0 ? function->Get(slot) : StartValue(function);
+  if (slot != 0) function->FreeSlot(slot);
+  if (accumulator == nullptr) return FailWithPendingException(ctx);
+  ReturnAccumulator(function, ctx, accumulator);
+}
+
+// Makes the function's holder array from `callbacks` (in HolderIndex order). nullptr entries
+// stay holes. Returns nullptr (pending exception) on failure.
+UserFunction* NewUserFunction(napi_env env, DatabaseSync* db, std::initializer_list<napi_value> callbacks) {
+  napi_value holder;
+  if (napi_create_array(env, &holder) != napi_ok) return nullptr;
+  uint32_t index = 0;
+  for (napi_value callback : callbacks) {
+    if (callback != nullptr && napi_set_element(env, holder, index, callback) != napi_ok) return nullptr;
+    index++;
+  }
+  auto* function = new UserFunction{env, db};
+  if (napi_create_reference(env, holder, 1, &function->holder) != napi_ok) {
+    delete function;
+    return nullptr;
+  }
+  return function;
+}
+
+// After sqlite3_create_*: SQLite has already destroyed the function data if it failed.
+bool CheckRegistered(napi_env env, DatabaseSync* db, int rc) {
+  if (rc == SQLITE_OK) return true;
+  ThrowSqliteError(env, db->handle());
+  return false;
+}
+
+}  // namespace
+
+bool RegisterScalarFunction(napi_env env, DatabaseSync* db, const char* name, const ScalarFunctionSpec& spec) {
+  UserFunction* function = NewUserFunction(env, db, {spec.fn});
+  if (function == nullptr) return false;
+  function->use_bigint_args = spec.use_bigint_args;
+  int rc = sqlite3_create_function_v2(db->handle(), name, spec.arity, SQLITE_UTF8 | spec.flags, function, CallScalar,
+                                      nullptr, nullptr, DestroyUserFunction);
+  return CheckRegistered(env, db, rc);
+}
+
+bool RegisterAggregateFunction(napi_env env, DatabaseSync* db, const char* name, const AggregateFunctionSpec& spec) {
+  UserFunction* function = NewUserFunction(env, db, {spec.start, spec.step, spec.result, spec.inverse});
+  if (function == nullptr) return false;
+  function->use_bigint_args = spec.use_bigint_args;
+  function->start_is_function = spec.start_is_function;
+  function->has_result = spec.result != nullptr;
+  bool window = spec.inverse != nullptr;
+  int rc = sqlite3_create_window_function(db->handle(), name, spec.arity, SQLITE_UTF8 | spec.flags, function,
+                                          AggregateStep, AggregateFinal, window ? AggregateValue : nullptr,
+                                          window ? AggregateInverse : nullptr, DestroyUserFunction);
+  return CheckRegistered(env, db, rc);
+}
+
+}  // namespace strand
