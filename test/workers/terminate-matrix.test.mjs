@@ -9,6 +9,8 @@ const REPETITIONS = 50;
 // Long enough to be running when terminate() arrives; short because a synchronous query must
 // finish before its worker can stop.
 const LONG = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT count(*) AS n FROM c';
+// Rows 1..300000, for functions to run over.
+const COUNTER = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT x FROM c';
 const ENDLESS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) AS n FROM c';
 
 // Each body runs in the worker after `setup` committed 10 rows (ok = true) and left 5 more in an
@@ -19,6 +21,8 @@ const surfaces = {
   'sync run': `sync.prepare(${JSON.stringify(LONG)}).run();`,
   'sync exec': `sync.exec(${JSON.stringify(LONG)});`,
   'sync iterate': `for (const row of sync.prepare(${JSON.stringify(LONG)}).iterate()) void row;`,
+  'sync user function': `sync.function('spin', (x) => { let s = 0; for (let i = 0; i < 2000; i++) s += i; return x + s * 0; }); sync.prepare(${JSON.stringify(`SELECT count(spin(x)) AS n FROM (${COUNTER})`)}).get();`,
+  'sync aggregate': `sync.aggregate('slow_sum', { start: () => ({ n: 0 }), step: (acc, x) => { for (let i = 0; i < 2000; i++) acc.n += 0; acc.n += x; return acc; }, result: (acc) => acc.n }); sync.prepare(${JSON.stringify(`SELECT slow_sum(x) AS n FROM (${COUNTER})`)}).get();`,
   'async all': `await adb.all(${JSON.stringify(ENDLESS)});`,
   'async iterate mid-stream': `for await (const row of adb.iterate('SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)')) void row;`,
   'async open transaction': `await adb.transaction(async (tx) => { await tx.run("INSERT INTO t VALUES (?, 0)", rep); await tx.get(${JSON.stringify(ENDLESS)}); });`,
