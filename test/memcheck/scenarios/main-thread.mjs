@@ -1,5 +1,5 @@
 // Main-thread scenario for memcheck: every async and sync surface once, an aborted query, a
-// transaction, and a database left open at exit.
+// transaction, user functions, and a database left open at exit.
 import { AsyncDatabase, DatabaseSync } from '../../../dist/index.js';
 
 const db = await AsyncDatabase.open(':memory:');
@@ -25,6 +25,28 @@ sync.exec('CREATE TABLE u(x)');
 sync.prepare('INSERT INTO u VALUES (?)').run('abc');
 sync.prepare('SELECT * FROM u').all();
 for (const row of sync.prepare('SELECT * FROM u').iterate()) void row;
+// User functions: conversions both ways, a throwing one, an aggregate, a window function, a
+// function replaced, and functions freed by close().
+sync.function('echo', { varargs: true }, (...args) => args[0]);
+sync.function('fails', () => {
+  throw new Error('expected');
+});
+sync.aggregate('total', { start: 0, step: (acc, x) => acc + x, inverse: (acc, x) => acc - x, result: (acc) => String(acc) });
+sync.prepare("SELECT echo(1), echo(1.5), echo('s'), echo(x'01'), echo(NULL)").get();
+try {
+  sync.prepare('SELECT echo(9007199254740993)').get();
+} catch {}
+try {
+  sync.prepare('SELECT fails()').get();
+} catch {}
+sync.exec('INSERT INTO u VALUES (1), (2), (3)');
+sync.prepare('SELECT total(x) FROM u WHERE typeof(x) = \'integer\'').get();
+sync.prepare('SELECT total(x) OVER (ORDER BY x ROWS 1 PRECEDING) FROM u WHERE typeof(x) = \'integer\'').all();
+sync.function('echo', (x) => x);
+const closed = new DatabaseSync(':memory:');
+closed.function('f', () => 1);
+closed.aggregate('a', { start: {}, step: (acc) => acc });
+closed.close();
 
 globalThis.leftOpen = [await AsyncDatabase.open(':memory:'), new DatabaseSync(':memory:')];
 await db.close();
