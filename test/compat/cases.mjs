@@ -14,6 +14,7 @@ import readingCases from './cases/reading.mjs';
 import errorCases from './cases/errors.mjs';
 import lifecycleCases from './cases/lifecycle.mjs';
 import buildCases from './cases/build.mjs';
+import sessionCases from './cases/session.mjs';
 
 export const cases = [
   ...moduleCases,
@@ -26,6 +27,7 @@ export const cases = [
   ...errorCases,
   ...lifecycleCases,
   ...buildCases,
+  ...sessionCases,
 ];
 
 // name -> reason. Cases listed here are skipped by compat.test.mjs (the reason is logged).
@@ -63,7 +65,6 @@ export const PENDING = Object.fromEntries(
     ['module: class names and lengths', 'Session / backup'],
     ['module: for...in over a db instance', 'all prototype members'],
     ['module: for...in over a statement', 'stat / resetStats'],
-    ['module: new Session() is an illegal constructor', 'Session'],
     ['module: node:sqlite export names and types', 'Session / backup'],
     ['reentrancy: a user function error aborts the statement and keeps the connection usable', 'db.function'],
     ['reentrancy: close() inside a user function', 'db.function'],
@@ -78,7 +79,6 @@ export const PENDING_MEMBER_CHECKS = {
   'every node:sqlite export exists': `${ISSUE_5}: Session / backup`,
   'DatabaseSync.prototype': `${ISSUE_5}: all prototype members`,
   'StatementSync.prototype': `${ISSUE_5}: stat / resetStats`,
-  'Session.prototype': `${ISSUE_5}: Session`,
 };
 
 {
