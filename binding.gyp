@@ -85,7 +85,13 @@
         "<!@(node -p \"require('fs').readdirSync('src/native').filter(f => f.endsWith('.cc')).map(f => 'src/native/' + f).join(' ')\")"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
+        # sqlite3.h declares the session API only under these (the amalgamation is built with them)
+        "SQLITE_ENABLE_SESSION",
+        "SQLITE_ENABLE_PREUPDATE_HOOK"
+      ],
       "cflags": ["-O3", "-fvisibility=hidden"],
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc": ["-std=c++17", "-O3", "-fvisibility=hidden", "-fexceptions"],

@@ -2,6 +2,7 @@
 
 #include "async_database.h"
 #include "database_sync.h"
+#include "session_sync.h"
 #include "statement_sync.h"
 #include "sqlite3.h"
 
@@ -10,6 +11,7 @@ namespace strand {
 Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   Napi::Function statement = StatementSync::DefineClass(env);
   statement_constructor = Napi::Persistent(statement);
+  session_constructor = Napi::Persistent(SessionSync::DefineClass(env));
   Napi::Value sab = env.Global().Get("SharedArrayBuffer");
   if (sab.IsFunction()) shared_array_buffer_constructor = Napi::Persistent(sab.As<Napi::Function>());
   uint8_array_constructor = Napi::Persistent(env.Global().Get("Uint8Array").As<Napi::Function>());

@@ -24,6 +24,7 @@ class Addon : public Napi::Addon<Addon> {
   ~Addon();
 
   Napi::FunctionReference statement_constructor;
+  Napi::FunctionReference session_constructor;
   RowScratch scratch;
   // For binding SharedArrayBuffers, which N-API cannot read directly: wrapped in a Uint8Array.
   Napi::FunctionReference shared_array_buffer_constructor;

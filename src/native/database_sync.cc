@@ -2,6 +2,7 @@
 
 #include "addon.h"
 #include "errors.h"
+#include "session_sync.h"
 #include "statement_sync.h"
 #include "user_functions.h"
 
@@ -43,6 +44,9 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::Prepare>("prepare"),
           InstanceMethod<&DatabaseSync::Location>("location"),
           InstanceMethod<&DatabaseSync::Limit>("limit"),
+          InstanceMethod<&DatabaseSync::InCallbackMethod>("inCallback"),
+          InstanceMethod<&DatabaseSync::CreateSessionMethod>("createSession"),
+          InstanceMethod<&DatabaseSync::ApplyChangeset>("applyChangeset"),
       });
 }
 
@@ -119,6 +123,8 @@ DatabaseSync::DatabaseSync(const Napi::CallbackInfo& info) : ObjectWrap<Database
 
 DatabaseSync::~DatabaseSync() {
   CloseConnection();
+  for (SessionSync* session : sessions_) session->ForgetDatabase();
+  sessions_.clear();
   if (addon_ != nullptr) addon_->Unregister(this);
 }
 
@@ -132,6 +138,8 @@ void DatabaseSync::CloseConnection() {
   // locks — until they go.
   for (StatementSync* statement : statements_) statement->DetachFromDatabase();
   statements_.clear();
+  // Sessions too, before the connection (SQLite requires it); their wrappers stay tracked.
+  for (SessionSync* session : sessions_) session->DeleteSession();
   if (db_ != nullptr) {
     sqlite3_close_v2(db_);
     db_ = nullptr;
@@ -162,7 +170,7 @@ Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
 
 Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
   if (!RequireOpen(info.Env())) return Napi::Value();
-  if (callback_depth_ > 0) {
+  if (InCallback()) {
     ThrowInvalidState(info.Env(), "database cannot be closed while in a callback");
     return Napi::Value();
   }
@@ -301,6 +309,24 @@ Napi::Value DatabaseSync::Aggregate(const Napi::CallbackInfo& info) {
                              info[8].ToBoolean().Value()};
   RegisterAggregateFunction(env, this, name.c_str(), spec);
   return Napi::Value();
+}
+
+Napi::Value DatabaseSync::InCallbackMethod(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), InCallback());
+}
+
+// createSession(table, dbName) — both strings, validated by the TypeScript layer ("" = all tables).
+Napi::Value DatabaseSync::CreateSessionMethod(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  if (info.Length() < 2 || !IsString(env, info[0]) || !IsString(env, info[1])) {
+    ThrowInvalidArgType(env, "The \"options\" argument must be an object.");
+    return Napi::Value();
+  }
+  std::string table = ReadUtf8(env, info[0]);
+  std::string db_name = ReadUtf8(env, info[1]);
+  napi_value session = CreateSession(env, this, table, db_name);
+  return session == nullptr ? Napi::Value() : Napi::Value(env, session);
 }
 
 }  // namespace strand

@@ -16,6 +16,12 @@
 //     C++ exception when the env is terminating, which would skip the finalize (that was the bug,
 //     once more, under load). Do not "clean up" with sqlite3_next_stmt at close instead: virtual table modules
 //     (FTS3/FTS5) own statements on the connection too, and finalizing those corrupts memory.
+//   - Sessions (session_sync.h) are tracked for the wrapper's whole life: close deletes their
+//     sqlite3_session before the connection closes (SQLite requires it), destruction clears
+//     their back pointer.
+//   - While SQLite runs a JS callback of this database (applyChangeset's filter/onConflict),
+//     callback_depth_ > 0 and close() throws "database cannot be closed while in a callback"
+//     (node 26's rule): closing would free the connection SQLite is still using.
 #pragma once
 #include <string>
 #include <vector>
@@ -28,6 +34,7 @@ namespace strand {
 
 class Addon;
 class StatementSync;
+class SessionSync;
 
 struct DatabaseConfig {
   std::string location;
@@ -74,11 +81,21 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
 
   void Track(StatementSync* statement) { statements_.insert(statement); }
   void Untrack(StatementSync* statement) { statements_.erase(statement); }
+  void TrackSession(SessionSync* session) { sessions_.insert(session); }
+  void UntrackSession(SessionSync* session) { sessions_.erase(session); }
 
-  // User-function callbacks (and any other JS called from inside SQLite) run between these;
-  // close() is refused meanwhile, since the connection is in use further up the stack.
-  void EnterCallback() { callback_depth_++; }
-  void LeaveCallback() { callback_depth_--; }
+  // JS callbacks of this database on the stack (see the lifetime rules above).
+  bool InCallback() const { return callback_depth_ > 0; }
+  class CallbackScope {
+   public:
+    explicit CallbackScope(DatabaseSync* db) : db_(db) { db_->callback_depth_++; }
+    ~CallbackScope() { db_->callback_depth_--; }
+    CallbackScope(const CallbackScope&) = delete;
+    CallbackScope& operator=(const CallbackScope&) = delete;
+
+   private:
+    DatabaseSync* db_;
+  };
 
   // Finalizes statements and closes the connection; safe to call more than once.
   void CloseConnection();
@@ -96,14 +113,19 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value Limit(const Napi::CallbackInfo& info);
   Napi::Value Function(const Napi::CallbackInfo& info);
   Napi::Value Aggregate(const Napi::CallbackInfo& info);
+  Napi::Value InCallbackMethod(const Napi::CallbackInfo& info);
+  Napi::Value CreateSessionMethod(const Napi::CallbackInfo& info);
+  // In changeset_apply.cc.
+  Napi::Value ApplyChangeset(const Napi::CallbackInfo& info);
 
   bool RequireOpen(napi_env env);
 
   sqlite3* db_ = nullptr;
   DatabaseConfig config_;
   std::unordered_set<StatementSync*> statements_;
-  Addon* addon_ = nullptr;
+  std::unordered_set<SessionSync*> sessions_;
   int callback_depth_ = 0;
+  Addon* addon_ = nullptr;
 };
 
 }  // namespace strand

@@ -47,6 +47,15 @@ void ThrowSqliteError(napi_env env, int errcode, const std::string& message) {
   if (err != nullptr) napi_throw(env, err);
 }
 
+void ThrowSqliteResultCode(napi_env env, int errcode) {
+  napi_value err = MakeCodedError(env, ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(errcode));
+  if (err == nullptr) return;
+  napi_value errcode_value = nullptr;
+  napi_create_int32(env, errcode, &errcode_value);
+  napi_set_named_property(env, err, "errcode", errcode_value);
+  napi_throw(env, err);
+}
+
 void ThrowSqliteError(napi_env env, sqlite3* db) {
   // A JS callback run by SQLite (a user function, ...) that threw failed the statement: its own
   // exception is already pending and is what the caller must see, unchanged.

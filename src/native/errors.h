@@ -41,6 +41,9 @@ napi_value MakeSqliteError(napi_env env, int errcode, const std::string& message
 // exception is already pending (a callback threw inside SQLite), which then stands.
 void ThrowSqliteError(napi_env env, sqlite3* db);
 void ThrowSqliteError(napi_env env, int errcode, const std::string& message);
+// A bare result code, as node's THROW_ERR_SQLITE_ERROR(isolate, rc) makes it (applyChangeset):
+// message sqlite3_errstr(rc), own keys code and errcode only (no errstr).
+void ThrowSqliteResultCode(napi_env env, int errcode);
 
 inline void ThrowInvalidState(napi_env env, const std::string& message) {
   ThrowCodedError(env, ErrorKind::Error, "ERR_INVALID_STATE", message);

@@ -76,19 +76,17 @@ void FailWithPendingException(sqlite3_context* ctx) { sqlite3_result_error(ctx, 
 // One callback invocation: a handle scope, and the database marked as inside a callback.
 class CallbackFrame {
  public:
-  CallbackFrame(napi_env env, DatabaseSync* db) : env_(env), db_(db) {
+  CallbackFrame(napi_env env, DatabaseSync* db) : env_(env), in_callback_(db) {
     ok_ = napi_open_handle_scope(env, &scope_) == napi_ok;
-    db_->EnterCallback();
   }
   ~CallbackFrame() {
-    db_->LeaveCallback();
     if (ok_) napi_close_handle_scope(env_, scope_);
   }
   bool ok() const { return ok_; }
 
  private:
   napi_env env_;
-  DatabaseSync* db_;
+  DatabaseSync::CallbackScope in_callback_;
   napi_handle_scope scope_ = nullptr;
   bool ok_ = false;
 };

@@ -70,6 +70,15 @@ export interface NativeStatement {
   close(): void;
 }
 
+/** A session of the session extension (src/native/session_sync.h). */
+export interface NativeSession {
+  changeset(): Uint8Array;
+  patchset(): Uint8Array;
+  close(): void;
+  /** close() that does nothing when the session or its database is already closed. */
+  dispose(): void;
+}
+
 export interface NativeDatabase {
   open(): void;
   close(): void;
@@ -93,6 +102,15 @@ export interface NativeDatabase {
     flags: number,
     useBigIntArguments: boolean,
   ): void;
+  /** Whether a JS callback of this database (e.g. applyChangeset's) is running. */
+  inCallback(): boolean;
+  /** `table` '' records every table. */
+  createSession(table: string, dbName: string): NativeSession;
+  applyChangeset(
+    changeset: Uint8Array,
+    filter: ((table: string) => unknown) | undefined,
+    onConflict: ((conflictType: number) => unknown) | undefined,
+  ): boolean;
 }
 
 interface NativeBinding {

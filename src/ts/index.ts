@@ -2,6 +2,7 @@
 import { illegalConstructor, shapeLikeNode } from './class-shape';
 import { codedError } from './errors';
 import { Database as DatabaseClass, DATABASE_METHOD_ORDER } from './database-sync';
+import { Session as SessionClass, SESSION_METHOD_ORDER } from './session';
 import {
   Statement as StatementClass,
   StatementIterator as StatementIteratorClass,
@@ -15,6 +16,8 @@ export { AbortError } from './async-errors';
 export type { OperationOptions } from './async-core';
 export { SqliteError, type SqliteErrorShape } from './errors';
 export type { DatabaseSyncOptions, DatabasePath, StatementOptions } from './options';
+export type { ApplyChangesetOptions } from './database-sync';
+export type { SessionOptions } from './session';
 export type { DatabaseLimits } from './limits';
 export type { AggregateOptions, FunctionOptions, SQLFunctionArgument, SQLFunctionResult } from './user-functions';
 export type { Row } from './row-factory';
@@ -26,7 +29,7 @@ export type {
   StatementColumnMetadata,
 } from './statement-sync';
 
-for (const cls of [DatabaseClass, StatementClass]) {
+for (const cls of [DatabaseClass, StatementClass, SessionClass]) {
   Object.defineProperty(cls.prototype[Symbol.dispose], 'name', { value: '' });
 }
 
@@ -51,3 +54,9 @@ export const Statement = StatementSync;
 export type Statement = StatementClass;
 
 shapeLikeNode(StatementIteratorClass, ['next', 'return'], illegalConstructor);
+
+/** Records changes for a changeset (node:sqlite's `Session`); created by `DatabaseSync#createSession()`. */
+export const Session: typeof SessionClass = shapeLikeNode(SessionClass, SESSION_METHOD_ORDER, illegalConstructor);
+export type Session = SessionClass;
+// node's Session.prototype[Symbol.dispose] is enumerable (a template method, like the others).
+Object.defineProperty(SessionClass.prototype, Symbol.dispose, { enumerable: true });

@@ -15,6 +15,7 @@ import errorCases from './cases/errors.mjs';
 import lifecycleCases from './cases/lifecycle.mjs';
 import buildCases from './cases/build.mjs';
 import functionCases from './cases/functions.mjs';
+import sessionCases from './cases/session.mjs';
 
 export const cases = [
   ...moduleCases,
@@ -28,6 +29,7 @@ export const cases = [
   ...lifecycleCases,
   ...buildCases,
   ...functionCases,
+  ...sessionCases,
 ];
 
 // name -> reason. Cases listed here are skipped by compat.test.mjs (the reason is logged).
@@ -65,7 +67,6 @@ export const PENDING = Object.fromEntries(
     ['module: class names and lengths', 'Session / backup'],
     ['module: for...in over a db instance', 'all prototype members'],
     ['module: for...in over a statement', 'stat / resetStats'],
-    ['module: new Session() is an illegal constructor', 'Session'],
     ['module: node:sqlite export names and types', 'Session / backup'],
   ].map(([name, needs]) => [name, `${ISSUE_5}: needs ${needs}`]),
 );
@@ -73,7 +74,6 @@ export const PENDING_MEMBER_CHECKS = {
   'every node:sqlite export exists': `${ISSUE_5}: Session / backup`,
   'DatabaseSync.prototype': `${ISSUE_5}: all prototype members`,
   'StatementSync.prototype': `${ISSUE_5}: stat / resetStats`,
-  'Session.prototype': `${ISSUE_5}: Session`,
 };
 
 {
