@@ -1,4 +1,5 @@
 #include "database_sync.h"
+#include "js_module.h"
 
 #include "addon.h"
 #include "errors.h"
@@ -40,6 +41,7 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::Prepare>("prepare"),
           InstanceMethod<&DatabaseSync::Location>("location"),
           InstanceMethod<&DatabaseSync::Limit>("limit"),
+          InstanceMethod<&DatabaseSync::CreateModule>("createModule"),
       });
 }
 
@@ -159,6 +161,11 @@ Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
 
 Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
   if (!RequireOpen(info.Env())) return Napi::Value();
+  if (callback_depth_ > 0) {
+    // Closing would finalize the statement whose step is running this callback.
+    ThrowInvalidState(info.Env(), "database cannot be closed while in a callback");
+    return Napi::Value();
+  }
   CloseConnection();
   return Napi::Value();
 }
@@ -206,6 +213,7 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
     statement_config.allow_unknown_named =
         ReadBool(overrides, "allowUnknownNamedParameters", statement_config.allow_unknown_named);
     if (ReadBool(overrides, "persistent", false)) flags |= SQLITE_PREPARE_PERSISTENT;
+    statement_config.positional = ReadBool(overrides, "positional", false);
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), flags, &stmt, nullptr);
@@ -264,6 +272,26 @@ Napi::Value DatabaseSync::Limit(const Napi::CallbackInfo& info) {
   }
   if (info.Length() > 1 && info[1].IsNumber()) sqlite3_limit(db_, id, info[1].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), sqlite3_limit(db_, id, -1));
+}
+
+}  // namespace strand
+
+namespace strand {
+
+// createModule(name, declaration, hidden[], rows, directOnly, useBigIntArguments) — validated by
+// the TypeScript layer (src/ts/virtual-table.ts).
+Napi::Value DatabaseSync::CreateModule(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  JsModuleSpec spec;
+  spec.name = ReadUtf8(env, info[0]);
+  spec.declaration = ReadUtf8(env, info[1]);
+  Napi::Array hidden = info[2].As<Napi::Array>();
+  for (uint32_t i = 0; i < hidden.Length(); i++) spec.hidden.push_back(hidden.Get(i).ToBoolean().Value());
+  spec.direct_only = info[4].ToBoolean().Value();
+  spec.bigint_arguments = info[5].ToBoolean().Value();
+  CreateJsModule(env, this, db_, spec, info[3]);
+  return Napi::Value();
 }
 
 }  // namespace strand

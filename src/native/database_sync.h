@@ -52,6 +52,8 @@ struct StatementConfig {
   bool return_arrays = false;
   bool allow_bare_named = true;
   bool allow_unknown_named = false;
+  // Internal: a SQLTagStore's statement (see BindOptions::positional).
+  bool positional = false;
 };
 
 // Reads the config object the TypeScript layer built from validated options.
@@ -75,6 +77,11 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   void Track(StatementSync* statement) { statements_.insert(statement); }
   void Untrack(StatementSync* statement) { statements_.erase(statement); }
 
+  // JS callbacks SQLite runs during a statement (virtual table rows(), js_module.h) bracket
+  // themselves with these; close() refuses while one runs.
+  void EnterCallback() { callback_depth_++; }
+  void LeaveCallback() { callback_depth_--; }
+
   // Finalizes statements and closes the connection; safe to call more than once.
   void CloseConnection();
   // Called by the Addon when the env dies first: close, and forget the registry.
@@ -89,6 +96,7 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value Prepare(const Napi::CallbackInfo& info);
   Napi::Value Location(const Napi::CallbackInfo& info);
   Napi::Value Limit(const Napi::CallbackInfo& info);
+  Napi::Value CreateModule(const Napi::CallbackInfo& info);
 
   bool RequireOpen(napi_env env);
 
@@ -96,6 +104,7 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   DatabaseConfig config_;
   std::unordered_set<StatementSync*> statements_;
   Addon* addon_ = nullptr;
+  int callback_depth_ = 0;
 };
 
 }  // namespace strand

@@ -48,6 +48,10 @@ void ThrowSqliteError(napi_env env, int errcode, const std::string& message) {
 }
 
 void ThrowSqliteError(napi_env env, sqlite3* db) {
+  // A JS callback SQLite called during this operation (a virtual table's rows(), see
+  // js_module.h) threw: its error is already pending and is the one node:sqlite reports.
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return;
   ThrowSqliteError(env, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
 }
 

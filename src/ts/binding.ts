@@ -43,6 +43,8 @@ export interface NativeStatementOptions {
   allowBareNamedParameters?: boolean;
   allowUnknownNamedParameters?: boolean;
   persistent?: boolean;
+  /** Internal (SQLTagStore): bind argument i to parameter i + 1; the counts must match. */
+  positional?: boolean;
 }
 
 export interface NativeStatement {
@@ -79,6 +81,15 @@ export interface NativeDatabase {
   prepare(sql: unknown, options?: NativeStatementOptions): NativeStatement;
   location(dbName?: unknown): string | null;
   limit(id: number, value?: number): number;
+  /** `declaration` is the CREATE TABLE text for sqlite3_declare_vtab; hidden[i] marks column i. */
+  createModule(
+    name: string,
+    declaration: string,
+    hidden: boolean[],
+    rows: (...args: unknown[]) => unknown,
+    directOnly: boolean,
+    useBigIntArguments: boolean,
+  ): void;
 }
 
 interface NativeBinding {

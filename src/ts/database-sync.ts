@@ -14,6 +14,8 @@ import {
   type StatementOptions,
 } from './options';
 import { CREATE_STATEMENT, Statement } from './statement-sync';
+import { createTagStore, type SQLTagStore } from './tag-store';
+import { normalizeModuleOptions, type VirtualTableOptions } from './virtual-table';
 
 const SQLITE_TYPE = Symbol.for('sqlite-type');
 
@@ -94,6 +96,26 @@ export class Database extends Uncloneable {
     nativeOf(this).exec(sql);
   }
 
+  /** An LRU cache of up to `maxSize` (default 1000) prepared statements, used as a template tag. */
+  createTagStore(maxSize?: number): SQLTagStore {
+    const native = nativeOf(this);
+    if (!native.isOpen()) throw invalidState('database is not open');
+    return createTagStore(this, prepareForTagStore, maxSize);
+  }
+
+  /**
+   * Registers a read-only virtual table module implemented by `options.rows` (node:sqlite's
+   * createModule): usable as an eponymous table, a table-valued function over its hidden
+   * columns, or through CREATE VIRTUAL TABLE ... USING name.
+   */
+  createModule(name: string, options: VirtualTableOptions): void {
+    const native = nativeOf(this);
+    if (!native.isOpen()) throw invalidState('database is not open');
+    if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
+    const module = normalizeModuleOptions(options);
+    native.createModule(name, module.declaration, module.hidden, module.rows, module.directOnly, module.useBigIntArguments);
+  }
+
   /** The file of database `dbName` (default `'main'`), or `null` for in-memory/temporary ones. */
   location(dbName?: string): string | null {
     return nativeOf(this).location(dbName);
@@ -107,6 +129,11 @@ export class Database extends Uncloneable {
 }
 hideUncloneableBase(Database, Object.prototype);
 
+// SQLTagStore statements: prepared with the database's defaults, bound by position.
+function prepareForTagStore(db: unknown, sql: string): Statement {
+  return new Statement(CREATE_STATEMENT, nativeOf(db).prepare(sql, { positional: true }), db as object);
+}
+
 function isOpenGetter(this: unknown): boolean {
   return nativeOf(this).isOpen();
 }
@@ -118,4 +145,12 @@ function limitsGetter(this: unknown): DatabaseLimits {
 }
 
 /** Node 26's DatabaseSync.prototype order (members of later issues join as they land). */
-export const DATABASE_METHOD_ORDER = ['open', 'close', 'prepare', 'exec', 'location'] as const;
+export const DATABASE_METHOD_ORDER = [
+  'open',
+  'close',
+  'prepare',
+  'exec',
+  'createTagStore',
+  'location',
+  'createModule',
+] as const;

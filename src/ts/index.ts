@@ -7,6 +7,7 @@ import {
   StatementIterator as StatementIteratorClass,
   STATEMENT_METHOD_ORDER,
 } from './statement-sync';
+import { SQLTagStore as SQLTagStoreClass, TAG_STORE_METHOD_ORDER } from './tag-store';
 
 export { constants } from './constants';
 export { AsyncDatabase, Transaction, type TransactionOptions } from './async-database';
@@ -16,6 +17,8 @@ export type { OperationOptions } from './async-core';
 export { SqliteError, type SqliteErrorShape } from './errors';
 export type { DatabaseSyncOptions, DatabasePath, StatementOptions } from './options';
 export type { DatabaseLimits } from './limits';
+export type { SQLTagStore } from './tag-store';
+export type { VirtualTableOptions, VirtualTableColumn } from './virtual-table';
 export type { Row } from './row-factory';
 export type {
   SQLInputValue,
@@ -50,3 +53,6 @@ export const Statement = StatementSync;
 export type Statement = StatementClass;
 
 shapeLikeNode(StatementIteratorClass, ['next', 'return'], illegalConstructor);
+
+// Not exported by node:sqlite either; shaped so that `store.constructor` looks like node's.
+shapeLikeNode(SQLTagStoreClass, TAG_STORE_METHOD_ORDER, illegalConstructor);
