@@ -227,6 +227,17 @@ int BindSqlValue(sqlite3_stmt* stmt, int index, const SqlValue& value) {
 bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_value* args, size_t argc,
                    const BindOptions& options, std::optional<BareNameMap>* bare_names) {
   sqlite3_clear_bindings(stmt);
+  if (options.positional) {
+    if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt)) != argc) {
+      ThrowInvalidArgValue(env, "SQLite parameters must be bound using template literal placeholders.");
+      return false;
+    }
+    for (size_t i = 0; i < argc; i++) {
+      int index = static_cast<int>(i + 1);
+      if (!VisitJsValue(env, args[i], index, StatementSink{env, db, stmt, index})) return false;
+    }
+    return true;
+  }
   size_t first_anonymous = 0;
   if (argc > 0 && IsNamedParameterObject(env, args[0])) {
     first_anonymous = 1;

@@ -29,6 +29,10 @@ namespace strand {
 struct BindOptions {
   bool allow_bare_named = true;
   bool allow_unknown_named = false;
+  // SQLTagStore statements (node:sqlite's sql tag): every argument binds the parameter of its
+  // position (value i -> index i + 1, names ignored, objects are values), and the number of
+  // arguments must equal sqlite3_bind_parameter_count, else ERR_INVALID_ARG_VALUE.
+  bool positional = false;
 };
 
 // Bare name ("a") → parameter index, built once per statement on first use.

@@ -1,4 +1,5 @@
 #include "database_sync.h"
+#include "js_module.h"
 
 #include "addon.h"
 #include "errors.h"
@@ -47,6 +48,7 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::InCallbackMethod>("inCallback"),
           InstanceMethod<&DatabaseSync::CreateSessionMethod>("createSession"),
           InstanceMethod<&DatabaseSync::ApplyChangeset>("applyChangeset"),
+          InstanceMethod<&DatabaseSync::CreateModule>("createModule"),
       });
 }
 
@@ -221,6 +223,7 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
     statement_config.allow_unknown_named =
         ReadBool(overrides, "allowUnknownNamedParameters", statement_config.allow_unknown_named);
     if (ReadBool(overrides, "persistent", false)) flags |= SQLITE_PREPARE_PERSISTENT;
+    statement_config.positional = ReadBool(overrides, "positional", false);
   }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), flags, &stmt, nullptr);
@@ -327,6 +330,26 @@ Napi::Value DatabaseSync::CreateSessionMethod(const Napi::CallbackInfo& info) {
   std::string db_name = ReadUtf8(env, info[1]);
   napi_value session = CreateSession(env, this, table, db_name);
   return session == nullptr ? Napi::Value() : Napi::Value(env, session);
+}
+
+}  // namespace strand
+
+namespace strand {
+
+// createModule(name, declaration, hidden[], rows, directOnly, useBigIntArguments) — validated by
+// the TypeScript layer (src/ts/virtual-table.ts).
+Napi::Value DatabaseSync::CreateModule(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env)) return Napi::Value();
+  JsModuleSpec spec;
+  spec.name = ReadUtf8(env, info[0]);
+  spec.declaration = ReadUtf8(env, info[1]);
+  Napi::Array hidden = info[2].As<Napi::Array>();
+  for (uint32_t i = 0; i < hidden.Length(); i++) spec.hidden.push_back(hidden.Get(i).ToBoolean().Value());
+  spec.direct_only = info[4].ToBoolean().Value();
+  spec.bigint_arguments = info[5].ToBoolean().Value();
+  CreateJsModule(env, this, db_, spec, info[3]);
+  return Napi::Value();
 }
 
 }  // namespace strand

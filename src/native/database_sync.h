@@ -59,6 +59,8 @@ struct StatementConfig {
   bool return_arrays = false;
   bool allow_bare_named = true;
   bool allow_unknown_named = false;
+  // Internal: a SQLTagStore's statement (see BindOptions::positional).
+  bool positional = false;
 };
 
 // Reads the config object the TypeScript layer built from validated options.
@@ -97,6 +99,11 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
     DatabaseSync* db_;
   };
 
+  // JS callbacks SQLite runs during a statement (virtual table rows(), js_module.h) bracket
+  // themselves with these; close() refuses while one runs.
+  void EnterCallback() { callback_depth_++; }
+  void LeaveCallback() { callback_depth_--; }
+
   // Finalizes statements and closes the connection; safe to call more than once.
   void CloseConnection();
   // Called by the Addon when the env dies first: close, and forget the registry.
@@ -117,6 +124,7 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value CreateSessionMethod(const Napi::CallbackInfo& info);
   // In changeset_apply.cc.
   Napi::Value ApplyChangeset(const Napi::CallbackInfo& info);
+  Napi::Value CreateModule(const Napi::CallbackInfo& info);
 
   bool RequireOpen(napi_env env);
 

@@ -89,6 +89,7 @@ void StatementSync::Attach(DatabaseSync* db, sqlite3_stmt* stmt, const Statement
   return_arrays_ = config.return_arrays;
   bind_options_.allow_bare_named = config.allow_bare_named;
   bind_options_.allow_unknown_named = config.allow_unknown_named;
+  bind_options_.positional = config.positional;
   db->Track(this);
 }
 

@@ -43,6 +43,8 @@ export interface NativeStatementOptions {
   allowBareNamedParameters?: boolean;
   allowUnknownNamedParameters?: boolean;
   persistent?: boolean;
+  /** Internal (SQLTagStore): bind argument i to parameter i + 1; the counts must match. */
+  positional?: boolean;
 }
 
 export interface NativeStatement {
@@ -111,6 +113,15 @@ export interface NativeDatabase {
     filter: ((table: string) => unknown) | undefined,
     onConflict: ((conflictType: number) => unknown) | undefined,
   ): boolean;
+  /** `declaration` is the CREATE TABLE text for sqlite3_declare_vtab; hidden[i] marks column i. */
+  createModule(
+    name: string,
+    declaration: string,
+    hidden: boolean[],
+    rows: (...args: unknown[]) => unknown,
+    directOnly: boolean,
+    useBigIntArguments: boolean,
+  ): void;
 }
 
 interface NativeBinding {

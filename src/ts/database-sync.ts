@@ -41,6 +41,8 @@ const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.
 // V8's IsObject: functions count.
 const isObject = (value: unknown): value is Record<string, unknown> =>
   (typeof value === 'object' && value !== null) || typeof value === 'function';
+import { createTagStore, type SQLTagStore } from './tag-store';
+import { normalizeModuleOptions, type VirtualTableOptions } from './virtual-table';
 
 const SQLITE_TYPE = Symbol.for('sqlite-type');
 
@@ -198,6 +200,26 @@ export class Database extends Uncloneable {
     return native.applyChangeset(changeset, filter, onConflict);
   }
 
+  /** An LRU cache of up to `maxSize` (default 1000) prepared statements, used as a template tag. */
+  createTagStore(maxSize?: number): SQLTagStore {
+    const native = nativeOf(this);
+    if (!native.isOpen()) throw invalidState('database is not open');
+    return createTagStore(this, prepareForTagStore, maxSize);
+  }
+
+  /**
+   * Registers a read-only virtual table module implemented by `options.rows` (node:sqlite's
+   * createModule): usable as an eponymous table, a table-valued function over its hidden
+   * columns, or through CREATE VIRTUAL TABLE ... USING name.
+   */
+  createModule(name: string, options: VirtualTableOptions): void {
+    const native = nativeOf(this);
+    if (!native.isOpen()) throw invalidState('database is not open');
+    if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
+    const module = normalizeModuleOptions(options);
+    native.createModule(name, module.declaration, module.hidden, module.rows, module.directOnly, module.useBigIntArguments);
+  }
+
   /** The file of database `dbName` (default `'main'`), or `null` for in-memory/temporary ones. */
   location(dbName?: string): string | null {
     return nativeOf(this).location(dbName);
@@ -221,6 +243,11 @@ function openNative(self: unknown): NativeDatabase {
   return native;
 }
 
+// SQLTagStore statements: prepared with the database's defaults, bound by position.
+function prepareForTagStore(db: unknown, sql: string): Statement {
+  return new Statement(CREATE_STATEMENT, nativeOf(db).prepare(sql, { positional: true }), db as object);
+}
+
 function isOpenGetter(this: unknown): boolean {
   return nativeOf(this).isOpen();
 }
@@ -238,8 +265,10 @@ export const DATABASE_METHOD_ORDER = [
   'prepare',
   'exec',
   'function',
+  'createTagStore',
   'location',
   'aggregate',
   'createSession',
   'applyChangeset',
+  'createModule',
 ] as const;

@@ -8,6 +8,7 @@ import {
   StatementIterator as StatementIteratorClass,
   STATEMENT_METHOD_ORDER,
 } from './statement-sync';
+import { SQLTagStore as SQLTagStoreClass, TAG_STORE_METHOD_ORDER } from './tag-store';
 
 export { constants } from './constants';
 export { AsyncDatabase, Transaction, type TransactionOptions } from './async-database';
@@ -20,6 +21,8 @@ export type { ApplyChangesetOptions } from './database-sync';
 export type { SessionOptions } from './session';
 export type { DatabaseLimits } from './limits';
 export type { AggregateOptions, FunctionOptions, SQLFunctionArgument, SQLFunctionResult } from './user-functions';
+export type { SQLTagStore } from './tag-store';
+export type { VirtualTableOptions, VirtualTableColumn } from './virtual-table';
 export type { Row } from './row-factory';
 export type {
   SQLInputValue,
@@ -60,3 +63,5 @@ export const Session: typeof SessionClass = shapeLikeNode(SessionClass, SESSION_
 export type Session = SessionClass;
 // node's Session.prototype[Symbol.dispose] is enumerable (a template method, like the others).
 Object.defineProperty(SessionClass.prototype, Symbol.dispose, { enumerable: true });
+// Not exported by node:sqlite either; shaped so that `store.constructor` looks like node's.
+shapeLikeNode(SQLTagStoreClass, TAG_STORE_METHOD_ORDER, illegalConstructor);

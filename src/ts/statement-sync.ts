@@ -60,6 +60,8 @@ const COLUMNS = 1;
 const NEW_COLUMNS = 2;
 
 let nativeOf: (self: unknown) => NativeStatement;
+/** Whether a statement has been finalized (closed, or its database closed). Internal. */
+export let isStatementFinalized: (statement: Statement) => boolean;
 
 /** A prepared statement. Created by `DatabaseSync#prepare()`. */
 export class Statement {
@@ -89,6 +91,7 @@ export class Statement {
       if (typeof self !== 'object' || self === null || !(#native in self)) throw illegalInvocation();
       return (self as Statement).#native;
     };
+    isStatementFinalized = (statement) => statement.#native.isFinalized();
   }
 
   /** The SQL text the statement was prepared from. */

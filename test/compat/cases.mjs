@@ -16,6 +16,7 @@ import lifecycleCases from './cases/lifecycle.mjs';
 import buildCases from './cases/build.mjs';
 import functionCases from './cases/functions.mjs';
 import sessionCases from './cases/session.mjs';
+import tagStoreModuleCases from './cases/tagstore-module.mjs';
 
 export const cases = [
   ...moduleCases,
@@ -30,6 +31,7 @@ export const cases = [
   ...buildCases,
   ...functionCases,
   ...sessionCases,
+  ...tagStoreModuleCases,
 ];
 
 // name -> reason. Cases listed here are skipped by compat.test.mjs (the reason is logged).
