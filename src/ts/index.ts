@@ -9,6 +9,7 @@ import {
 } from './statement-sync';
 
 export { constants } from './constants';
+export { backup, type BackupOptions, type BackupProgress } from './backup';
 export { AsyncDatabase, Transaction, type TransactionOptions } from './async-database';
 export { AsyncStatement } from './async-statement';
 export { AbortError } from './async-errors';
