@@ -14,6 +14,7 @@ import readingCases from './cases/reading.mjs';
 import errorCases from './cases/errors.mjs';
 import lifecycleCases from './cases/lifecycle.mjs';
 import buildCases from './cases/build.mjs';
+import backupCases from './cases/backup.mjs';
 
 export const cases = [
   ...moduleCases,
@@ -26,6 +27,7 @@ export const cases = [
   ...errorCases,
   ...lifecycleCases,
   ...buildCases,
+  ...backupCases,
 ];
 
 // name -> reason. Cases listed here are skipped by compat.test.mjs (the reason is logged).
