@@ -243,7 +243,6 @@ void BackupJob::DeliverResult(napi_env env, napi_value callback) {
   }
   // The thread has made its last call: join it and let the TSFN go, before running any JS.
   Shutdown(true);
-  if (stopped) return;  // JS stopped it (progress threw) and has settled already
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value argv[3], undefined;
@@ -251,8 +250,10 @@ void BackupJob::DeliverResult(napi_env env, napi_value callback) {
   napi_create_int32(env, 1, &argv[0]);
   argv[1] = undefined;
   argv[2] = undefined;
+  // Stopped by JS (progress threw): report the end with neither error nor pages; JS rejects
+  // with what progress threw, now that the thread has released everything.
   if (ok) napi_create_int32(env, pages_, &argv[2]);
-  else argv[1] = MakeError(env, error_);
+  else if (!stopped) argv[1] = MakeError(env, error_);
   if (argv[1] == nullptr) argv[1] = undefined;
   napi_value result;
   if (napi_call_function(env, undefined, callback, 3, argv, &result) != napi_ok) {

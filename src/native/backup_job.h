@@ -14,12 +14,20 @@
 //     that connection is in a write transaction its first step returns SQLITE_BUSY and node
 //     rejects with errcode 0 ("not an error"); Start() detects that state and replays it
 //     (SourceProblem::WriteTransaction). An in-memory source is copied as it was when backup()
-//     was called; node's copy follows writes made while it runs.
+//     was called; node's copy follows writes made while it runs (a file source restarts on its
+//     own when another connection writes it, so the copy is of the state at its end).
+//     Divergence: in rollback-journal mode the private connection holds a SHARED lock on the
+//     file for the duration of each step, so a commit by another connection — the source
+//     DatabaseSync included — that lands during a step waits for it, and fails with
+//     SQLITE_BUSY if that connection has no busy timeout. node's backup shares the source
+//     connection, so its own writes never conflict. WAL sources are not affected.
 //  2. The thread never touches N-API. It reports through one ThreadSafeFunction: a progress call
 //     after each step that leaves pages (node calls progress only then), and one final call.
 //     With a progress callback the thread runs in lockstep, like node: it waits until JS has
 //     called progress before the next step, so every reported value is a real step's and a
-//     throwing progress stops the copy before another page is written.
+//     throwing progress stops the copy before another page is written. The promise settles only
+//     from the final call, after the thread has closed its connections (so a rejection for a
+//     throwing progress comes a moment later than node's, never before the files are closed).
 //  3. Registered with the per-env Addon while it runs. Shutdown() (JS thread; from the final
 //     TSFN call, env teardown via DetachFromAddon, or the TSFN finalizer; idempotent): set
 //     `abort` → wake the thread → join it → release the TSFN (napi_tsfn_release after a normal
@@ -51,7 +59,7 @@ class BackupJob {
  public:
   // startBackup(nativeDb, path, rate, source, target, onEvent, hasProgress) — arguments already
   // validated by src/ts/backup.ts. onEvent(0, total, remaining) → false stops the backup;
-  // onEvent(1, error | undefined, pages) once at the end.
+  // onEvent(1, error | undefined, pages | undefined) once at the end (both undefined: stopped).
   static napi_value Start(napi_env env, napi_callback_info info);
 
   // Env teardown (called by the Addon): stop, join, release; settle nothing.

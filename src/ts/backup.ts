@@ -90,22 +90,23 @@ export function backup(sourceDb: unknown, path: DatabasePath): Promise<number> {
   const location = normalizePath(path);
   const { rate, source, target, progress } = parseBackupOptions(arguments.length > 2, arguments[2]);
   return new Promise<number>((resolve, reject) => {
-    let settled = false;
+    let thrown: { error: unknown } | undefined;
+    // kind 0: progress (return false to stop); kind 1: the end, after the thread has closed its
+    // connections — the only place the promise settles.
     const onEvent = (kind: 0 | 1, a: unknown, b: unknown): boolean => {
-      if (settled) return false;
       if (kind === 0) {
+        if (thrown !== undefined) return false;
         try {
           progress!.call(null, { totalPages: a as number, remainingPages: b as number });
           return true;
         } catch (error) {
-          // Like node: the promise rejects with what progress threw, and no further step runs.
-          settled = true;
-          reject(error);
+          // Like node: no further step runs, and the promise rejects with what progress threw.
+          thrown = { error };
           return false;
         }
       }
-      settled = true;
-      if (a !== undefined) reject(a);
+      if (thrown !== undefined) reject(thrown.error);
+      else if (a !== undefined) reject(a);
       else resolve(b as number);
       return false;
     };
