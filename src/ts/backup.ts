@@ -6,7 +6,7 @@
 // So uncommitted changes of the source's open transaction are never copied (node copies none
 // either: a source in a write transaction makes node's first step fail, which is replayed).
 import { binding } from './binding';
-import { nativeDatabaseOf } from './database-sync';
+import { nativeDatabaseOf, type Database } from './database-sync';
 import { codedError, invalidArgType, invalidState } from './errors';
 import { normalizePath, type DatabasePath } from './options';
 
@@ -77,9 +77,10 @@ export function parseBackupOptions(given: boolean, options: unknown): ParsedBack
  * Copies database `options.source` (default `'main'`) of `sourceDb` into the file `path`
  * (schema `options.target`), `options.rate` pages per step. Resolves to the number of pages.
  */
-export function backup(sourceDb: unknown, path: DatabasePath): Promise<number>;
-export function backup(sourceDb: unknown, path: DatabasePath, options: BackupOptions): Promise<number>;
-export function backup(sourceDb: unknown, path: DatabasePath): Promise<number> {
+export function backup(sourceDb: Database, path: DatabasePath, options?: BackupOptions): Promise<number>;
+// `options` is read from `arguments`: node's backup has length 2, and an explicit `undefined`
+// options argument is an error.
+export function backup(sourceDb: Database, path: DatabasePath): Promise<number> {
   if (arguments.length < 1 || ((typeof sourceDb !== 'object' || sourceDb === null) && typeof sourceDb !== 'function')) {
     throw invalidArgType('The "sourceDb" argument must be an object.');
   }
