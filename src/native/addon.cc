@@ -1,6 +1,7 @@
 #include "addon.h"
 
 #include "async_database.h"
+#include "backup_job.h"
 #include "database_sync.h"
 #include "session_sync.h"
 #include "statement_sync.h"
@@ -18,6 +19,10 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   exports.Set("NativeDatabase", DatabaseSync::DefineClass(env));
   exports.Set("NativeAsyncDatabase", AsyncDatabase::DefineClass(env));
   exports.Set("NativeStatement", statement);
+  napi_value start_backup = nullptr;
+  if (napi_create_function(env, "startBackup", NAPI_AUTO_LENGTH, BackupJob::Start, nullptr, &start_backup) == napi_ok) {
+    exports.Set("startBackup", Napi::Value(env, start_backup));
+  }
   // 2048 cells hold any single row (SQLITE_MAX_COLUMN is 2000); all() grows it as needed.
   if (!scratch.Init(env, 2048)) {
     Napi::Error::New(env, "could not allocate the row scratch").ThrowAsJavaScriptException();
@@ -31,6 +36,10 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
 Addon::~Addon() {
   // The env is going away: stop the database threads first (they may be running queries), then
   // close what users left open. Move the sets out first: detaching must not unregister into them.
+  // Backups first: they only read their own connections, but stopping them is quickest.
+  std::unordered_set<BackupJob*> backups = std::move(backups_);
+  backups_.clear();
+  for (BackupJob* job : backups) job->DetachFromAddon();
   std::unordered_set<AsyncDatabase*> running = std::move(async_databases_);
   async_databases_.clear();
   for (AsyncDatabase* db : running) db->DetachFromAddon();

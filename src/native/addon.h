@@ -2,6 +2,7 @@
 // worker); it holds the constructors and the registry of live databases. No mutable statics.
 //
 // Lifetime rules:
+//   - Every running backup() (backup_job.h) is registered too; teardown stops and joins it first.
 //   - Every DatabaseSync registers itself here when constructed and unregisters when destroyed.
 //   - When the env is torn down (worker ends, process exits) the Addon is destroyed; it shuts
 //     down every AsyncDatabase still registered (interrupt, join its thread — see
@@ -17,6 +18,7 @@ namespace strand {
 
 class DatabaseSync;
 class AsyncDatabase;
+class BackupJob;
 
 class Addon : public Napi::Addon<Addon> {
  public:
@@ -34,11 +36,14 @@ class Addon : public Napi::Addon<Addon> {
   void Unregister(DatabaseSync* db) { databases_.erase(db); }
   void Register(AsyncDatabase* db) { async_databases_.insert(db); }
   void Unregister(AsyncDatabase* db) { async_databases_.erase(db); }
+  void Register(BackupJob* job) { backups_.insert(job); }
+  void Unregister(BackupJob* job) { backups_.erase(job); }
 
  private:
   napi_env env_;
   std::unordered_set<DatabaseSync*> databases_;
   std::unordered_set<AsyncDatabase*> async_databases_;
+  std::unordered_set<BackupJob*> backups_;  // module-level backup() calls still running
 };
 
 }  // namespace strand

@@ -34,10 +34,13 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //                      undefined, done (iterations only)
 //   Prepare:           column names, parameter count
 //   Columns:           [column, database, name, table, type] × columns, flat
+//   Backup:            page count
+//   BackupProgress:    (id negated: not a completion) totalPages, remainingPages
 //   Exec/others:       nothing
 void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
   napi_value argv[5];
-  napi_create_double(env, static_cast<double>(job.id), &argv[0]);
+  double id = static_cast<double>(job.id);
+  napi_create_double(env, job.kind == JobKind::BackupProgress ? -id : id, &argv[0]);
   argv[1] = Undefined(env);
   argv[2] = Undefined(env);
   argv[3] = Undefined(env);
@@ -72,6 +75,13 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
         napi_get_boolean(env, job.done, &argv[4]);
         break;
       }
+      case JobKind::Backup:
+        napi_create_double(env, static_cast<double>(job.changes), &argv[2]);
+        break;
+      case JobKind::BackupProgress:
+        napi_create_double(env, static_cast<double>(job.changes), &argv[2]);
+        napi_create_double(env, static_cast<double>(job.last_insert_rowid), &argv[3]);
+        break;
       case JobKind::Prepare:
         argv[2] = ColumnNames(env, job);
         napi_create_uint32(env, job.parameters, &argv[3]);
@@ -255,6 +265,20 @@ Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
     std::vector<napi_value> params(count);
     for (size_t i = 0; i < count; i++) params[i] = info[kFixed + i];
     if (!ReadSqlParams(env, params.data(), count, &job->params)) return Napi::Value();
+  }
+  if (job->kind == JobKind::Backup) {
+    // Backup: params are [source schema, target schema], batchRows the rate, readBigInts whether
+    // to report progress.
+    if (job->params.positional.size() >= 2) {
+      job->backup_source = job->params.positional[0].bytes;
+      job->backup_target = job->params.positional[1].bytes;
+    }
+    job->backup_rate = static_cast<int>(job->batch_rows);
+    job->backup_progress = job->read_bigints;
+    job->params = SqlParams();
+  } else if (job->kind == JobKind::BackupProgress) {
+    ThrowInvalidState(env, "not a job");
+    return Napi::Value();
   }
   core_->staged.push_back(std::move(job));
   return Napi::Value();

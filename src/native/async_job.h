@@ -27,6 +27,11 @@ enum class JobKind : uint8_t {
   Finalize,   // statement: finalize
   Close,      // finalize everything, close the connection, end the thread
   Columns,    // statement → column metadata
+  Backup,     // sql (the destination path), backup_* → page count in `changes`; progress below
+  // Never submitted: the database thread's progress report of a running Backup job, delivered
+  // to JS (with the Backup job's id, negated) and dropped; `changes` = total, `last_insert_rowid`
+  // = remaining pages.
+  BackupProgress,
 };
 
 struct Job {
@@ -41,6 +46,10 @@ struct Job {
   BindOptions bind;
   uint32_t batch_rows = 0;   // IterOpen/IterNext: at most this many rows…
   size_t batch_bytes = 0;    // …and about this many bytes per batch
+  std::string backup_source = "main";  // Backup: the schema to copy…
+  std::string backup_target = "main";  // …into this schema of the destination file
+  int backup_rate = 100;               // Backup: pages per step
+  bool backup_progress = false;        // Backup: report progress after each step
 
   // Out (set on the database thread).
   bool ok = true;

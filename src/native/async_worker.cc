@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "async_database.h"
+#include "backup_steps.h"
 
 namespace strand {
 
@@ -274,6 +275,43 @@ void CloseEverything(AsyncCore* core) {
   }
 }
 
+void Complete(AsyncCore* core, std::unique_ptr<Job> job, bool more_queued);
+
+// Backup job: the connection is this thread's own, so it is the source itself (like node's
+// backup, which uses the source connection). Between steps the job's cancellation is checked like
+// the progress handler does; progress reports go out as BackupProgress completions, coalesced by
+// Complete like any other.
+void RunBackupJob(AsyncCore* core, Job& job) {
+  BackupSpec spec;
+  spec.path = job.sql;
+  spec.target = job.backup_target;
+  spec.rate = job.backup_rate;
+  BackupHooks hooks;
+  hooks.should_stop = [core] { return StopRequested(core) != 0; };
+  hooks.on_step = [core, &job](int total, int remaining) {
+    if (job.backup_progress) {
+      auto report = std::make_unique<Job>();
+      report->id = job.id;
+      report->kind = JobKind::BackupProgress;
+      report->changes = total;
+      report->last_insert_rowid = remaining;
+      Complete(core, std::move(report), true);
+    } else {
+      SignalIfOverdue(core);
+    }
+    return true;
+  };
+  int pages = 0;
+  bool stopped = false;
+  ErrorInfo error;
+  if (RunBackup(core->db, job.backup_source.c_str(), SourceProblem::None, job.backup_source, spec, hooks, &pages,
+                &error, &stopped)) {
+    job.changes = pages;
+  } else {
+    job.Fail(std::move(error));
+  }
+}
+
 void Execute(AsyncCore* core, Job& job) {
   if (job.kind == JobKind::Open) {
     if (core->db != nullptr) return;
@@ -340,10 +378,14 @@ void Execute(AsyncCore* core, Job& job) {
       }
       break;
     }
+    case JobKind::Backup:
+      RunBackupJob(core, job);
+      break;
     case JobKind::Close:
       CloseEverything(core);
       break;
     case JobKind::Open:
+    case JobKind::BackupProgress:
       break;
   }
 }

@@ -74,7 +74,8 @@ ErrorInfo ErrorInfo::Sqlite(sqlite3* db) {
 }
 
 napi_value MakeError(napi_env env, const ErrorInfo& error) {
-  if (error.sqlite_errcode != 0) return MakeSqliteError(env, error.sqlite_errcode, error.message);
+  // code ERR_SQLITE_ERROR with errcode 0 happens too (node reports "not an error" in backup()).
+  if (error.sqlite_errcode != 0 || error.code == "ERR_SQLITE_ERROR") return MakeSqliteError(env, error.sqlite_errcode, error.message);
   return MakeCodedError(env, error.kind, error.code.c_str(), error.message);
 }
 

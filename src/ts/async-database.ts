@@ -6,6 +6,7 @@ import { DatabaseCore, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
 import { AsyncStatement, StatementState } from './async-statement';
 import { JobKind } from './engine';
+import { parseBackupOptions, type BackupOptions } from './backup';
 import { codedError, invalidArgType } from './errors';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from './options';
 
@@ -163,6 +164,47 @@ export class AsyncDatabase extends Queries {
       return await runScoped(this.core, scope, `BEGIN ${mode.toUpperCase()}`, 'COMMIT', 'ROLLBACK', fn);
     } finally {
       this.core.release(scope);
+    }
+  }
+
+  /**
+   * Copies database `options.source` (default `'main'`) into the file `path` (schema
+   * `options.target`), `options.rate` pages per step, on the database thread — after the work
+   * queued before it, and blocking the work queued after it only between steps' worth of pages.
+   * Resolves to the page count. `options.progress({ totalPages, remainingPages })` is called
+   * (with `this` null) after steps that leave pages to copy; reports may be coalesced, each one a
+   * real step's numbers. If it throws, the backup stops and rejects with that error. Abortable
+   * with `.with({ signal })`. Options are checked like node:sqlite's `backup()`.
+   */
+  async backup(path: DatabasePath, options?: BackupOptions): Promise<number> {
+    const location = normalizePath(path);
+    const { rate, source, target, progress } = parseBackupOptions(arguments.length > 1, options);
+    let thrown: { error: unknown } | undefined;
+    const onProgress =
+      progress &&
+      ((totalPages: number, remainingPages: number): boolean => {
+        if (thrown !== undefined) return false;
+        try {
+          progress.call(null, { totalPages, remainingPages });
+          return true;
+        } catch (error) {
+          // Stop the job (it is running: it ends with an interrupt) and reject with this error.
+          thrown = { error };
+          return false;
+        }
+      });
+    const pending = this.core.call(
+      false,
+      { kind: JobKind.Backup, sql: location, params: [source, target], batchRows: rate, readBigInts: !!progress, onProgress },
+      (pages) => pages as number,
+      this.options,
+    );
+    try {
+      const pages = await withCallerStack(pending);
+      if (thrown !== undefined) throw thrown.error;
+      return pages;
+    } catch (error) {
+      throw thrown !== undefined ? thrown.error : error;
     }
   }
 

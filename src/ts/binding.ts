@@ -128,6 +128,16 @@ interface NativeBinding {
   NativeDatabase: new (config: NativeDatabaseConfig) => NativeDatabase;
   NativeStatement: new () => NativeStatement;
   scratch: RowScratch;
+  /** Starts a module-level backup (src/native/backup_job.h); onEvent reports progress and the end. */
+  startBackup(
+    source: NativeDatabase,
+    path: string,
+    rate: number,
+    sourceName: string,
+    targetName: string,
+    onEvent: (kind: 0 | 1, a: unknown, b: unknown) => boolean | void,
+    hasProgress: boolean,
+  ): void;
   sqliteVersion: string;
   sqliteSourceId: string;
 }

@@ -47,6 +47,8 @@ import { normalizeModuleOptions, type VirtualTableOptions } from './virtual-tabl
 const SQLITE_TYPE = Symbol.for('sqlite-type');
 
 let nativeOf: (self: unknown) => NativeDatabase;
+/** The native half of a DatabaseSync, or undefined for anything else (used by backup()). */
+export let nativeDatabaseOf: (value: unknown) => NativeDatabase | undefined;
 let limitsOf: (self: unknown) => DatabaseLimits;
 
 /** A synchronous SQLite connection, API-compatible with node:sqlite's `DatabaseSync`. */
@@ -79,6 +81,8 @@ export class Database extends Uncloneable {
       if (typeof self !== 'object' || self === null || !(#native in self)) throw illegalInvocation();
       return (self as Database).#native;
     };
+    nativeDatabaseOf = (value) =>
+      typeof value === 'object' && value !== null && #native in value ? (value as Database).#native : undefined;
     limitsOf = (self) => {
       const native = nativeOf(self);
       const db = self as Database;

@@ -17,6 +17,7 @@ export const enum JobKind {
   Finalize = 9,
   Close = 10,
   Columns = 11,
+  Backup = 12,
 }
 
 /** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */
@@ -33,6 +34,8 @@ export interface JobSpec {
   batchRows?: number;
   batchBytes?: number;
   params?: unknown[];
+  /** Backup: called with (totalPages, remainingPages) after steps that leave pages; false cancels the job. */
+  onProgress?: (totalPages: number, remainingPages: number) => boolean;
 }
 
 interface NativeAsyncDatabase {
@@ -65,6 +68,7 @@ const busyEngines = new Set<Engine>();
 export class Engine {
   readonly #native: NativeAsyncDatabase;
   readonly #jobs = new Map<number, Completion>();
+  readonly #progress = new Map<number, (a: number, b: number) => boolean>();
   #nextId = 1;
   #flushScheduled = false;
 
@@ -74,7 +78,10 @@ export class Engine {
     const self = new WeakRef(this);
     const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown) => {
       const engine = self.deref();
-      if (engine !== undefined) engine.#complete(id, error, a, b, c);
+      if (engine === undefined) return;
+      // A negative id is not a completion: progress of running job -id (a backup).
+      if (id < 0) engine.#reportProgress(-id, a as number, b as number);
+      else engine.#complete(id, error, a, b, c);
     };
     this.#native = new (binding as unknown as {
       NativeAsyncDatabase: new (c: NativeDatabaseConfig, cb: typeof onComplete) => NativeAsyncDatabase;
@@ -107,6 +114,7 @@ export class Engine {
       this.#native.ref();
     }
     this.#jobs.set(id, settle);
+    if (spec.onProgress !== undefined) this.#progress.set(id, spec.onProgress);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => {
@@ -139,9 +147,23 @@ export class Engine {
 
   #forget(id: number): void {
     this.#jobs.delete(id);
+    this.#progress.delete(id);
     if (this.#jobs.size === 0) {
       busyEngines.delete(this);
       this.#native.unref();
+    }
+  }
+
+  // Runs inside the TSFN callback, which must never throw: progress handlers catch their own.
+  #reportProgress(id: number, total: number, remaining: number): void {
+    const report = this.#progress.get(id);
+    if (report === undefined) return;
+    try {
+      if (!report(total, remaining)) this.cancel(id);
+    } catch (unexpected) {
+      queueMicrotask(() => {
+        throw unexpected;
+      });
     }
   }
 

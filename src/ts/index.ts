@@ -11,6 +11,7 @@ import {
 import { SQLTagStore as SQLTagStoreClass, TAG_STORE_METHOD_ORDER } from './tag-store';
 
 export { constants } from './constants';
+export { backup, type BackupOptions, type BackupProgress } from './backup';
 export { AsyncDatabase, Transaction, type TransactionOptions } from './async-database';
 export { AsyncStatement } from './async-statement';
 export { AbortError } from './async-errors';

@@ -1,0 +1,116 @@
+// backup(sourceDb, path, options): node:sqlite's online backup (Node 26), and the option parsing
+// AsyncDatabase#backup shares with it. Arguments are checked here, synchronously and in node's
+// order (sourceDb, open state, path, then options.rate/source/target/progress); the copy runs on
+// a thread of its own (src/native/backup_job.h), which never touches the source connection: it
+// reads the source file through its own connection, or a serialized copy of an in-memory one.
+// So uncommitted changes of the source's open transaction are never copied (node copies none
+// either: a source in a write transaction makes node's first step fail, which is replayed).
+import { binding } from './binding';
+import { nativeDatabaseOf, type Database } from './database-sync';
+import { codedError, invalidArgType, invalidState } from './errors';
+import { normalizePath, type DatabasePath } from './options';
+
+/** What `progress` receives after each step that leaves pages to copy. */
+export interface BackupProgress {
+  totalPages: number;
+  remainingPages: number;
+}
+
+export interface BackupOptions {
+  /** Pages copied per step (default 100). */
+  rate?: number;
+  /** The source schema (default `'main'`). */
+  source?: string;
+  /** The destination schema (default `'main'`). */
+  target?: string;
+  /** Called (with `this` null) after every step that leaves pages to copy. */
+  progress?: (progress: BackupProgress) => void;
+}
+
+export interface ParsedBackupOptions {
+  rate: number;
+  source: string;
+  target: string;
+  progress: ((progress: BackupProgress) => void) | undefined;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** node's option checks, in its order; `given` is whether an options argument was passed at all. */
+export function parseBackupOptions(given: boolean, options: unknown): ParsedBackupOptions {
+  const parsed: ParsedBackupOptions = { rate: 100, source: 'main', target: 'main', progress: undefined };
+  if (!given) return parsed;
+  if ((typeof options !== 'object' || options === null) && typeof options !== 'function') {
+    throw invalidArgType('The "options" argument must be an object.');
+  }
+  const o = options as Record<string, unknown>;
+  const rate = o.rate;
+  if (rate !== undefined) {
+    if (!Number.isInteger(rate) || (rate as number) < INT32_MIN || (rate as number) > INT32_MAX) {
+      throw invalidArgType('The "options.rate" argument must be an integer.');
+    }
+    if ((rate as number) < 1) {
+      throw codedError(RangeError, 'ERR_OUT_OF_RANGE', 'The "options.rate" argument must be a positive integer.');
+    }
+    parsed.rate = rate as number;
+  }
+  const source = o.source;
+  if (source !== undefined) {
+    if (typeof source !== 'string') throw invalidArgType('The "options.source" argument must be a string.');
+    parsed.source = source;
+  }
+  const target = o.target;
+  if (target !== undefined) {
+    if (typeof target !== 'string') throw invalidArgType('The "options.target" argument must be a string.');
+    parsed.target = target;
+  }
+  const progress = o.progress;
+  if (progress !== undefined) {
+    if (typeof progress !== 'function') throw invalidArgType('The "options.progress" argument must be a function.');
+    parsed.progress = progress as ParsedBackupOptions['progress'];
+  }
+  return parsed;
+}
+
+/**
+ * Copies database `options.source` (default `'main'`) of `sourceDb` into the file `path`
+ * (schema `options.target`), `options.rate` pages per step. Resolves to the number of pages.
+ */
+export function backup(sourceDb: Database, path: DatabasePath, options?: BackupOptions): Promise<number>;
+// `options` is read from `arguments`: node's backup has length 2, and an explicit `undefined`
+// options argument is an error.
+export function backup(sourceDb: Database, path: DatabasePath): Promise<number> {
+  if (arguments.length < 1 || ((typeof sourceDb !== 'object' || sourceDb === null) && typeof sourceDb !== 'function')) {
+    throw invalidArgType('The "sourceDb" argument must be an object.');
+  }
+  // node crashes on an object that is not a DatabaseSync; this is the nearest sane answer.
+  const native = nativeDatabaseOf(sourceDb);
+  if (native === undefined) throw invalidArgType('The "sourceDb" argument must be an object.');
+  if (!native.isOpen()) throw invalidState('database is not open');
+  const location = normalizePath(path);
+  const { rate, source, target, progress } = parseBackupOptions(arguments.length > 2, arguments[2]);
+  return new Promise<number>((resolve, reject) => {
+    let thrown: { error: unknown } | undefined;
+    // kind 0: progress (return false to stop); kind 1: the end, after the thread has closed its
+    // connections — the only place the promise settles.
+    const onEvent = (kind: 0 | 1, a: unknown, b: unknown): boolean => {
+      if (kind === 0) {
+        if (thrown !== undefined) return false;
+        try {
+          progress!.call(null, { totalPages: a as number, remainingPages: b as number });
+          return true;
+        } catch (error) {
+          // Like node: no further step runs, and the promise rejects with what progress threw.
+          thrown = { error };
+          return false;
+        }
+      }
+      if (thrown !== undefined) reject(thrown.error);
+      else if (a !== undefined) reject(a);
+      else resolve(b as number);
+      return false;
+    };
+    binding.startBackup(native, location, rate, source, target, onEvent, progress !== undefined);
+  });
+}
