@@ -62,6 +62,8 @@ Napi::Function StatementSync::DefineClass(Napi::Env env) {
           InstanceMethod<&StatementSync::SetAllowUnknownNamedParameters>("setAllowUnknownNamedParameters"),
           InstanceMethod<&StatementSync::GetReturnArrays>("returnArrays"),
           InstanceMethod<&StatementSync::Close>("close"),
+          InstanceMethod<&StatementSync::Stat>("stat"),
+          InstanceMethod<&StatementSync::ResetStats>("resetStats"),
       });
 }
 
@@ -106,8 +108,12 @@ bool StatementSync::RequireUsable(napi_env env) {
   return true;
 }
 
+bool StatementSync::RequireRunnable(napi_env env) {
+  return RequireUsable(env) && db_->RequireNotInAuthorizer(env);
+}
+
 bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
-  if (!RequireUsable(env)) return false;
+  if (!RequireRunnable(env)) return false;
   // Every call resets when it is done; only an unfinished iteration leaves the statement busy.
   if (sqlite3_stmt_busy(stmt_)) sqlite3_reset(stmt_);
   Args args(info);
@@ -187,7 +193,10 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   if (!Prepare(env, info)) return Napi::Value();
   sqlite3* db = db_->handle();
   int rc;
-  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+  {
+    Stepping stepping(this);
+    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+    }
   }
   if (rc != SQLITE_DONE) {
     ThrowSqliteError(env, db);
@@ -215,7 +224,7 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
-  int rc = sqlite3_step(stmt_);
+  int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
     result = ReadOneRow(env);
@@ -237,7 +246,7 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   int count = sqlite3_column_count(stmt_);
   napi_value result = nullptr;
   int rc;
-  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+  while ((rc = Step()) == SQLITE_ROW) {
     if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
     rows++;
   }
@@ -261,8 +270,8 @@ Napi::Value StatementSync::IterateStart(const Napi::CallbackInfo& info) {
 // reset). The iterator object in TypeScript owns the done/return protocol.
 Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireUsable(env)) return Napi::Value();
-  int rc = sqlite3_step(stmt_);
+  if (!RequireRunnable(env)) return Napi::Value();
+  int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
     // A value that cannot be converted (ERR_OUT_OF_RANGE) fails this row only: like node, the
@@ -377,13 +386,56 @@ Napi::Value StatementSync::GetReturnArrays(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(info.Env(), "statement has been finalized");
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
+  // From a callback SQLite makes while stepping this statement (the authorizer, on a re-prepare):
+  // finalizing it would free it under sqlite3_step.
+  if (stepping_ > 0) {
+    ThrowInvalidState(env, "statement is already being executed");
+    return Napi::Value();
+  }
+  // An unfinished iteration inside the authorizer: node refuses, as for any connection use.
+  if (db_ != nullptr && db_->InAuthorizer() && sqlite3_stmt_busy(stmt_) && !db_->RequireNotInAuthorizer(env)) {
     return Napi::Value();
   }
   if (db_ != nullptr) db_->Untrack(this);
   db_ = nullptr;
   Finalize();
+  return Napi::Value();
+}
+
+// stat(counter): one sqlite3_stmt_status counter, by node:sqlite's name.
+Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
+  if (info.Length() < 1 || !info[0].IsString()) {
+    ThrowInvalidArgType(env, "The \"counter\" argument must be a string.");
+    return Napi::Value();
+  }
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  for (const StatCounter& counter : kStatCounters) {
+    if (name == counter.name) return Napi::Number::New(env, sqlite3_stmt_status(stmt_, counter.op, 0));
+  }
+  ThrowInvalidArgValue(env, "The \"counter\" argument is not a valid statistic name.");
+  return Napi::Value();
+}
+
+// resetStats(): zeroes every counter (SQLite leaves memused alone: it is not cumulative).
+Napi::Value StatementSync::ResetStats(const Napi::CallbackInfo& info) {
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(info.Env(), "statement has been finalized");
+    return Napi::Value();
+  }
+  for (const StatCounter& counter : kStatCounters) sqlite3_stmt_status(stmt_, counter.op, 1);
+  // The column-set check (ColumnsChanged) compares the REPREPARE counter, which was just zeroed:
+  // forget what was reported so a later re-prepare cannot look like the old generation.
+  reported_reprepares_ = -1;
   return Napi::Value();
 }
 

@@ -68,6 +68,8 @@ export interface NativeStatement {
   returnArrays(): boolean;
   isFinalized(): boolean;
   close(): void;
+  stat(counter: unknown): number;
+  resetStats(): void;
 }
 
 export interface NativeDatabase {
@@ -79,6 +81,12 @@ export interface NativeDatabase {
   prepare(sql: unknown, options?: NativeStatementOptions): NativeStatement;
   location(dbName?: unknown): string | null;
   limit(id: number, value?: number): number;
+  enableLoadExtension(allow: unknown): void;
+  enableDefensive(active: unknown): void;
+  loadExtension(path: unknown, entryPoint?: unknown): void;
+  serialize(dbName?: unknown): Uint8Array;
+  deserialize(buffer: unknown, options?: unknown): void;
+  setAuthorizer(callback: unknown): void;
 }
 
 interface NativeBinding {

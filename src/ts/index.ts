@@ -23,7 +23,9 @@ export type {
   NamedParameters,
   StatementResultingChanges,
   StatementColumnMetadata,
+  StatementCounter,
 } from './statement-sync';
+export type { AuthorizerCallback } from './database-sync';
 
 for (const cls of [DatabaseClass, StatementClass]) {
   Object.defineProperty(cls.prototype[Symbol.dispose], 'name', { value: '' });
