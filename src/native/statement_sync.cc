@@ -243,10 +243,14 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
   uint32_t rows = 0;
-  int count = sqlite3_column_count(stmt_);
+  // The column count is read once a row exists: the first step may re-prepare the statement
+  // (after a schema change) and change it. (Bug fixed: read before stepping, a column added by
+  // ALTER TABLE came back as another cell's value.)
+  int count = -1;
   napi_value result = nullptr;
   int rc;
   while ((rc = Step()) == SQLITE_ROW) {
+    if (count < 0) count = sqlite3_column_count(stmt_);
     if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
     rows++;
   }
