@@ -58,7 +58,6 @@ export const PENDING = Object.fromEntries(
     ['closed db: every method and accessor', 'db.function'],
     ['module: DatabaseSync.prototype descriptors (enumerable methods, names, lengths)', 'all prototype members'],
     ['module: DatabaseSync.prototype member names', 'all prototype members'],
-    ['module: StatementSync.prototype descriptors (enumerable methods, names, lengths)', 'stat / resetStats'],
     ['module: class names and lengths', 'Session / backup'],
     ['module: for...in over a db instance', 'all prototype members'],
     ['module: new Session() is an illegal constructor', 'Session'],
