@@ -17,6 +17,8 @@ export const enum JobKind {
   Finalize = 9,
   Close = 10,
   Columns = 11,
+  Serialize = 12,
+  Deserialize = 13,
 }
 
 /** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */
