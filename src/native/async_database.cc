@@ -1,6 +1,7 @@
 #include "async_database.h"
 
 #include <chrono>
+#include <cstring>
 
 #include "addon.h"
 
@@ -36,6 +37,7 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //   Columns:           [column, database, name, table, type] × columns, flat
 //   Backup:            page count
 //   BackupProgress:    (id negated: not a completion) totalPages, remainingPages
+//   Serialize:         the bytes, a Uint8Array
 //   Exec/others:       nothing
 void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
   napi_value argv[5];
@@ -97,6 +99,20 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
           napi_set_element(env, flat, static_cast<uint32_t>(i), value);
         }
         argv[2] = flat;
+        break;
+      }
+      case JobKind::Serialize: {
+        // Copied into a fresh ArrayBuffer; job.bytes is freed with the job.
+        void* data = nullptr;
+        napi_value buffer;
+        size_t size = static_cast<size_t>(job.bytes_size);
+        if (napi_create_arraybuffer(env, size, &data, &buffer) == napi_ok) {
+          if (size > 0) std::memcpy(data, job.bytes.get(), size);
+          napi_create_typedarray(env, napi_uint8_array, size, buffer, 0, &argv[2]);
+        }
+        bool pending = false;
+        napi_is_exception_pending(env, &pending);
+        if (pending) napi_get_and_clear_last_exception(env, &argv[1]);
         break;
       }
       default:

@@ -10,6 +10,7 @@
 #include "bind.h"
 #include "errors.h"
 #include "owned_rows.h"
+#include "serialize.h"
 #include "sql_value.h"
 
 namespace strand {
@@ -32,6 +33,8 @@ enum class JobKind : uint8_t {
   // to JS (with the Backup job's id, negated) and dropped; `changes` = total, `last_insert_rowid`
   // = remaining pages.
   BackupProgress,
+  Serialize,    // sql = database name → bytes (sqlite3_serialize)
+  Deserialize,  // sql = database name, params.positional[0] = the bytes (a blob)
 };
 
 struct Job {
@@ -64,6 +67,9 @@ struct Job {
   uint32_t parameters = 0;  // Prepare: the statement's parameter count
   // Columns: per column origin name, database, name, table, declared type (absent → null).
   std::vector<std::optional<std::string>> column_metadata;
+  // Serialize: the copy SQLite made (freed with the job, on whichever thread drops it).
+  SqliteBytes bytes;
+  int64_t bytes_size = 0;
 
   void Fail(ErrorInfo e) {
     ok = false;

@@ -381,6 +381,21 @@ void Execute(AsyncCore* core, Job& job) {
     case JobKind::Backup:
       RunBackupJob(core, job);
       break;
+    case JobKind::Serialize: {
+      ErrorInfo error;
+      if (!SerializeDatabase(core->db, job.sql, &job.bytes, &job.bytes_size, &error)) job.Fail(std::move(error));
+      break;
+    }
+    case JobKind::Deserialize: {
+      // Prepared statements stay: SQLite re-prepares them against the new schema. An open
+      // iteration holds a read transaction, and SQLite refuses (SQLITE_BUSY).
+      ErrorInfo error;
+      const std::string& data = job.params.positional.empty() ? std::string() : job.params.positional[0].bytes;
+      if (!DeserializeDatabase(core->db, job.sql, reinterpret_cast<const uint8_t*>(data.data()), data.size(), &error)) {
+        job.Fail(std::move(error));
+      }
+      break;
+    }
     case JobKind::Close:
       CloseEverything(core);
       break;

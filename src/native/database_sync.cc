@@ -45,10 +45,15 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::Prepare>("prepare"),
           InstanceMethod<&DatabaseSync::Location>("location"),
           InstanceMethod<&DatabaseSync::Limit>("limit"),
-          InstanceMethod<&DatabaseSync::InCallbackMethod>("inCallback"),
           InstanceMethod<&DatabaseSync::CreateSessionMethod>("createSession"),
           InstanceMethod<&DatabaseSync::ApplyChangeset>("applyChangeset"),
           InstanceMethod<&DatabaseSync::CreateModule>("createModule"),
+          InstanceMethod<&DatabaseSync::EnableDefensive>("enableDefensive"),
+          InstanceMethod<&DatabaseSync::EnableLoadExtension>("enableLoadExtension"),
+          InstanceMethod<&DatabaseSync::LoadExtension>("loadExtension"),
+          InstanceMethod<&DatabaseSync::Serialize>("serialize"),
+          InstanceMethod<&DatabaseSync::Deserialize>("deserialize"),
+          InstanceMethod<&DatabaseSync::SetAuthorizer>("setAuthorizer"),
       });
 }
 
@@ -119,6 +124,8 @@ bool OpenConnection(const DatabaseConfig& config, bool configure_busy, sqlite3**
 DatabaseSync::DatabaseSync(const Napi::CallbackInfo& info) : ObjectWrap<DatabaseSync>(info) {
   Napi::Env env = info.Env();
   if (!ReadDatabaseConfig(env, info, &config_)) return;
+  env_ = env;
+  load_extension_enabled_ = config_.allow_extension;
   addon_ = env.GetInstanceData<Addon>();
   if (addon_ != nullptr) addon_->Register(this);
 }
@@ -135,11 +142,15 @@ void DatabaseSync::DetachFromAddon() {
   addon_ = nullptr;
 }
 
+void DatabaseSync::FinalizeStatements() {
+  for (StatementSync* statement : statements_) statement->DetachFromDatabase();
+  statements_.clear();
+}
+
 void DatabaseSync::CloseConnection() {
   // Statements first: sqlite3_close_v2 would otherwise keep a zombie connection — and its file
   // locks — until they go.
-  for (StatementSync* statement : statements_) statement->DetachFromDatabase();
-  statements_.clear();
+  FinalizeStatements();
   // Sessions too, before the connection (SQLite requires it); their wrappers stay tracked.
   for (SessionSync* session : sessions_) session->DeleteSession();
   if (db_ != nullptr) {
@@ -151,6 +162,12 @@ void DatabaseSync::CloseConnection() {
 bool DatabaseSync::RequireOpen(napi_env env) {
   if (db_ != nullptr) return true;
   ThrowInvalidState(env, "database is not open");
+  return false;
+}
+
+bool DatabaseSync::RequireNotInAuthorizer(napi_env env) {
+  if (authorizer_depth_ == 0) return true;
+  ThrowInvalidState(env, "database cannot be accessed from an authorizer callback");
   return false;
 }
 
@@ -167,12 +184,17 @@ Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   db_ = db;
+  // Settings changed on the previous connection carry over, as in node.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, load_extension_enabled_ ? 1 : 0, nullptr);
+  InstallAuthorizer();
   return Napi::Value();
 }
 
 Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
   if (!RequireOpen(info.Env())) return Napi::Value();
-  if (InCallback()) {
+  // A JS callback further up the stack (user function, changeset callback, virtual table,
+  // authorizer) is inside SQLite on this connection: closing it now would free it under them.
+  if (InCallback() || authorizer_depth_ > 0) {
     ThrowInvalidState(info.Env(), "database cannot be closed while in a callback");
     return Napi::Value();
   }
@@ -191,7 +213,7 @@ Napi::Value DatabaseSync::IsTransaction(const Napi::CallbackInfo& info) {
 
 Napi::Value DatabaseSync::Exec(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireOpen(env)) return Napi::Value();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 1 || !IsString(env, info[0])) {
     ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
     return Napi::Value();
@@ -204,7 +226,7 @@ Napi::Value DatabaseSync::Exec(const Napi::CallbackInfo& info) {
 
 Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireOpen(env)) return Napi::Value();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 1 || !IsString(env, info[0])) {
     ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
     return Napi::Value();
@@ -280,7 +302,10 @@ Napi::Value DatabaseSync::Limit(const Napi::CallbackInfo& info) {
     ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE", "Unknown limit");
     return Napi::Value();
   }
-  if (info.Length() > 1 && info[1].IsNumber()) sqlite3_limit(db_, id, info[1].As<Napi::Number>().Int32Value());
+  if (info.Length() > 1 && info[1].IsNumber()) {
+    if (!RequireNotInAuthorizer(env)) return Napi::Value();
+    sqlite3_limit(db_, id, info[1].As<Napi::Number>().Int32Value());
+  }
   return Napi::Number::New(info.Env(), sqlite3_limit(db_, id, -1));
 }
 
@@ -312,10 +337,6 @@ Napi::Value DatabaseSync::Aggregate(const Napi::CallbackInfo& info) {
                              info[8].ToBoolean().Value()};
   RegisterAggregateFunction(env, this, name.c_str(), spec);
   return Napi::Value();
-}
-
-Napi::Value DatabaseSync::InCallbackMethod(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), InCallback());
 }
 
 // createSession(table, dbName) — both strings, validated by the TypeScript layer ("" = all tables).

@@ -22,6 +22,15 @@
 //   - While SQLite runs a JS callback of this database (applyChangeset's filter/onConflict),
 //     callback_depth_ > 0 and close() throws "database cannot be closed while in a callback"
 //     (node 26's rule): closing would free the connection SQLite is still using.
+//   - The authorizer (setAuthorizer) is a JS function stored as a property of this wrapper's own
+//     JS object (never a napi_ref): the GC traces it like node's internal field, so a callback
+//     that closes over its database cannot keep it alive, and env teardown has nothing to free.
+//     It survives close()/open() as node's does. SQLite calls it synchronously from prepare/step on
+//     the JS thread (database_authorizer.cc); while it runs, every method that would use the
+//     connection throws (node's "cannot be accessed from an authorizer callback"), so a callback
+//     can neither close the connection under SQLite's feet nor re-enter the parser. A callback
+//     that throws leaves its exception pending: ThrowSqliteError then throws nothing, so the
+//     original JS error propagates from prepare/exec/step, as in node.
 #pragma once
 #include <string>
 #include <vector>
@@ -81,6 +90,11 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   bool IsOpen() const { return db_ != nullptr; }
   const DatabaseConfig& config() const { return config_; }
 
+  // The authorizer callback is running: the connection must not be used (see above).
+  bool InAuthorizer() const { return authorizer_depth_ > 0; }
+  // Throws node's ERR_INVALID_STATE when InAuthorizer(); false then.
+  bool RequireNotInAuthorizer(napi_env env);
+
   void Track(StatementSync* statement) { statements_.insert(statement); }
   void Untrack(StatementSync* statement) { statements_.erase(statement); }
   void TrackSession(SessionSync* session) { sessions_.insert(session); }
@@ -120,13 +134,26 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value Limit(const Napi::CallbackInfo& info);
   Napi::Value Function(const Napi::CallbackInfo& info);
   Napi::Value Aggregate(const Napi::CallbackInfo& info);
-  Napi::Value InCallbackMethod(const Napi::CallbackInfo& info);
   Napi::Value CreateSessionMethod(const Napi::CallbackInfo& info);
   // In changeset_apply.cc.
   Napi::Value ApplyChangeset(const Napi::CallbackInfo& info);
   Napi::Value CreateModule(const Napi::CallbackInfo& info);
+  // database_extensions.cc
+  Napi::Value EnableDefensive(const Napi::CallbackInfo& info);
+  Napi::Value EnableLoadExtension(const Napi::CallbackInfo& info);
+  Napi::Value LoadExtension(const Napi::CallbackInfo& info);
+  // database_serialize.cc
+  Napi::Value Serialize(const Napi::CallbackInfo& info);
+  Napi::Value Deserialize(const Napi::CallbackInfo& info);
+  // database_authorizer.cc
+  Napi::Value SetAuthorizer(const Napi::CallbackInfo& info);
+  static int Authorize(void* self, int action, const char* arg1, const char* arg2, const char* db_name,
+                       const char* trigger_or_view);
+  // Installs the stored authorizer (if any) on a freshly opened connection.
+  void InstallAuthorizer();
 
   bool RequireOpen(napi_env env);
+  void FinalizeStatements();
 
   sqlite3* db_ = nullptr;
   DatabaseConfig config_;
@@ -134,6 +161,12 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   std::unordered_set<SessionSync*> sessions_;
   int callback_depth_ = 0;
   Addon* addon_ = nullptr;
+  napi_env env_ = nullptr;
+  // enableLoadExtension() state; starts as the allowExtension option and, like node's, survives
+  // close()/open().
+  bool load_extension_enabled_ = false;
+  bool has_authorizer_ = false;
+  int authorizer_depth_ = 0;
 };
 
 }  // namespace strand

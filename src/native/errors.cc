@@ -42,7 +42,17 @@ napi_value MakeSqliteError(napi_env env, int errcode, const std::string& message
   return err;
 }
 
+// A JS exception may already be pending when SQLite reports a failure: a callback SQLite called
+// (the authorizer) threw, and SQLite failed because of it. node then throws nothing more, so the
+// callback's own error propagates unchanged; so do these.
+static bool ExceptionPending(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  return pending;
+}
+
 void ThrowSqliteError(napi_env env, int errcode, const std::string& message) {
+  if (ExceptionPending(env)) return;
   napi_value err = MakeSqliteError(env, errcode, message);
   if (err != nullptr) napi_throw(env, err);
 }
@@ -74,12 +84,13 @@ ErrorInfo ErrorInfo::Sqlite(sqlite3* db) {
 }
 
 napi_value MakeError(napi_env env, const ErrorInfo& error) {
-  // code ERR_SQLITE_ERROR with errcode 0 happens too (node reports "not an error" in backup()).
+  // errcode 0 is a SQLite error too ("not an error": sqlite3_serialize fails without setting one).
   if (error.sqlite_errcode != 0 || error.code == "ERR_SQLITE_ERROR") return MakeSqliteError(env, error.sqlite_errcode, error.message);
   return MakeCodedError(env, error.kind, error.code.c_str(), error.message);
 }
 
 void ThrowError(napi_env env, const ErrorInfo& error) {
+  if (ExceptionPending(env)) return;
   napi_value err = MakeError(env, error);
   if (err != nullptr) napi_throw(env, err);
 }

@@ -10,16 +10,6 @@ namespace strand {
 namespace {
 
 // The arguments of a call as a plain array of napi_values, for the binding code.
-// Marks a statement as executing for the duration of a call.
-class ExecutingScope {
- public:
-  explicit ExecutingScope(bool* flag) : flag_(flag) { *flag_ = true; }
-  ~ExecutingScope() { *flag_ = false; }
-
- private:
-  bool* flag_;
-};
-
 struct Args {
   static constexpr size_t kInline = 8;
   napi_value inline_values[kInline];
@@ -72,6 +62,8 @@ Napi::Function StatementSync::DefineClass(Napi::Env env) {
           InstanceMethod<&StatementSync::SetAllowUnknownNamedParameters>("setAllowUnknownNamedParameters"),
           InstanceMethod<&StatementSync::GetReturnArrays>("returnArrays"),
           InstanceMethod<&StatementSync::Close>("close"),
+          InstanceMethod<&StatementSync::Stat>("stat"),
+          InstanceMethod<&StatementSync::ResetStats>("resetStats"),
       });
 }
 
@@ -110,7 +102,9 @@ bool StatementSync::RequireUsable(napi_env env) {
     ThrowInvalidState(env, "statement has been finalized");
     return false;
   }
-  if (executing_) {
+  // A user function (or other callback) of this very statement, called from inside its step:
+  // resetting or re-running it there would pull it out from under SQLite.
+  if (stepping_ > 0) {
     ThrowInvalidState(env, "statement is already being executed");
     return false;
   }
@@ -121,8 +115,12 @@ bool StatementSync::RequireUsable(napi_env env) {
   return true;
 }
 
+bool StatementSync::RequireRunnable(napi_env env) {
+  return RequireUsable(env) && db_->RequireNotInAuthorizer(env);
+}
+
 bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
-  if (!RequireUsable(env)) return false;
+  if (!RequireRunnable(env)) return false;
   // Every call resets when it is done; only an unfinished iteration leaves the statement busy.
   if (sqlite3_stmt_busy(stmt_)) sqlite3_reset(stmt_);
   Args args(info);
@@ -200,10 +198,12 @@ Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
-  ExecutingScope executing(&executing_);
   sqlite3* db = db_->handle();
   int rc;
-  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+  {
+    Stepping stepping(this);
+    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+    }
   }
   if (rc != SQLITE_DONE) {
     ThrowSqliteError(env, db);
@@ -231,8 +231,7 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
-  ExecutingScope executing(&executing_);
-  int rc = sqlite3_step(stmt_);
+  int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
     result = ReadOneRow(env);
@@ -248,14 +247,17 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
-  ExecutingScope executing(&executing_);
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
   uint32_t rows = 0;
-  int count = sqlite3_column_count(stmt_);
+  // The column count is read once a row exists: the first step may re-prepare the statement
+  // (after a schema change) and change it. (Bug fixed: read before stepping, a column added by
+  // ALTER TABLE came back as another cell's value.)
+  int count = -1;
   napi_value result = nullptr;
   int rc;
-  while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
+  while ((rc = Step()) == SQLITE_ROW) {
+    if (count < 0) count = sqlite3_column_count(stmt_);
     if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
     rows++;
   }
@@ -279,9 +281,8 @@ Napi::Value StatementSync::IterateStart(const Napi::CallbackInfo& info) {
 // reset). The iterator object in TypeScript owns the done/return protocol.
 Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireUsable(env)) return Napi::Value();
-  ExecutingScope executing(&executing_);
-  int rc = sqlite3_step(stmt_);
+  if (!RequireRunnable(env)) return Napi::Value();
+  int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
     // A value that cannot be converted (ERR_OUT_OF_RANGE) fails this row only: like node, the
@@ -396,17 +397,56 @@ Napi::Value StatementSync::GetReturnArrays(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(info.Env(), "statement has been finalized");
+    ThrowInvalidState(env, "statement has been finalized");
     return Napi::Value();
   }
-  if (executing_) {
-    ThrowInvalidState(info.Env(), "statement is already being executed");
+  // From a callback SQLite makes while stepping this statement (the authorizer, on a re-prepare):
+  // finalizing it would free it under sqlite3_step.
+  if (stepping_ > 0) {
+    ThrowInvalidState(env, "statement is already being executed");
+    return Napi::Value();
+  }
+  // An unfinished iteration inside the authorizer: node refuses, as for any connection use.
+  if (db_ != nullptr && db_->InAuthorizer() && sqlite3_stmt_busy(stmt_) && !db_->RequireNotInAuthorizer(env)) {
     return Napi::Value();
   }
   if (db_ != nullptr) db_->Untrack(this);
   db_ = nullptr;
   Finalize();
+  return Napi::Value();
+}
+
+// stat(counter): one sqlite3_stmt_status counter, by node:sqlite's name.
+Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(env, "statement has been finalized");
+    return Napi::Value();
+  }
+  if (info.Length() < 1 || !info[0].IsString()) {
+    ThrowInvalidArgType(env, "The \"counter\" argument must be a string.");
+    return Napi::Value();
+  }
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  for (const StatCounter& counter : kStatCounters) {
+    if (name == counter.name) return Napi::Number::New(env, sqlite3_stmt_status(stmt_, counter.op, 0));
+  }
+  ThrowInvalidArgValue(env, "The \"counter\" argument is not a valid statistic name.");
+  return Napi::Value();
+}
+
+// resetStats(): zeroes every counter (SQLite leaves memused alone: it is not cumulative).
+Napi::Value StatementSync::ResetStats(const Napi::CallbackInfo& info) {
+  if (stmt_ == nullptr) {
+    ThrowInvalidState(info.Env(), "statement has been finalized");
+    return Napi::Value();
+  }
+  for (const StatCounter& counter : kStatCounters) sqlite3_stmt_status(stmt_, counter.op, 1);
+  // The column-set check (ColumnsChanged) compares the REPREPARE counter, which was just zeroed:
+  // forget what was reported so a later re-prepare cannot look like the old generation.
+  reported_reprepares_ = -1;
   return Napi::Value();
 }
 

@@ -54,11 +54,27 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   Napi::Value SetAllowUnknownNamedParameters(const Napi::CallbackInfo& info);
   Napi::Value GetReturnArrays(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Stat(const Napi::CallbackInfo& info);
+  Napi::Value ResetStats(const Napi::CallbackInfo& info);
+
+  // Marks the statement as inside sqlite3_step, where SQLite may call back into JS (the
+  // authorizer on a re-prepare): close() must refuse until the step returns.
+  struct Stepping {
+    explicit Stepping(StatementSync* s) : statement(s) { statement->stepping_++; }
+    ~Stepping() { statement->stepping_--; }
+    StatementSync* statement;
+  };
+  int Step() {
+    Stepping stepping(this);
+    return sqlite3_step(stmt_);
+  }
 
   // Shared prologue: usable state, then reset + bind. False with a pending exception.
   bool Prepare(napi_env env, const Napi::CallbackInfo& info);
   // The statement is not finalized and its database is open; otherwise throws.
   bool RequireUsable(napi_env env);
+  // RequireUsable, and the database is not inside its authorizer callback.
+  bool RequireRunnable(napi_env env);
   Napi::Value ColumnNames(const Napi::CallbackInfo& info);
   bool ColumnsChanged();
   static RowScratch& Scratch(napi_env env);
@@ -75,9 +91,20 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   BindOptions bind_options_;
   std::optional<BareNameMap> bare_names_;
   int reported_reprepares_ = -1;
-  // True while sqlite3_step runs: a user function called by this very statement must not reset,
-  // re-run or finalize it under SQLite's feet ("statement is already being executed").
-  bool executing_ = false;
+  int stepping_ = 0;
+};
+
+// node:sqlite's names for the sqlite3_stmt_status counters.
+struct StatCounter {
+  const char* name;
+  int op;
+};
+inline constexpr StatCounter kStatCounters[] = {
+    {"fullscanStep", SQLITE_STMTSTATUS_FULLSCAN_STEP}, {"sort", SQLITE_STMTSTATUS_SORT},
+    {"autoindex", SQLITE_STMTSTATUS_AUTOINDEX},        {"vmStep", SQLITE_STMTSTATUS_VM_STEP},
+    {"reprepare", SQLITE_STMTSTATUS_REPREPARE},        {"run", SQLITE_STMTSTATUS_RUN},
+    {"filterMiss", SQLITE_STMTSTATUS_FILTER_MISS},     {"filterHit", SQLITE_STMTSTATUS_FILTER_HIT},
+    {"memused", SQLITE_STMTSTATUS_MEMUSED},
 };
 
 }  // namespace strand

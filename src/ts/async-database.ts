@@ -208,6 +208,42 @@ export class AsyncDatabase extends Queries {
     }
   }
 
+  /** A copy of database `dbName` (default `'main'`), made on the database thread. */
+  async serialize(dbName?: string): Promise<Uint8Array> {
+    if (dbName !== undefined && typeof dbName !== 'string') {
+      throw invalidArgType('The "dbName" argument must be a string.');
+    }
+    const spec = { kind: JobKind.Serialize, sql: dbName ?? 'main' };
+    return withCallerStack(this.core.call(false, spec, (bytes) => bytes as Uint8Array, this.options));
+  }
+
+  /**
+   * Replaces database `options.dbName` (default `'main'`) with an in-memory copy of `buffer`, on
+   * the database thread. Prepared statements stay usable (SQLite re-prepares them).
+   */
+  async deserialize(buffer: Uint8Array, options?: { dbName?: string }): Promise<void> {
+    if (!(buffer instanceof Uint8Array) || buffer instanceof Uint8ClampedArray) {
+      throw invalidArgType('The "buffer" argument must be a Uint8Array.');
+    }
+    if (buffer.length === 0) throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "buffer" argument must not be empty.');
+    let dbName = 'main';
+    if (options !== undefined) {
+      if ((typeof options !== 'object' && typeof options !== 'function') || options === null) {
+        throw invalidArgType('The "options" argument must be an object.');
+      }
+      const name = options.dbName;
+      if (name !== undefined) {
+        if (typeof name !== 'string') throw invalidArgType('The "options.dbName" argument must be a string.');
+        dbName = name;
+      }
+    }
+    await withCallerStack(
+      // A private copy now: the job may wait (behind a transaction) before its bytes are taken,
+      // and the caller may reuse `buffer` as soon as this returns.
+      this.core.call(false, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options),
+    );
+  }
+
   /** Cancels the statement running right now (it rejects with SQLITE_INTERRUPT), if any. */
   interrupt(): void {
     this.core.engine.interrupt();

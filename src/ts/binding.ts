@@ -70,6 +70,8 @@ export interface NativeStatement {
   returnArrays(): boolean;
   isFinalized(): boolean;
   close(): void;
+  stat(counter: unknown): number;
+  resetStats(): void;
 }
 
 /** A session of the session extension (src/native/session_sync.h). */
@@ -104,8 +106,6 @@ export interface NativeDatabase {
     flags: number,
     useBigIntArguments: boolean,
   ): void;
-  /** Whether a JS callback of this database (e.g. applyChangeset's) is running. */
-  inCallback(): boolean;
   /** `table` '' records every table. */
   createSession(table: string, dbName: string): NativeSession;
   applyChangeset(
@@ -122,6 +122,12 @@ export interface NativeDatabase {
     directOnly: boolean,
     useBigIntArguments: boolean,
   ): void;
+  enableLoadExtension(allow: unknown): void;
+  enableDefensive(active: unknown): void;
+  loadExtension(path: unknown, entryPoint?: unknown): void;
+  serialize(dbName?: unknown): Uint8Array;
+  deserialize(buffer: unknown, options?: unknown): void;
+  setAuthorizer(callback: unknown): void;
 }
 
 interface NativeBinding {

@@ -49,7 +49,10 @@ export function shapeLikeNode<T extends abstract new (...args: never[]) => unkno
   Object.defineProperty(proto, 'constructor', { value: exported, writable: true, enumerable: false, configurable: true });
   for (const symbol of Object.getOwnPropertySymbols(proto)) {
     const method = proto[symbol];
-    if (typeof method === 'function') Object.defineProperty(method, 'length', { value: 0 });
+    if (typeof method !== 'function') continue;
+    Object.defineProperty(method, 'length', { value: 0 });
+    // node's [Symbol.dispose] is enumerable like its other prototype methods.
+    Object.defineProperty(proto, symbol, { enumerable: true });
   }
   return exported as unknown as T;
 }

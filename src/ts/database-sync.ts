@@ -230,12 +230,54 @@ export class Database extends Uncloneable {
   }
 
   /**
-   * Closes the database if it is open (`using db = new DatabaseSync(...)`); never throws. Like
-   * node, does nothing while one of the database's callbacks is running.
+   * Enables or disables SQLite's C-API extension loading (`loadExtension()`). Enabling needs the
+   * `allowExtension: true` constructor option.
    */
+  enableLoadExtension(allow: boolean): void {
+    nativeOf(this).enableLoadExtension(allow);
+  }
+
+  /** Turns SQLite's defensive mode (SQLITE_DBCONFIG_DEFENSIVE) on or off. */
+  enableDefensive(active: boolean): void {
+    nativeOf(this).enableDefensive(active);
+  }
+
+  /** Loads the SQLite extension at `path` (entry point `entryPoint`, or SQLite's default). */
+  loadExtension(path: string, entryPoint?: string): void {
+    nativeOf(this).loadExtension(path, entryPoint);
+  }
+
+  /** A copy of database `dbName` (default `'main'`) as SQLite's file format. */
+  serialize(dbName?: string): Uint8Array {
+    return nativeOf(this).serialize(dbName);
+  }
+
+  /**
+   * Replaces database `options.dbName` (default `'main'`) with an in-memory copy of `buffer` (a
+   * serialized database). Every statement prepared on this database is finalized first.
+   */
+  deserialize(buffer: Uint8Array, options?: { dbName?: string }): void {
+    nativeOf(this).deserialize(buffer, options);
+  }
+
+  /**
+   * Installs (or, with `null`, removes) an authorizer: `callback(actionCode, arg1, arg2, dbName,
+   * triggerOrView)` runs while SQL is compiled and must return `constants.SQLITE_OK`,
+   * `SQLITE_DENY` or `SQLITE_IGNORE`.
+   */
+  setAuthorizer(callback: AuthorizerCallback | null): void {
+    nativeOf(this).setAuthorizer(callback);
+  }
+
+  /** Closes the database if it is open (`using db = new DatabaseSync(...)`); never throws. */
   [Symbol.dispose](): void {
     const native = nativeOf(this);
-    if (native.isOpen() && !native.inCallback()) native.close();
+    if (!native.isOpen()) return;
+    try {
+      native.close();
+    } catch {
+      // Like node's: inside a callback close() refuses, and dispose leaves the database open.
+    }
   }
 }
 hideUncloneableBase(Database, Object.prototype);
@@ -262,6 +304,15 @@ function limitsGetter(this: unknown): DatabaseLimits {
   return limitsOf(this);
 }
 
+/** An authorizer: returns constants.SQLITE_OK, SQLITE_DENY or SQLITE_IGNORE. */
+export type AuthorizerCallback = (
+  actionCode: number,
+  arg1: string | null,
+  arg2: string | null,
+  dbName: string | null,
+  triggerOrView: string | null,
+) => number;
+
 /** Node 26's DatabaseSync.prototype order (members of later issues join as they land). */
 export const DATABASE_METHOD_ORDER = [
   'open',
@@ -274,5 +325,11 @@ export const DATABASE_METHOD_ORDER = [
   'aggregate',
   'createSession',
   'applyChangeset',
+  'enableLoadExtension',
+  'enableDefensive',
+  'loadExtension',
+  'serialize',
+  'deserialize',
+  'setAuthorizer',
   'createModule',
 ] as const;

@@ -18,6 +18,9 @@ export const enum JobKind {
   Close = 10,
   Columns = 11,
   Backup = 12,
+  // 13 is BackupProgress, never submitted (see async_job.h).
+  Serialize = 14,
+  Deserialize = 15,
 }
 
 /** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */

@@ -31,7 +31,9 @@ export type {
   NamedParameters,
   StatementResultingChanges,
   StatementColumnMetadata,
+  StatementCounter,
 } from './statement-sync';
+export type { AuthorizerCallback } from './database-sync';
 
 for (const cls of [DatabaseClass, StatementClass, SessionClass]) {
   Object.defineProperty(cls.prototype[Symbol.dispose], 'name', { value: '' });

@@ -160,6 +160,19 @@ export class Statement {
     return columnMetadata(nativeOf(this).columns());
   }
 
+  /**
+   * One of SQLite's counters for this statement: 'fullscanStep', 'sort', 'autoindex', 'vmStep',
+   * 'reprepare', 'run', 'filterMiss', 'filterHit' or 'memused'.
+   */
+  stat(counter: StatementCounter): number {
+    return nativeOf(this).stat(counter);
+  }
+
+  /** Zeroes this statement's counters ('memused' excepted: it is not cumulative). */
+  resetStats(): void {
+    nativeOf(this).resetStats();
+  }
+
   /** Let named-parameter objects use names without their `$`, `:` or `@` prefix. */
   setAllowBareNamedParameters(enabled: boolean): void {
     nativeOf(this).setAllowBareNamedParameters(enabled);
@@ -216,6 +229,18 @@ function expandedSqlGetter(this: unknown): string {
   return nativeOf(this).expandedSQL();
 }
 
+/** The counters `StatementSync#stat()` reads. */
+export type StatementCounter =
+  | 'fullscanStep'
+  | 'sort'
+  | 'autoindex'
+  | 'vmStep'
+  | 'reprepare'
+  | 'run'
+  | 'filterMiss'
+  | 'filterHit'
+  | 'memused';
+
 /** Node 26's StatementSync.prototype order (members of later issues join as they land). */
 export const STATEMENT_METHOD_ORDER = [
   'iterate',
@@ -223,6 +248,8 @@ export const STATEMENT_METHOD_ORDER = [
   'get',
   'run',
   'columns',
+  'stat',
+  'resetStats',
   'setAllowBareNamedParameters',
   'setAllowUnknownNamedParameters',
   'setReadBigInts',

@@ -18,6 +18,7 @@ import functionCases from './cases/functions.mjs';
 import sessionCases from './cases/session.mjs';
 import tagStoreModuleCases from './cases/tagstore-module.mjs';
 import backupCases from './cases/backup.mjs';
+import miscMemberCases from './cases/misc-members.mjs';
 
 export const cases = [
   ...moduleCases,
@@ -34,6 +35,7 @@ export const cases = [
   ...sessionCases,
   ...tagStoreModuleCases,
   ...backupCases,
+  ...miscMemberCases,
 ];
 
 // name -> reason. Cases listed here are skipped by compat.test.mjs (the reason is logged).
@@ -54,28 +56,11 @@ export const KNOWN_DIVERGENCES = {
   }),
 };
 
-// Cases that need members scheduled for a later issue ("Complete node:sqlite parity", issue 5:
-// user functions, sessions, backup(), extensions, and the rest of Node 26's prototype members).
-// They are skipped, and a test checks each one still fails — when a member lands, its cases start
-// passing and that test names them, so they must be moved out of this list. Keep it exact.
-const ISSUE_5 = 'pending issue 5 (complete node:sqlite parity)';
-export const PENDING = Object.fromEntries(
-  [
-    ['closed db: every method and accessor', 'db.enableLoadExtension'],
-    ['ctor option allowExtension: default false', 'db.enableLoadExtension / db.loadExtension'],
-    ['ctor option allowExtension: true', 'db.enableLoadExtension / db.loadExtension'],
-    ['module: DatabaseSync.prototype descriptors (enumerable methods, names, lengths)', 'all prototype members'],
-    ['module: DatabaseSync.prototype member names', 'all prototype members'],
-    ['module: StatementSync.prototype descriptors (enumerable methods, names, lengths)', 'stat / resetStats'],
-    ['module: StatementSync.prototype member names', 'stat / resetStats'],
-    ['module: for...in over a db instance', 'all prototype members'],
-    ['module: for...in over a statement', 'stat / resetStats'],
-  ].map(([name, needs]) => [name, `${ISSUE_5}: needs ${needs}`]),
-);
-export const PENDING_MEMBER_CHECKS = {
-  'DatabaseSync.prototype': `${ISSUE_5}: all prototype members`,
-  'StatementSync.prototype': `${ISSUE_5}: stat / resetStats`,
-};
+// Cases (name -> reason) and member-list checks skipped because they need a member that has not
+// landed yet. A test checks each one still fails, so a case that starts passing must leave the
+// list. Empty since issue 5 (complete node:sqlite parity) landed every Node 26 member.
+export const PENDING = {};
+export const PENDING_MEMBER_CHECKS = {};
 
 {
   const seen = new Set();
