@@ -1,6 +1,9 @@
 // Main-thread scenario for memcheck: every async and sync surface once, an aborted query, a
 // transaction, user functions, and a database left open at exit.
-import { AsyncDatabase, DatabaseSync } from '../../../dist/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AsyncDatabase, DatabaseSync, backup } from '../../../dist/index.js';
 
 const db = await AsyncDatabase.open(':memory:');
 await db.exec("CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 'x'), (2, x'0102'), (3, NULL)");
@@ -43,6 +46,31 @@ sync.exec('INSERT INTO u VALUES (1), (2), (3)');
 sync.prepare('SELECT total(x) FROM u WHERE typeof(x) = \'integer\'').get();
 sync.prepare('SELECT total(x) OVER (ORDER BY x ROWS 1 PRECEDING) FROM u WHERE typeof(x) = \'integer\'').all();
 sync.function('echo', (x) => x);
+// Sessions, a changeset applied with callbacks, serialize/deserialize, a tag store, a JS
+// virtual table, an authorizer and a backup, all finished.
+sync.exec('CREATE TABLE kv(k PRIMARY KEY, v)');
+const session = sync.createSession();
+sync.prepare('INSERT INTO kv VALUES (?, ?)').run('a', 1);
+const changes = session.changeset();
+session.close();
+const target = new DatabaseSync(':memory:');
+target.exec('CREATE TABLE kv(k PRIMARY KEY, v)');
+target.applyChangeset(changes, { filter: () => true, onConflict: () => 1 });
+const copy = new DatabaseSync(':memory:');
+copy.deserialize(sync.serialize());
+const sql = copy.createTagStore(2);
+sql.get`SELECT ${1} AS one`;
+sql.all`SELECT ${2} AS two`;
+sql.get`SELECT ${3} AS three`;
+copy.createModule('series', { columns: [{ name: 'n', type: 'INTEGER' }], rows: function* () { yield [1]; yield [2]; } });
+copy.prepare('SELECT n FROM series').all();
+copy.setAuthorizer(() => 0);
+copy.prepare('SELECT 1').get();
+copy.setAuthorizer(null);
+const backupDir = mkdtempSync(join(tmpdir(), 'strand-memcheck-'));
+await backup(copy, join(backupDir, 'copy.db'), { rate: 1, progress: () => {} });
+rmSync(backupDir, { recursive: true, force: true });
+globalThis.leftOpenToo = [target, copy];
 const closed = new DatabaseSync(':memory:');
 closed.function('f', () => 1);
 closed.aggregate('a', { start: {}, step: (acc) => acc });

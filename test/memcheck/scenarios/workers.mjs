@@ -1,11 +1,14 @@
 // Worker scenario for memcheck: workers terminated while holding open async and sync databases,
-// statements, user functions, a half-read iterator (of an aggregate), and while an async
-// query runs.
+// statements, user functions, a half-read iterator (of an aggregate), a session, an authorizer, a
+// JS virtual table mid-scan and a backup mid-copy, and while an async query runs.
 import { Worker } from 'node:worker_threads';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const dist = new URL('../../../dist/index.cjs', import.meta.url).pathname;
 const source = `
-const { AsyncDatabase, DatabaseSync } = require(${JSON.stringify(dist)});
+const { AsyncDatabase, DatabaseSync, backup } = require(${JSON.stringify(dist)});
 const { parentPort } = require('node:worker_threads');
 (async () => {
   const db = await AsyncDatabase.open(':memory:');
@@ -21,15 +24,30 @@ const { parentPort } = require('node:worker_threads');
   sync.prepare('SELECT twice(2) AS a, collect(x) AS b FROM (SELECT 1 AS x UNION ALL SELECT 2)').get();
   const halfDone = sync.prepare('SELECT g, collect(x) AS n FROM (SELECT 1 AS x, 1 AS g UNION ALL SELECT 2, 2 UNION ALL SELECT 3, 2) GROUP BY g').iterate();
   halfDone.next();
-  globalThis.keep = [db, st, it, sync, halfDone];
+  // A session with recorded changes, an authorizer, a JS virtual table mid-scan, and a backup
+  // thread mid-copy: all owned by the env that ends.
+  sync.exec('CREATE TABLE s(id INTEGER PRIMARY KEY, v)');
+  const session = sync.createSession();
+  sync.prepare('INSERT INTO s(v) VALUES (?)').run('recorded');
+  sync.setAuthorizer(() => 0);
+  sync.createModule('numbers', { columns: [{ name: 'n', type: 'INTEGER' }], rows: function* () { for (let n = 0; ; n++) yield [n]; } });
+  const scan = sync.prepare('SELECT n FROM numbers').iterate();
+  scan.next();
+  sync.exec("CREATE TABLE big(b); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) INSERT INTO big SELECT randomblob(512) FROM c");
+  await new Promise((resolve) => {
+    backup(sync, require('node:path').join(require('node:worker_threads').workerData, 'copy.db'), { rate: 1, progress: resolve }).catch(() => {});
+  });
+  globalThis.keep = [db, st, it, sync, halfDone, session, scan];
   const before = db.get('SELECT 0');
   db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
   await before;
   parentPort.postMessage('running');
 })();`;
 for (let i = 0; i < 3; i++) {
-  const worker = new Worker(source, { eval: true, execArgv: [] });
+  const dir = mkdtempSync(join(tmpdir(), 'strand-memcheck-'));
+  const worker = new Worker(source, { eval: true, execArgv: [], workerData: dir });
   await new Promise((resolve) => worker.once('message', resolve));
   await worker.terminate();
+  rmSync(dir, { recursive: true, force: true });
 }
 console.log('workers scenario done');
