@@ -2,7 +2,7 @@
 // that just ends, and process.exit() with queries in flight. Each in a child process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distEsm } from '../helpers.mjs';
+import { runChild, distCjs, distEsm } from '../helpers.mjs';
 
 const cjs = JSON.stringify(distEsm.replace(/index\.js$/, 'index.cjs'));
 
@@ -91,6 +91,44 @@ test('process.exit() with async queries in flight exits with its code', () => {
     setImmediate(() => process.exit(7));
   `);
   assert.is(r.status, 7, r.stderr);
+});
+
+test('process.exit() inside a worker with queries in flight ends that worker only, and it cleans up (20 times)', () => {
+  const r = runChild(`
+    import { Worker } from 'node:worker_threads';
+    import { mkdtempSync } from 'node:fs';
+    import { tmpdir } from 'node:os';
+    import { join } from 'node:path';
+    import { DatabaseSync } from ${JSON.stringify(distEsm)};
+    const file = join(mkdtempSync(join(tmpdir(), 'strand-exit-')), 'db.db');
+    new DatabaseSync(file).exec('PRAGMA journal_mode = WAL; CREATE TABLE t(rep, ok)');
+    const source = \`
+      const { DatabaseSync, AsyncDatabase } = require(${JSON.stringify(distCjs)});
+      const { workerData: { file, rep } } = require('node:worker_threads');
+      (async () => {
+        const sync = new DatabaseSync(file, { timeout: 60000 });
+        sync.prepare('INSERT INTO t VALUES (?, 1)').run(rep);
+        sync.exec('BEGIN');
+        sync.prepare('INSERT INTO t VALUES (?, 0)').run(rep);
+        const adb = await AsyncDatabase.open(file, { timeout: 60000 });
+        adb.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
+        sync.function('leave', () => process.exit(3));
+        setImmediate(() => sync.prepare('SELECT leave()').get());
+      })();
+    \`;
+    const codes = [];
+    for (let rep = 0; rep < 20; rep++) {
+      const worker = new Worker(source, { eval: true, execArgv: [], workerData: { file, rep } });
+      codes.push(await new Promise((resolve, reject) => { worker.once('exit', resolve); worker.once('error', reject); }));
+    }
+    // The last worker's write transaction must be gone: this write would otherwise time out.
+    const db = new DatabaseSync(file, { timeout: 100 });
+    db.exec('INSERT INTO t VALUES (-1, 1)');
+    const counts = db.prepare('SELECT sum(ok = 1) AS committed, sum(ok = 0) AS uncommitted FROM t').get();
+    console.log(JSON.stringify({ codes: [...new Set(codes)], ...counts }));
+  `);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout), { codes: [3], committed: 21, uncommitted: 0 });
 });
 
 test.run();
