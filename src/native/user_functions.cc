@@ -16,8 +16,8 @@ namespace {
 enum HolderIndex : uint32_t { kCallback = 0, kStart = 0, kStep = 1, kResult = 2, kInverse = 3, kFirstSlot = 4 };
 
 struct UserFunction {
-  napi_env env;
-  DatabaseSync* db;
+  napi_env env = nullptr;
+  DatabaseSync* db = nullptr;
   // [callbacks..., accumulators...]: one reference keeps everything this function needs alive.
   napi_ref holder = nullptr;
   bool use_bigint_args = false;
@@ -209,13 +209,28 @@ napi_value StartValue(UserFunction* function) {
   return value;
 }
 
+// The common start of xStep, xInverse and xValue: the function and this group's context (made on
+// first use), or false with the statement failed.
+bool GroupOf(sqlite3_context* ctx, UserFunction** function, AggregateContext** group) {
+  *function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
+  if (ExceptionPending((*function)->env)) {
+    FailWithPendingException(ctx);
+    return false;
+  }
+  *group = static_cast<AggregateContext*>(sqlite3_aggregate_context(ctx, sizeof(AggregateContext)));
+  if (*group == nullptr) {
+    sqlite3_result_error_nomem(ctx);
+    return false;
+  }
+  return true;
+}
+
 // xStep and xInverse: accumulator = step(accumulator, ...args) (or inverse).
 void Accumulate(sqlite3_context* ctx, int argc, sqlite3_value** argv, uint32_t callback) {
-  auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
+  UserFunction* function;
+  AggregateContext* group;
+  if (!GroupOf(ctx, &function, &group)) return;
   napi_env env = function->env;
-  if (ExceptionPending(env)) return FailWithPendingException(ctx);
-  auto* group = static_cast<AggregateContext*>(sqlite3_aggregate_context(ctx, sizeof(AggregateContext)));
-  if (group == nullptr) return sqlite3_result_error_nomem(ctx);
   CallbackFrame frame(env, function->db);
   if (!frame.ok()) return FailWithPendingException(ctx);
   if (group->slot == 0) {
@@ -245,12 +260,10 @@ void ReturnAccumulator(UserFunction* function, sqlite3_context* ctx, napi_value 
 
 // xValue (window functions): the current result, keeping the accumulator.
 void AggregateValue(sqlite3_context* ctx) {
-  auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
-  napi_env env = function->env;
-  if (ExceptionPending(env)) return FailWithPendingException(ctx);
-  auto* group = static_cast<AggregateContext*>(sqlite3_aggregate_context(ctx, sizeof(AggregateContext)));
-  if (group == nullptr) return sqlite3_result_error_nomem(ctx);
-  CallbackFrame frame(env, function->db);
+  UserFunction* function;
+  AggregateContext* group;
+  if (!GroupOf(ctx, &function, &group)) return;
+  CallbackFrame frame(function->env, function->db);
   if (!frame.ok()) return FailWithPendingException(ctx);
   group->window = true;
   napi_value accumulator = group->slot != 0 ? function->Get(group->slot) : StartValue(function);
@@ -298,7 +311,9 @@ UserFunction* NewUserFunction(napi_env env, DatabaseSync* db, std::initializer_l
     if (callback != nullptr && napi_set_element(env, holder, index, callback) != napi_ok) return nullptr;
     index++;
   }
-  auto* function = new UserFunction{env, db};
+  auto* function = new UserFunction();
+  function->env = env;
+  function->db = db;
   if (napi_create_reference(env, holder, 1, &function->holder) != napi_ok) {
     delete function;
     return nullptr;
