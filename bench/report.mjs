@@ -2,6 +2,7 @@
 // bench/results*.json. Ratios and targets are the headline; median rates are secondary and
 // collapsed. The tables themselves are built in lib/tables.mjs.
 import { writeFileSync } from 'node:fs';
+import { renderChart } from './chart.mjs';
 import { join } from 'node:path';
 import { benchDir } from './lib/paths.mjs';
 import {
@@ -148,5 +149,7 @@ export function writeResults(run, summary) {
   const json = join(benchDir, `results${suffix}.json`);
   writeFileSync(md, renderMarkdown(run, summary));
   writeFileSync(json, `${JSON.stringify({ ...run, summary }, null, 2)}\n`);
-  return { md, json };
+  const svg = join(benchDir, `results${suffix}.svg`);
+  writeFileSync(svg, renderChart(run, summary));
+  return { md, json, svg };
 }

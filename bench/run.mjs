@@ -123,7 +123,7 @@ async function main() {
   const summary = summarize(run);
   console.log(`\n${renderConsole(run, summary)}`);
   const { md, json } = writeResults(run, summary);
-  log(`\nwrote ${md} and ${json} (run took ${fmtDuration(Date.now() - started)})`);
+  log(`\nwrote ${md}, ${json} and the chart (run took ${fmtDuration(Date.now() - started)})`);
 }
 
 main().catch((err) => {
