@@ -140,25 +140,25 @@ export class Queries extends Runner {
   }
 
   /** The first row, or undefined. */
-  get(sql: string, ...params: unknown[]): Promise<AnyRow | undefined> {
+  get<T = Row>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     try {
-      return withCallerStack(this.getTarget(sqlTarget(this, sql), params));
+      return withCallerStack(this.getTarget(sqlTarget(this, sql), params)) as Promise<T | undefined>;
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Every row. */
-  all(sql: string, ...params: unknown[]): Promise<AnyRow[]> {
+  all<T = Row>(sql: string, ...params: unknown[]): Promise<T[]> {
     try {
-      return withCallerStack(this.allTarget(sqlTarget(this, sql), params));
+      return withCallerStack(this.allTarget(sqlTarget(this, sql), params)) as Promise<T[]>;
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Streams the rows: `for await (const row of db.iterate(sql))`; `break` resets the statement. */
-  iterate(sql: string, ...params: unknown[]): AsyncIterableIterator<AnyRow> {
-    return this.iterateTarget(sqlTarget(this, sql), params);
+  iterate<T = Row>(sql: string, ...params: unknown[]): AsyncIterableIterator<T> {
+    return this.iterateTarget(sqlTarget(this, sql), params) as AsyncIterableIterator<T>;
   }
 }

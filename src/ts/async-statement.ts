@@ -84,19 +84,19 @@ export class AsyncStatement extends Runner {
   }
 
   /** The first row, or undefined. */
-  get(...params: unknown[]): Promise<AnyRow | undefined> {
-    return this.#usable() ?? withCallerStack(this.getTarget(this.#state, params));
+  get<T = Row>(...params: unknown[]): Promise<T | undefined> {
+    return this.#usable() ?? (withCallerStack(this.getTarget(this.#state, params)) as Promise<T | undefined>);
   }
 
   /** Every row. */
-  all(...params: unknown[]): Promise<AnyRow[]> {
-    return this.#usable() ?? withCallerStack(this.allTarget(this.#state, params));
+  all<T = Row>(...params: unknown[]): Promise<T[]> {
+    return this.#usable() ?? (withCallerStack(this.allTarget(this.#state, params)) as Promise<T[]>);
   }
 
   /** Streams the rows; `break` resets the statement. */
-  iterate(...params: unknown[]): AsyncIterableIterator<AnyRow> {
+  iterate<T = Row>(...params: unknown[]): AsyncIterableIterator<T> {
     if (this.#state.finalized) throw invalidState('statement has been finalized');
-    return this.iterateTarget(this.#state, params);
+    return this.iterateTarget(this.#state, params) as AsyncIterableIterator<T>;
   }
 
   /** Describes the result columns, like StatementSync#columns(). */

@@ -12,8 +12,14 @@
 // Object.create(null) and assignments instead (assigning "__proto__" on a null-prototype object
 // defines a plain own property).
 
-/** A result row: a null-prototype object keyed by column name. */
-export type Row = Record<string, unknown>;
+import type { SQLOutputValue } from './statement-sync';
+
+/**
+ * A result row: a null-prototype object keyed by column name. The row methods take a type
+ * parameter for a more precise shape (`stmt.get<{ id: number }>()`), or an array type when
+ * `returnArrays` is on (`stmt.all<SQLOutputValue[]>()`).
+ */
+export type Row = Record<string, SQLOutputValue>;
 
 export interface RowBuilder {
   /** The row of a single-row result (get, one iteration step). */

@@ -118,31 +118,31 @@ export class Statement {
   }
 
   /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
-  iterate(...params: unknown[]): IterableIterator<Row | SQLOutputValue[]> {
+  iterate<T = Row>(...params: unknown[]): IterableIterator<T> {
     const native = nativeOf(this);
     native.iterateStart(...params);
     const execution = ++this.#execution;
-    return new StatementIterator(CREATE_STATEMENT, (stop) => this.#iterationStep(execution, stop));
+    return new StatementIterator(CREATE_STATEMENT, (stop) => this.#iterationStep(execution, stop)) as IterableIterator<T>;
   }
 
   /** Runs the statement and returns every row. */
-  all(...params: unknown[]): (Row | SQLOutputValue[])[] {
+  all<T = Row>(...params: unknown[]): T[] {
     const native = nativeOf(this);
     this.#execution++;
     const boxed = native.all(...params) ?? null;
     const meta = scratch.meta;
     const rows = meta[ROWS];
     if (rows === 0) return [];
-    if (this.#returnArrays) return arrayRows(scratch.tags, scratch.numbers, boxed, rows, meta[COLUMNS]) as SQLOutputValue[][];
-    return this.#rows().many(scratch.tags, scratch.numbers, boxed, rows);
+    if (this.#returnArrays) return arrayRows(scratch.tags, scratch.numbers, boxed, rows, meta[COLUMNS]) as T[];
+    return this.#rows().many(scratch.tags, scratch.numbers, boxed, rows) as T[];
   }
 
   /** Runs the statement and returns the first row, or `undefined` if there is none. */
-  get(...params: unknown[]): Row | SQLOutputValue[] | undefined {
+  get<T = Row>(...params: unknown[]): T | undefined {
     const native = nativeOf(this);
     this.#execution++;
     const boxed = native.get(...params);
-    return boxed === undefined ? undefined : this.#oneRow(boxed);
+    return boxed === undefined ? undefined : (this.#oneRow(boxed) as T);
   }
 
   /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
