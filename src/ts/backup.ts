@@ -12,7 +12,9 @@ import { normalizePath, type DatabasePath } from './options';
 
 /** What `progress` receives after each step that leaves pages to copy. */
 export interface BackupProgress {
+  /** Pages in the source database. */
   totalPages: number;
+  /** Pages still to copy. */
   remainingPages: number;
 }
 

@@ -34,9 +34,13 @@ export interface DatabaseSyncOptions {
 
 /** Options of `db.prepare(sql, options)`: per-statement overrides of the database's defaults. */
 export interface StatementOptions {
+  /** INTEGER columns read as `bigint` (default: the database's `readBigInts`). */
   readBigInts?: boolean;
+  /** Rows are arrays of values instead of objects (default: the database's `returnArrays`). */
   returnArrays?: boolean;
+  /** `{ a: 1 }` binds `$a`, `:a` or `@a` (default: the database's setting, true). */
   allowBareNamedParameters?: boolean;
+  /** Keys naming no parameter are ignored instead of throwing (default: the database's setting, false). */
   allowUnknownNamedParameters?: boolean;
   /** Hint that the statement will be kept and reused many times (SQLITE_PREPARE_PERSISTENT). */
   persistent?: boolean;

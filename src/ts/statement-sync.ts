@@ -23,15 +23,22 @@ export type SQLInputValue =
 export type NamedParameters = Record<string, SQLInputValue>;
 /** What `run()` returns. `bigint`s when readBigInts is on. */
 export interface StatementResultingChanges {
+  /** Rows inserted, updated or deleted by the statement (`sqlite3_changes64`). */
   changes: number | bigint;
+  /** The rowid of the last row inserted on this connection. */
   lastInsertRowid: number | bigint;
 }
 /** One entry of `columns()`. */
 export interface StatementColumnMetadata {
+  /** The table column the result column comes from, or null for an expression. */
   column: string | null;
+  /** The database (`main`, `temp`, an attached name) of that column, or null. */
   database: string | null;
+  /** The result column's name (its `AS` alias if any). */
   name: string;
+  /** The table of that column, or null. */
   table: string | null;
+  /** The declared type of that column, or null. */
   type: string | null;
 }
 

@@ -5,18 +5,25 @@
 // per column: name, type, hidden), including inherited properties.
 import { codedError, invalidArgType } from './errors';
 
+/** One column of a `createModule()` virtual table. */
 export interface VirtualTableColumn {
+  /** The column's name. */
   name: string;
+  /** Its declared type (values are returned as they are, without affinity). */
   type: 'INTEGER' | 'TEXT' | 'REAL' | 'BLOB' | 'ANY';
   /** A hidden column is an argument of the table-valued function form. */
   hidden?: boolean;
 }
 
+/** Options of `db.createModule(name, options)`. */
 export interface VirtualTableOptions {
+  /** The table's columns, in order. */
   columns: VirtualTableColumn[];
   /** Called with the hidden columns' values; returns an iterable of row arrays. */
   rows: (...args: unknown[]) => Iterable<unknown[]>;
+  /** The table may only be used from top-level SQL, not from views or triggers. Default false. */
   directOnly?: boolean;
+  /** Integer arguments of `rows` arrive as `bigint`. Default false. */
   useBigIntArguments?: boolean;
 }
 
