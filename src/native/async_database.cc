@@ -36,6 +36,7 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //   Prepare:           column names, parameter count
 //   Columns:           [column, database, name, table, type] × columns, flat
 //   Backup:            page count
+//   Function:          the id of the function it replaced (0: none)
 //   BackupProgress:    (id negated: not a completion) totalPages, remainingPages
 //   Serialize:         the bytes, a Uint8Array
 //   Exec/others:       nothing
@@ -78,6 +79,7 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
         break;
       }
       case JobKind::Backup:
+      case JobKind::Function:
         napi_create_double(env, static_cast<double>(job.changes), &argv[2]);
         break;
       case JobKind::BackupProgress:
@@ -125,10 +127,21 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
 
 // The TSFN callback: delivers every job completed since the last signal (rule 3). With
 // env == nullptr (the env is being torn down) nothing is delivered (rules 5 and 9).
-void CallJs(napi_env env, napi_value callback, void* context, void* /*data*/) {
+//
+// An item with data is a user-function call (rule 8, async_functions.h): the item owns one share
+// of the FunctionCall, released here whatever happens (F2, F3).
+void CallJs(napi_env env, napi_value callback, void* context, void* data) {
+  std::unique_ptr<std::shared_ptr<FunctionCall>> call(static_cast<std::shared_ptr<FunctionCall>*>(data));
   // env == nullptr: node is draining the TSFN's queue while deleting it — after FinalizeTsfn has
   // already freed `context` (rule 9). Touch nothing; the jobs are freed with the core.
   if (env == nullptr || callback == nullptr) return;
+  if (call) {
+    // A share of the core for the whole call: the user's function may run anything, even code
+    // that ends in Shutdown (process.exit()).
+    std::shared_ptr<AsyncCore> core = *static_cast<std::shared_ptr<AsyncCore>*>(context);
+    DeliverFunctionCall(env, callback, core.get(), **call);
+    return;
+  }
   auto* core = static_cast<std::shared_ptr<AsyncCore>*>(context)->get();
   std::vector<std::unique_ptr<Job>> completed;
   {
@@ -234,6 +247,10 @@ void AsyncDatabase::DetachFromAddon() {
 void AsyncDatabase::Shutdown(AsyncCore* core) {
   if (core->shut_down) return;
   core->shut_down = true;
+  // First of all, wake a user-function call the thread may be waiting in (rule 8): nothing else
+  // here can end while it waits, and the join below would wait for it forever.
+  core->aborting = true;
+  AbortFunctionCalls(core);
   core->staged.clear();
   {
     // Stop intake and drop queued jobs: they are owned data, freed without settling anything.
@@ -243,8 +260,8 @@ void AsyncDatabase::Shutdown(AsyncCore* core) {
     core->queued.store(0, std::memory_order_release);
   }
   core->queue_cv.notify_all();
-  // Interrupts the running statement (progress handler) and any busy wait (busy handler).
-  core->aborting = true;
+  // `aborting` (set above) interrupts the running statement (progress handler) and any busy
+  // wait (busy handler).
   // The thread finalizes its statements and closes the connection on its way out.
   if (core->thread.joinable()) core->thread.join();
   if (!core->tsfn_released && core->tsfn != nullptr) {

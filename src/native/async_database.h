@@ -30,8 +30,15 @@
 //     shared_ptr); the thread is always joined before its core can go. Node deletes a TSFN at env
 //     teardown without waiting for other threads, so the TSFN's finalizer shuts the core down
 //     (joins the thread) before returning: no thread can call a deleted TSFN.
-//  8. User functions on AsyncDatabase are not built yet; when they are, their blocking TSFN call
-//     must be aborted by Shutdown before the join.
+//  8. User functions (db.function()/aggregate(), async_functions.h rules F1–F9) run on the JS
+//     thread through a blocking round trip from the database thread over THIS database's TSFN
+//     (an item whose data is a FunctionCall; plain completion signals carry no data). One TSFN
+//     rather than a second one: it already has the right lifetime (finalizer joins the thread,
+//     rule 7), the right ref/unref (a call only happens while a job is outstanding, when the
+//     engine keeps it ref'd) and the env == nullptr handling (rule 9) — a second TSFN would need
+//     all three again. Deadlock-freedom: Shutdown wakes a waiting call (AbortFunctionCalls, under
+//     call_mutex) BEFORE it joins the thread; the database thread holds no lock while it waits;
+//     the JS thread never waits for the database thread except in that join.
 //  9. (Bug fixed: segfault when a worker was terminated during a transaction.) When node deletes
 //     a TSFN it calls the finalizer first and then the call_js callback, with env == nullptr,
 //     once per call still queued — with the same context the finalizer just freed. The TSFN
@@ -48,6 +55,7 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
+#include "async_functions.h"
 #include "async_job.h"
 #include "database_sync.h"
 #include "napi_config.h"
@@ -116,10 +124,25 @@ struct AsyncCore {
   unsigned idle_rounds = 0;
   std::unordered_map<uint32_t, ThreadStatement> statements;
   std::unordered_map<uint32_t, ThreadCursor> cursors;
+
+  // User functions (async_functions.h). `calls_aborted` and every FunctionCall's `done` are
+  // guarded by call_mutex; the database thread waits on call_cv for one of them (rule 8).
+  std::mutex call_mutex;
+  std::condition_variable call_cv;
+  bool calls_aborted = false;
+  // Database thread only.
+  uint64_t next_call = 1;
+  uint64_t next_group = 1;
+  uint64_t threw_in_job = 0;                  // the job in which a JS callback last threw
+  std::vector<uint32_t> destroyed_functions;  // ids whose xDestroy ran (F9)
 };
 
 // The database thread's main loop (async_worker.cc).
 void RunDatabaseThread(AsyncCore* core);
+// Database thread: whether the running statement must stop (cancelled, or shutting down).
+bool StopRequested(AsyncCore* core);
+// Database thread: signals completions that wait for their coalesced signal, at once.
+void SignalUnreported(AsyncCore* core);
 // JS thread: asks the database thread to stop job `id` (0: whichever runs) if it is running.
 // Call with queue_mutex held. True when a running job was asked to stop.
 bool RequestCancelLocked(AsyncCore* core, uint64_t id);

@@ -35,6 +35,10 @@ enum class JobKind : uint8_t {
   BackupProgress,
   Serialize,    // sql = database name → bytes (sqlite3_serialize)
   Deserialize,  // sql = database name, params.positional[0] = the bytes (a blob)
+  // Register a user function (async_functions.h): sql = name, statement = function id, cursor =
+  // FunctionKind, batch_rows = arity + 1 (0: varargs), batch_bytes = SQLite flags, read_bigints =
+  // useBigIntArguments → `changes` = the id of the function it replaced (0: none).
+  Function,
 };
 
 struct Job {

@@ -7,15 +7,13 @@
 
 namespace strand {
 
-namespace {
-
-// Progress handler: a nonzero return stops the running statement with SQLITE_INTERRUPT.
-int StopRequested(void* data) {
-  auto* core = static_cast<AsyncCore*>(data);
-  if (core->aborting.load(std::memory_order_relaxed)) return 1;
+bool StopRequested(AsyncCore* core) {
+  if (core->aborting.load(std::memory_order_relaxed)) return true;
   uint64_t cancel = core->cancel_id.load(std::memory_order_relaxed);
-  return cancel != 0 && cancel == core->running_for_handlers.load(std::memory_order_relaxed) ? 1 : 0;
+  return cancel != 0 && cancel == core->running_for_handlers.load(std::memory_order_relaxed);
 }
+
+namespace {
 
 // How long finished jobs may wait to be reported while more jobs are queued. Signalling the JS
 // thread costs a syscall and a wake-up; with many small jobs in flight, reporting them every
@@ -44,7 +42,7 @@ void SignalIfOverdue(AsyncCore* core) {
 int OnProgress(void* data) {
   auto* core = static_cast<AsyncCore*>(data);
   SignalIfOverdue(core);
-  return StopRequested(core);
+  return StopRequested(core) ? 1 : 0;
 }
 
 // Busy handler honouring `timeout` like sqlite3_busy_timeout, but waking every few milliseconds
@@ -396,6 +394,9 @@ void Execute(AsyncCore* core, Job& job) {
       }
       break;
     }
+    case JobKind::Function:
+      RegisterAsyncFunction(core, job);
+      break;
     case JobKind::Close:
       CloseEverything(core);
       break;
@@ -427,6 +428,10 @@ void Complete(AsyncCore* core, std::unique_ptr<Job> job, bool more_queued) {
 }
 
 }  // namespace
+
+void SignalUnreported(AsyncCore* core) {
+  if (core->unsignalled) Signal(core);
+}
 
 bool RequestCancelLocked(AsyncCore* core, uint64_t id) {
   if (core->running == 0 || (id != 0 && id != core->running)) return false;

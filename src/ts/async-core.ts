@@ -27,7 +27,8 @@ type Finish<T> = (a: unknown, b: unknown, c: unknown) => T;
 // How a cancelled job ends on the database thread: SQLITE_INTERRUPT from the progress handler
 // while it ran, or SQLITE_BUSY when it was waiting for a lock and the busy handler gave up.
 function stoppedByCancel(error: Error): boolean {
-  const primary = ((error as { errcode?: number }).errcode ?? 0) & 0xff;
+  // `error` may be any value a user function threw, null included.
+  const primary = ((error as { errcode?: number } | null)?.errcode ?? 0) & 0xff;
   return primary === 9 || primary === 5;
 }
 

@@ -6,8 +6,17 @@ import { DatabaseCore, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
 import { AsyncStatement, StatementState } from './async-statement';
 import { JobKind } from './engine';
+import { FunctionKind } from './async-functions';
 import { parseBackupOptions, type BackupOptions } from './backup';
-import { codedError, invalidArgType } from './errors';
+import { codedError, invalidArgType, invalidState } from './errors';
+import {
+  aggregateFunctionArgs,
+  scalarFunctionArgs,
+  type AggregateOptions,
+  type FunctionOptions,
+  type SQLFunctionArgument,
+  type SQLFunctionResult,
+} from './user-functions';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from './options';
 
 /** How a transaction begins: BEGIN DEFERRED (default), IMMEDIATE or EXCLUSIVE. */
@@ -145,6 +154,73 @@ export class AsyncDatabase extends Queries {
     );
     AsyncStatement.track(this.core, state);
     return new AsyncStatement(this.core, state);
+  }
+
+  /**
+   * Defines (or replaces) the SQL function `name` on the database thread, after the work queued
+   * before it; options and validation as `DatabaseSync#function()`. SQLite calls it on the
+   * database thread; each call runs `fn` synchronously on this (the JS) thread — one thread round
+   * trip per call — and errors it throws reject the statement's promise unchanged.
+   */
+  function(name: string, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): Promise<void>;
+  function(name: string, options: FunctionOptions, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): Promise<void>;
+  async function(...args: unknown[]): Promise<void> {
+    if (this.core.state !== 'open') throw invalidState('database is not open');
+    const [name, fn, arity, flags, useBigInt] = scalarFunctionArgs(args);
+    const id = this.core.engine.functions.add({ kind: FunctionKind.Scalar, fn: fn as (...a: unknown[]) => unknown, useBigInt });
+    await this.#register(id, { name, kind: FunctionKind.Scalar, arity, flags, useBigInt });
+  }
+
+  /**
+   * Defines (or replaces) the aggregate SQL function `name` (a window function with `inverse`),
+   * like `DatabaseSync#aggregate()`; its callbacks run on this thread, one round trip per call,
+   * and the accumulators stay on this thread.
+   */
+  async aggregate<T>(name: string, options: AggregateOptions<T>): Promise<void> {
+    if (this.core.state !== 'open') throw invalidState('database is not open');
+    const [fnName, start, startIsFunction, step, result, inverse, arity, flags, useBigInt] = aggregateFunctionArgs(name, options);
+    const kind = inverse !== undefined ? FunctionKind.Window : FunctionKind.Aggregate;
+    const id = this.core.engine.functions.add({
+      kind,
+      start,
+      startIsFunction,
+      step: step as (...a: unknown[]) => unknown,
+      result: result as ((...a: unknown[]) => unknown) | undefined,
+      inverse: inverse as ((...a: unknown[]) => unknown) | undefined,
+      useBigInt,
+      groups: new Map(),
+    });
+    await this.#register(id, { name: fnName, kind, arity, flags, useBigInt });
+  }
+
+  // The registration job; the table entry goes again if it fails, and the entry of the function
+  // it replaced once it succeeds (async_functions.h F9).
+  async #register(id: number, spec: { name: string; kind: FunctionKind; arity: number; flags: number; useBigInt: boolean }): Promise<void> {
+    const functions = this.core.engine.functions;
+    const job = {
+      kind: JobKind.Function,
+      sql: spec.name,
+      statement: id,
+      cursor: spec.kind,
+      batchRows: spec.arity + 1,
+      batchBytes: spec.flags,
+      readBigInts: spec.useBigInt,
+    };
+    try {
+      await withCallerStack(
+        this.core.call(
+          false,
+          job,
+          (replaced) => {
+            if ((replaced as number) !== 0) functions.drop(replaced as number);
+          },
+          this.options,
+        ),
+      );
+    } catch (error) {
+      functions.drop(id);
+      throw error;
+    }
   }
 
   /**

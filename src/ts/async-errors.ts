@@ -25,12 +25,21 @@ export async function withCallerStack<T>(operation: Promise<T>): Promise<T> {
   }
 }
 
+// Values thrown by user functions (async-functions.ts): they reach the caller exactly as thrown,
+// their stack included.
+const originals = new WeakSet<object>();
+
+/** Marks a thrown value to be passed on untouched by withCallerStack. */
+export function keepOriginalStack(value: unknown): void {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') originals.add(value);
+}
+
 /**
  * Replaces the frames of `error`'s stack with the current (async) stack above `from`, keeping
  * its message.
  */
 export function adoptCurrentStack<E>(error: E, from: Function = adoptCurrentStack): E {
-  if (!(error instanceof Error)) return error;
+  if (!(error instanceof Error) || originals.has(error)) return error;
   const here: { stack?: string } = {};
   Error.captureStackTrace(here, from);
   const frames = here.stack?.split('\n').slice(1).join('\n');

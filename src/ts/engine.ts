@@ -2,6 +2,7 @@
 // jobs, stages them natively as they are called and flushes them to the database thread once per
 // tick (from a microtask), settles each job when its completion arrives, and keeps the process
 // (TSFN ref) and itself (a strong root) alive exactly while jobs are outstanding.
+import { FunctionTable, type CallType } from './async-functions';
 import { binding, type NativeDatabaseConfig } from './binding';
 
 export const enum JobKind {
@@ -21,6 +22,7 @@ export const enum JobKind {
   // 13 is BackupProgress, never submitted (see async_job.h).
   Serialize = 14,
   Deserialize = 15,
+  Function = 16,
 }
 
 /** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */
@@ -70,6 +72,8 @@ const busyEngines = new Set<Engine>();
 
 export class Engine {
   readonly #native: NativeAsyncDatabase;
+  /** User functions and their accumulators (async-functions.ts). */
+  readonly functions = new FunctionTable();
   readonly #jobs = new Map<number, Completion>();
   readonly #progress = new Map<number, (a: number, b: number) => boolean>();
   #nextId = 1;
@@ -79,12 +83,18 @@ export class Engine {
     // The TSFN holds its callback strongly; a WeakRef keeps that from pinning this engine, so an
     // idle database that is no longer referenced can be garbage-collected (and its thread ended).
     const self = new WeakRef(this);
-    const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown) => {
+    const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, d?: unknown): unknown => {
       const engine = self.deref();
-      if (engine === undefined) return;
+      if (engine === undefined) return null;
+      // Id 0 is a user-function call, answered synchronously (may throw: the native side notes
+      // it). Calls come only while a job runs, when the engine is rooted in busyEngines.
+      if (id === 0) {
+        return engine.functions.call(error as unknown as number, a as CallType, b as number, c as number, d as unknown[]);
+      }
       // A negative id is not a completion: progress of running job -id (a backup).
       if (id < 0) engine.#reportProgress(-id, a as number, b as number);
       else engine.#complete(id, error, a, b, c);
+      return undefined;
     };
     this.#native = new (binding as unknown as {
       NativeAsyncDatabase: new (c: NativeDatabaseConfig, cb: typeof onComplete) => NativeAsyncDatabase;
@@ -176,6 +186,8 @@ export class Engine {
     if (settle === undefined) return;
     this.#forget(id);
     try {
+      // A job failed by a throwing user function rejects with what it threw (rule F7).
+      if (error !== undefined) error = this.functions.claim(error) as Error;
       settle(error, a, b, c);
     } catch (unexpected) {
       queueMicrotask(() => {

@@ -25,6 +25,7 @@ const surfaces = {
   'sync aggregate': `sync.aggregate('slow_sum', { start: () => ({ n: 0 }), step: (acc, x) => { for (let i = 0; i < 2000; i++) acc.n += 0; acc.n += x; return acc; }, result: (acc) => acc.n }); sync.prepare(${JSON.stringify(`SELECT slow_sum(x) AS n FROM (${COUNTER})`)}).get();`,
   'async all': `await adb.all(${JSON.stringify(ENDLESS)});`,
   'async iterate mid-stream': `for await (const row of adb.iterate('SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)')) void row;`,
+  'async user function': `await adb.function('spin', (x) => { let s = 0; for (let i = 0; i < 2000; i++) s += i; return x + s * 0; }); await adb.get(${JSON.stringify(`SELECT count(spin(x)) AS n FROM (${ENDLESS.replace('count(*) AS n', 'x')})`)});`,
   'async open transaction': `await adb.transaction(async (tx) => { await tx.run("INSERT INTO t VALUES (?, 0)", rep); await tx.get(${JSON.stringify(ENDLESS)}); });`,
 };
 
