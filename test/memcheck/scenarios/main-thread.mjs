@@ -22,6 +22,15 @@ await db.transaction(async (tx) => {
   await tx.run('INSERT INTO t VALUES (5, 5)');
 });
 await Promise.all(Array.from({ length: 100 }, (_, i) => st.get(i % 5)));
+// Async user functions: values both ways, a throwing one, an aggregate, a window function.
+await db.function('twice', (x) => (typeof x === 'number' ? x * 2 : x));
+await db.function('fails', () => {
+  throw new Error('expected');
+});
+await db.aggregate('total', { start: 0, step: (acc, x) => acc + x, inverse: (acc, x) => acc - x });
+await db.all("SELECT twice(a), twice(b), total(a) OVER (ORDER BY a ROWS 1 PRECEDING) FROM t");
+await db.get('SELECT fails()').catch(() => {});
+await db.get('SELECT total(a) FROM t');
 
 const sync = new DatabaseSync(':memory:');
 sync.exec('CREATE TABLE u(x)');

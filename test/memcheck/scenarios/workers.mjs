@@ -38,6 +38,14 @@ const { parentPort } = require('node:worker_threads');
     backup(sync, require('node:path').join(require('node:worker_threads').workerData, 'copy.db'), { rate: 1, progress: resolve }).catch(() => {});
   });
   globalThis.keep = [db, st, it, sync, halfDone, session, scan];
+  // A second async database whose thread is (most likely) waiting inside a JS function call
+  // when the worker is terminated.
+  const calling = await AsyncDatabase.open(':memory:');
+  await calling.function('echo', (x) => x);
+  await calling.aggregate('total', { start: 0, step: (acc, x) => acc + x });
+  await calling.get('SELECT total(echo(x)) FROM (SELECT 1 AS x UNION ALL SELECT 2)');
+  calling.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(echo(x)) FROM c').catch(() => {});
+  globalThis.keepCalling = calling;
   const before = db.get('SELECT 0');
   db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
   await before;
