@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AsyncDatabase } from 'sqlite-strand';
 
 const { file, committed } = workerData;
-const db = await AsyncDatabase.open(file, { timeout: 10_000 });
+const db = await AsyncDatabase.open(file, { timeout: 30_000 });
 const insert = await db.prepare("INSERT INTO log(worker, n) VALUES ('stuck', ?)");
 const rows = (from) => Array.from({ length: committed }, (_, i) => from + i);
 

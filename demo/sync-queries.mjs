@@ -64,7 +64,8 @@ async function compareWithNodeSqlite() {
     nodeSqlite = await import('node:sqlite');
   } catch {
     result('node:sqlite in this Node', `not available (Node ${process.version})`);
-    result('DatabaseSync methods here', ours.length);
+    result('DatabaseSync methods here', `${ours.length}, in Node 26's order:`);
+    for (let i = 0; i < ours.length; i += 9) note(`  ${ours.slice(i, i + 9).join(', ')}`);
     return;
   }
   const theirs = Object.getOwnPropertyNames(nodeSqlite.DatabaseSync.prototype).filter((n) => n !== 'constructor');

@@ -32,7 +32,7 @@ export async function workers({ path }) {
 
   note(`${WORKERS} workers × ${int(ROWS_PER_WORKER)} rows (transactions of ${BATCH}), each with its own connection;`);
   note('the main thread reads count(*) through an AsyncDatabase meanwhile.');
-  const reader = await AsyncDatabase.open(file, { timeout: 10_000 });
+  const reader = await AsyncDatabase.open(file, { timeout: 30_000 });
   const total = WORKERS * ROWS_PER_WORKER;
   const t0 = performance.now();
   const running = Array.from({ length: WORKERS }, (_, w) =>
@@ -62,7 +62,7 @@ export async function workers({ path }) {
   check(`total is ${int(counted)} = ${WORKERS} × ${int(ROWS_PER_WORKER)}`, counted === total);
 
   // terminate() in the middle of a worker's query.
-  note('');
+  console.log();
   note(`A worker (with an AsyncDatabase) commits ${int(STUCK_COMMITTED)} rows, inserts ${int(STUCK_COMMITTED)} more in an open`);
   note('transaction, then runs a query that would take minutes; the main thread calls worker.terminate().');
   const stuck = startWorker('./stuck-worker.mjs', { file, committed: STUCK_COMMITTED });
