@@ -1,6 +1,6 @@
 // `npm run demo`: a tour of sqlite-strand on a temporary file database. Each part lives in its
 // own file; this one creates the temporary directory, runs the parts in order and removes the
-// directory at the end, whatever happens (also on Ctrl-C).
+// directory at the end, whatever happens (also on Ctrl-C or SIGTERM).
 // Imports go through 'sqlite-strand' (the package's own exports map), exactly as user code would.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,12 @@ import { bold, dim } from './ui.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-strand-demo-'));
 const removeTempFiles = () => rmSync(dir, { recursive: true, force: true });
-process.once('SIGINT', () => {
-  removeTempFiles();
-  process.exit(130);
-});
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(signal, () => {
+    removeTempFiles();
+    process.exit(code);
+  });
+}
 
 const context = { dir, file: join(dir, 'tour.db'), path: (name) => join(dir, name) };
 console.log(bold(`sqlite-strand tour`) + ` — Node ${process.version}, ${process.platform}-${process.arch}`);
