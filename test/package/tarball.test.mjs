@@ -120,7 +120,7 @@ function tarballFor(variant) {
 }
 
 /** An empty project outside the repository, with its own package.json so npm stops there. */
-function makeConsumer(variant) {
+function makeConsumer(variant, tarball) {
   const dir = join(work, `consumer-${variant}`);
   assert.ok(!isInside(dir, repo), `${dir} is outside the repository`);
   mkdirSync(dir);
@@ -128,8 +128,10 @@ function makeConsumer(variant) {
     name: 'sqlite-strand-consumer',
     version: '1.0.0',
     private: true,
-    // npm 11 reviews dependency install scripts (allowScripts); a future npm blocks unreviewed ones.
-    allowScripts: { 'sqlite-strand': true },
+    // npm 11 reviews dependency install scripts (allowScripts) and a future npm blocks unreviewed
+    // ones; --strict-allow-scripts below blocks them now. From the registry the package is
+    // approved by name (what the README tells users); a tarball is approved by its file: spec.
+    allowScripts: { 'sqlite-strand': true, [`file:${tarball}`]: true },
   }, null, 2)}\n`);
   for (const f of readdirSync(consumerFiles)) copyFileSync(join(consumerFiles, f), join(dir, f));
   const typeRoots = [join(repo, 'node_modules/@types')];
@@ -146,7 +148,7 @@ function makeConsumer(variant) {
 }
 
 function npmInstall(dir, tarball, label) {
-  const args = ['install', tarball, '--no-audit', '--no-fund', '--foreground-scripts'];
+  const args = ['install', tarball, '--no-audit', '--no-fund', '--foreground-scripts', '--strict-allow-scripts'];
   return timed(`${label}: npm install`, () => {
     const offline = run('npm', [...args, '--offline'], { cwd: dir, env: npmNodedir ? offlineEnv : cleanEnv, allowFail: true });
     if (offline.status === 0) return offline.output;
@@ -160,7 +162,7 @@ for (const variant of variants) {
   test(`${variant}: installs from the tarball, loads, queries and type-checks`, () => {
     const label = variant;
     const tarball = timed(`${label}: prepare tarball`, () => tarballFor(variant));
-    const dir = makeConsumer(variant);
+    const dir = makeConsumer(variant, tarball);
     const installLog = npmInstall(dir, tarball, label);
     const pkg = join(dir, 'node_modules/sqlite-strand');
     assert.ok(existsSync(join(pkg, 'package.json')), 'installed');
