@@ -64,7 +64,8 @@ function isInside(dir, parent) {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-const npmNodedir = run('npm', ['config', 'get', 'nodedir'], { cwd: tmpdir() }).stdout.trim();
+// `npm config get` prints "undefined" for an unset key.
+const npmNodedir = run('npm', ['config', 'get', 'nodedir'], { cwd: tmpdir() }).stdout.trim().replace(/^(undefined|null)$/, '');
 const work = mkdtempSync(join(tmpdir(), 'sqlite-strand-tarball-'));
 let packed; // { tarball, files }
 
