@@ -37,8 +37,9 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //   Columns:           [column, database, name, table, type] × columns, flat
 //   Backup:            page count
 //   Function:          the id of the function it replaced (0: none)
+//   ApplyChangeset:    1 applied, 0 aborted by a conflict
 //   BackupProgress:    (id negated: not a completion) totalPages, remainingPages
-//   Serialize:         the bytes, a Uint8Array
+//   Serialize, SessionChangeset, SessionPatchset: the bytes, a Uint8Array
 //   Exec/others:       nothing
 void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
   napi_value argv[5];
@@ -80,6 +81,7 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
       }
       case JobKind::Backup:
       case JobKind::Function:
+      case JobKind::ApplyChangeset:
         napi_create_double(env, static_cast<double>(job.changes), &argv[2]);
         break;
       case JobKind::BackupProgress:
@@ -103,7 +105,9 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
         argv[2] = flat;
         break;
       }
-      case JobKind::Serialize: {
+      case JobKind::Serialize:
+      case JobKind::SessionChangeset:
+      case JobKind::SessionPatchset: {
         // Copied into a fresh ArrayBuffer; job.bytes is freed with the job.
         void* data = nullptr;
         napi_value buffer;

@@ -39,6 +39,7 @@
 //     all three again. Deadlock-freedom: Shutdown wakes a waiting call (AbortFunctionCalls, under
 //     call_mutex) BEFORE it joins the thread; the database thread holds no lock while it waits;
 //     the JS thread never waits for the database thread except in that join.
+//     applyChangeset's filter/onConflict cross the same way (async_sessions.h S4).
 //  9. (Bug fixed: segfault when a worker was terminated during a transaction.) When node deletes
 //     a TSFN it calls the finalizer first and then the call_js callback, with env == nullptr,
 //     once per call still queued — with the same context the finalizer just freed. The TSFN
@@ -124,6 +125,7 @@ struct AsyncCore {
   unsigned idle_rounds = 0;
   std::unordered_map<uint32_t, ThreadStatement> statements;
   std::unordered_map<uint32_t, ThreadCursor> cursors;
+  std::unordered_map<uint32_t, sqlite3_session*> sessions;  // async_sessions.h S1
 
   // User functions (async_functions.h). `calls_aborted` and every FunctionCall's `done` are
   // guarded by call_mutex; the database thread waits on call_cv for one of them (rule 8).

@@ -29,11 +29,6 @@ void DestroyAsyncFunction(void* data) {
   delete function;
 }
 
-// The message of the SQLite error that stands for a thrown JS value (F7). Must match
-// THROWN_MESSAGE in src/ts/async-functions.ts.
-std::string ThrownMessage(uint64_t call_id) {
-  return "User-defined function threw (call " + std::to_string(call_id) + ")";
-}
 
 SqlValue ToSqlValue(sqlite3_value* value) {
   switch (sqlite3_value_type(value)) {
@@ -63,25 +58,6 @@ std::shared_ptr<FunctionCall> NewCall(AsyncFunction* function, CallType type, ui
   call->args.reserve(static_cast<size_t>(argc));
   for (int i = 0; i < argc; i++) call->args.push_back(ToSqlValue(argv[i]));
   return call;
-}
-
-// The blocking round trip. False when the call could not be made or its answer will never come
-// (teardown, F4): the caller fails the statement.
-bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call) {
-  {
-    std::lock_guard<std::mutex> lock(core->call_mutex);
-    if (core->calls_aborted) return false;
-  }
-  // Completions waiting for their coalesced signal go out now: this thread is about to wait.
-  SignalUnreported(core);
-  auto* item = new std::shared_ptr<FunctionCall>(call);  // the queued item's share (F2)
-  if (napi_call_threadsafe_function(core->tsfn, item, napi_tsfn_nonblocking) != napi_ok) {
-    delete item;
-    return false;
-  }
-  std::unique_lock<std::mutex> lock(core->call_mutex);
-  core->call_cv.wait(lock, [&] { return call->done || core->calls_aborted; });
-  return call->done;
 }
 
 void SetResult(sqlite3_context* ctx, const SqlValue& value) {
@@ -297,7 +273,8 @@ void RunCall(napi_env env, napi_value callback, FunctionCall& call) {
     call.outcome = FunctionCall::Outcome::Threw;
     return;
   }
-  bool wants_result = call.type == CallType::Scalar || call.type == CallType::Value || call.type == CallType::Final;
+  bool wants_result = call.type == CallType::Scalar || call.type == CallType::Value || call.type == CallType::Final ||
+                      call.type == CallType::Filter || call.type == CallType::Conflict;
   if (wants_result) {
     ReadResult(env, result, call);
   } else {
@@ -306,6 +283,28 @@ void RunCall(napi_env env, napi_value callback, FunctionCall& call) {
 }
 
 }  // namespace
+
+// Must match THROWN_MESSAGE in src/ts/async-functions.ts.
+std::string ThrownMessage(uint64_t call_id) {
+  return "User-defined function threw (call " + std::to_string(call_id) + ")";
+}
+
+bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call) {
+  {
+    std::lock_guard<std::mutex> lock(core->call_mutex);
+    if (core->calls_aborted) return false;
+  }
+  // Completions waiting for their coalesced signal go out now: this thread is about to wait.
+  SignalUnreported(core);
+  auto* item = new std::shared_ptr<FunctionCall>(call);  // the queued item's share (F2)
+  if (napi_call_threadsafe_function(core->tsfn, item, napi_tsfn_nonblocking) != napi_ok) {
+    delete item;
+    return false;
+  }
+  std::unique_lock<std::mutex> lock(core->call_mutex);
+  core->call_cv.wait(lock, [&] { return call->done || core->calls_aborted; });
+  return call->done;
+}
 
 void RegisterAsyncFunction(AsyncCore* core, Job& job) {
   auto kind = static_cast<FunctionKind>(job.cursor);

@@ -67,6 +67,10 @@ enum class CallType : uint8_t {
   Value = 4,    // result(accumulator), the accumulator kept (window functions)
   Final = 5,    // result(accumulator), the accumulator freed
   Discard = 6,  // free the accumulator, call nothing
+  // applyChangeset's callbacks (async_sessions.h): `function` is the FunctionTable entry that
+  // holds them; the answer is a number (filter: 1 keep / 0 skip; onConflict: SQLite's answer).
+  Filter = 7,    // filter(tableName)
+  Conflict = 8,  // onConflict(conflictType)
 };
 
 // Must match FunctionKind in src/ts/async-functions.ts (a registration job's `cursor`).
@@ -88,6 +92,15 @@ struct FunctionCall {
   std::string error = "User-defined function could not be called";  // Failed: the SQLite message
   bool done = false;
 };
+
+// Database thread: the blocking round trip of one call (F2, F4). False when the call could not
+// be made or its answer will never come (teardown): the caller fails what it was doing. Also used
+// by applyChangeset's callbacks (async_sessions.cc), so that every JS callback of the database
+// thread crosses the same way and Shutdown's wake-up covers them all.
+bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call);
+
+// The message of the SQLite error that stands for the value call `call_id` threw (F7).
+std::string ThrownMessage(uint64_t call_id);
 
 // Database thread: runs a registration job (JobKind::Function).
 void RegisterAsyncFunction(AsyncCore* core, Job& job);

@@ -39,6 +39,14 @@ enum class JobKind : uint8_t {
   // FunctionKind, batch_rows = arity + 1 (0: varargs), batch_bytes = SQLite flags, read_bigints =
   // useBigIntArguments → `changes` = the id of the function it replaced (0: none).
   Function,
+  // Sessions (async_sessions.h); `statement` = the session id chosen by JS.
+  SessionCreate,     // sql = database name, params.positional = [] or [table]
+  SessionChangeset,  // → bytes
+  SessionPatchset,   // → bytes
+  SessionClose,      // delete the session (nothing if it is gone)
+  // params.positional[0] = the changeset (a blob), statement = the FunctionTable entry holding
+  // the callbacks, cursor = 1 (filter) | 2 (onConflict) → `changes` 1 applied / 0 aborted.
+  ApplyChangeset,
 };
 
 struct Job {
@@ -71,7 +79,7 @@ struct Job {
   uint32_t parameters = 0;  // Prepare: the statement's parameter count
   // Columns: per column origin name, database, name, table, declared type (absent → null).
   std::vector<std::optional<std::string>> column_metadata;
-  // Serialize: the copy SQLite made (freed with the job, on whichever thread drops it).
+  // Serialize, SessionChangeset/Patchset: the copy SQLite made (freed with the job, on whichever thread drops it).
   SqliteBytes bytes;
   int64_t bytes_size = 0;
 

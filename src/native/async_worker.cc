@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "async_database.h"
+#include "async_sessions.h"
 #include "backup_steps.h"
 
 namespace strand {
@@ -261,6 +262,7 @@ void FinalizeStatement(AsyncCore* core, uint32_t id) {
 }
 
 void CloseEverything(AsyncCore* core) {
+  DeleteAllSessions(core);  // before the connection closes (async_sessions.h S2)
   for (auto& [id, cursor] : core->cursors) {
     if (cursor.owns_statement) sqlite3_finalize(cursor.stmt);
   }
@@ -396,6 +398,15 @@ void Execute(AsyncCore* core, Job& job) {
     }
     case JobKind::Function:
       RegisterAsyncFunction(core, job);
+      break;
+    case JobKind::SessionCreate:
+    case JobKind::SessionChangeset:
+    case JobKind::SessionPatchset:
+    case JobKind::SessionClose:
+      RunSessionJob(core, job);
+      break;
+    case JobKind::ApplyChangeset:
+      RunApplyChangeset(core, job);
       break;
     case JobKind::Close:
       CloseEverything(core);

@@ -57,13 +57,22 @@ void ThrowSqliteError(napi_env env, int errcode, const std::string& message) {
   if (err != nullptr) napi_throw(env, err);
 }
 
-void ThrowSqliteResultCode(napi_env env, int errcode) {
+namespace {
+
+napi_value MakeResultCodeError(napi_env env, int errcode) {
   napi_value err = MakeCodedError(env, ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(errcode));
-  if (err == nullptr) return;
+  if (err == nullptr) return nullptr;
   napi_value errcode_value = nullptr;
   napi_create_int32(env, errcode, &errcode_value);
   napi_set_named_property(env, err, "errcode", errcode_value);
-  napi_throw(env, err);
+  return err;
+}
+
+}  // namespace
+
+void ThrowSqliteResultCode(napi_env env, int errcode) {
+  napi_value err = MakeResultCodeError(env, errcode);
+  if (err != nullptr) napi_throw(env, err);
 }
 
 void ThrowSqliteError(napi_env env, sqlite3* db) {
@@ -84,6 +93,7 @@ ErrorInfo ErrorInfo::Sqlite(sqlite3* db) {
 }
 
 napi_value MakeError(napi_env env, const ErrorInfo& error) {
+  if (error.result_code_only) return MakeResultCodeError(env, error.sqlite_errcode);
   // errcode 0 is a SQLite error too ("not an error": sqlite3_serialize fails without setting one).
   if (error.sqlite_errcode != 0 || error.code == "ERR_SQLITE_ERROR") return MakeSqliteError(env, error.sqlite_errcode, error.message);
   return MakeCodedError(env, error.kind, error.code.c_str(), error.message);

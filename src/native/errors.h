@@ -21,10 +21,16 @@ struct ErrorInfo {
   std::string code;
   std::string message;
   int sqlite_errcode = 0;
+  // A bare result code, as node's THROW_ERR_SQLITE_ERROR(isolate, rc) makes it: message
+  // sqlite3_errstr(rc), own keys code and errcode only (applyChangeset).
+  bool result_code_only = false;
 
   static ErrorInfo Sqlite(sqlite3* db);
   static ErrorInfo Coded(ErrorKind kind, const char* code, std::string message) {
     return ErrorInfo{kind, code, std::move(message), 0};
+  }
+  static ErrorInfo ResultCode(int rc) {
+    return ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(rc), rc, true};
   }
 };
 

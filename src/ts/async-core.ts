@@ -47,6 +47,7 @@ export class DatabaseCore {
   #parked: Parked[] = [];
   #nextStatement = 1;
   #nextCursor = 1;
+  #nextSession = 1;
 
   constructor(config: NativeDatabaseConfig) {
     this.config = config;
@@ -59,6 +60,10 @@ export class DatabaseCore {
 
   newCursorId(): number {
     return this.#nextCursor++;
+  }
+
+  newSessionId(): number {
+    return this.#nextSession++;
   }
 
   get inTransaction(): boolean {

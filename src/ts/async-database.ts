@@ -4,6 +4,7 @@
 import { withCallerStack } from './async-errors';
 import { DatabaseCore, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
+import { AsyncSession, CREATE_ASYNC_SESSION } from './async-session';
 import { AsyncStatement, StatementState } from './async-statement';
 import { JobKind } from './engine';
 import { FunctionKind } from './async-functions';
@@ -17,6 +18,7 @@ import {
   type SQLFunctionArgument,
   type SQLFunctionResult,
 } from './user-functions';
+import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOptions, type SessionOptions } from './session';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from './options';
 
 /** How a transaction begins: BEGIN DEFERRED (default), IMMEDIATE or EXCLUSIVE. */
@@ -318,6 +320,54 @@ export class AsyncDatabase extends Queries {
       // and the caller may reuse `buffer` as soon as this returns.
       this.core.call(false, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options),
     );
+  }
+
+  /**
+   * Starts recording changes (of every table, or `options.table`, of database `options.db`,
+   * default `'main'`) in a new session on the database thread; options and errors as
+   * `DatabaseSync#createSession()`. Closing the database closes its sessions.
+   */
+  async createSession(options?: SessionOptions): Promise<AsyncSession> {
+    // node checks the connection, then the options.
+    if (this.core.state !== 'open') throw invalidState('database is not open');
+    const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
+    const id = this.core.newSessionId();
+    const job = { kind: JobKind.SessionCreate, statement: id, sql: dbName, params: table === '' ? [] : [table] };
+    await withCallerStack(this.core.call(false, job, () => undefined, this.options));
+    return new AsyncSession(CREATE_ASYNC_SESSION, this.core, id, this.options);
+  }
+
+  /**
+   * Applies a changeset or patchset on the database thread, like `DatabaseSync#applyChangeset()`:
+   * resolves to true when it was applied, false when a conflict aborted it (everything is then
+   * rolled back). `filter(tableName)` and `onConflict(conflictType)` run on this thread, one
+   * thread round trip per call (as user functions do); if one throws, the apply stops and the
+   * promise rejects with the thrown value itself.
+   */
+  async applyChangeset(changeset: Uint8Array, options?: ApplyChangesetOptions): Promise<boolean> {
+    if (this.core.state !== 'open') throw invalidState('database is not open');
+    const { filter, onConflict } = parseApplyChangesetOptions(arguments.length > 1, changeset, options);
+    const functions = this.core.engine.functions;
+    const entry =
+      filter !== undefined || onConflict !== undefined
+        ? functions.add({
+            kind: FunctionKind.Changeset,
+            filter: filter as ((...a: unknown[]) => unknown) | undefined,
+            onConflict: onConflict as ((...a: unknown[]) => unknown) | undefined,
+          })
+        : 0;
+    const job = {
+      kind: JobKind.ApplyChangeset,
+      statement: entry,
+      cursor: (filter !== undefined ? 1 : 0) | (onConflict !== undefined ? 2 : 0),
+      // A private copy now: the job may wait (behind a transaction) before its bytes are taken.
+      params: [new Uint8Array(changeset)],
+    };
+    try {
+      return await withCallerStack(this.core.call(false, job, (applied) => applied === 1, this.options));
+    } finally {
+      if (entry !== 0) functions.drop(entry);
+    }
   }
 
   /** Cancels the statement running right now (it rejects with SQLITE_INTERRUPT), if any. */

@@ -13,6 +13,10 @@ export const enum CallType {
   Value = 4,
   Final = 5,
   Discard = 6,
+  /** applyChangeset's filter(tableName) → 1 keep / 0 skip. */
+  Filter = 7,
+  /** applyChangeset's onConflict(conflictType) → its answer when an int32, else -1. */
+  Conflict = 8,
 }
 
 /** Must match FunctionKind in src/native/async_functions.h. */
@@ -20,6 +24,8 @@ export const enum FunctionKind {
   Scalar = 1,
   Aggregate = 2,
   Window = 3,
+  /** JS only: the callbacks of one AsyncDatabase#applyChangeset (async_sessions.h S4). */
+  Changeset = 4,
 }
 
 type Callable = (...args: unknown[]) => unknown;
@@ -42,7 +48,13 @@ export interface AggregateEntry {
   groups: Map<number, unknown>;
 }
 
-type Entry = ScalarEntry | AggregateEntry;
+export interface ChangesetEntry {
+  kind: FunctionKind.Changeset;
+  filter: Callable | undefined;
+  onConflict: Callable | undefined;
+}
+
+type Entry = ScalarEntry | AggregateEntry | ChangesetEntry;
 
 // The SQLite message that stands for a thrown value; must match ThrownMessage in
 // async_functions.cc.
@@ -75,7 +87,9 @@ export class FunctionTable {
   /** Accumulators currently held (for tests: groups abandoned by errors must not stay). */
   get accumulators(): number {
     let count = 0;
-    for (const entry of this.#entries.values()) if (entry.kind !== FunctionKind.Scalar) count += entry.groups.size;
+    for (const entry of this.#entries.values()) {
+      if (entry.kind === FunctionKind.Aggregate || entry.kind === FunctionKind.Window) count += entry.groups.size;
+    }
     return count;
   }
 
@@ -109,6 +123,7 @@ export class FunctionTable {
         checkArguments(entry.useBigInt, args);
         return Reflect.apply(entry.fn, undefined, args);
       }
+      if (entry.kind === FunctionKind.Changeset) return changesetCall(entry, type, args[0]);
       return aggregateCall(entry, type, group, args);
     } catch (thrown) {
       keepOriginalStack(thrown);
@@ -131,6 +146,16 @@ function startValue(entry: AggregateEntry): unknown {
 
 function resultOf(entry: AggregateEntry, accumulator: unknown): unknown {
   return entry.result === undefined ? accumulator : Reflect.apply(entry.result, undefined, [accumulator]);
+}
+
+// applyChangeset's callbacks, called like the sync path's (changeset_apply.cc): receiver null,
+// the filter's answer taken as ToBoolean, onConflict's passed on when it is an int32 (V8's
+// IsInt32: -0 is not), else -1 — which SQLite rejects with SQLITE_MISUSE.
+function changesetCall(entry: ChangesetEntry, type: CallType, arg: unknown): number {
+  if (type === CallType.Filter) return Reflect.apply(entry.filter!, null, [arg]) ? 1 : 0;
+  const answer: unknown = Reflect.apply(entry.onConflict!, null, [arg]);
+  const int32 = typeof answer === 'number' && Number.isInteger(answer) && answer >= -0x80000000 && answer <= 0x7fffffff;
+  return int32 && !Object.is(answer, -0) ? (answer as number) : -1;
 }
 
 // In the sync path's order (user_functions.cc): the group's accumulator is made (and kept) before

@@ -13,8 +13,14 @@ import {
   type DatabaseSyncOptions,
   type StatementOptions,
 } from './options';
-import { types } from 'node:util';
-import { CREATE_SESSION, Session, type SessionOptions } from './session';
+import {
+  CREATE_SESSION,
+  parseApplyChangesetOptions,
+  parseSessionOptions,
+  Session,
+  type ApplyChangesetOptions,
+  type SessionOptions,
+} from './session';
 import { CREATE_STATEMENT, Statement } from './statement-sync';
 import {
   aggregateFunctionArgs,
@@ -25,22 +31,6 @@ import {
   type SQLFunctionResult,
 } from './user-functions';
 
-/** Options of `applyChangeset()`. */
-export interface ApplyChangesetOptions {
-  /** Called with each table name in the changeset; a falsy return skips that table's changes. */
-  filter?: (tableName: string) => unknown;
-  /**
-   * Called with the conflict type (`constants.SQLITE_CHANGESET_DATA`, `…_NOTFOUND`,
-   * `…_CONFLICT`, `…_CONSTRAINT`, `…_FOREIGN_KEY`) of each conflict; returns
-   * `constants.SQLITE_CHANGESET_OMIT`, `…_REPLACE` or `…_ABORT`. Without it, a conflict aborts.
-   */
-  onConflict?: (conflictType: number) => number;
-}
-
-const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
-// V8's IsObject: functions count.
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  (typeof value === 'object' && value !== null) || typeof value === 'function';
 import { createTagStore, type SQLTagStore } from './tag-store';
 import { normalizeModuleOptions, type VirtualTableOptions } from './virtual-table';
 
@@ -155,23 +145,9 @@ export class Database extends Uncloneable {
    */
   createSession(options?: SessionOptions): Session {
     const native = nativeOf(this);
-    let table = '';
-    let dbName = 'main';
     // node checks the connection, then the options (own properties only).
     if (!native.isOpen()) throw invalidState('database is not open');
-    if (arguments.length > 0) {
-      if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
-      if (hasOwn(options, 'table')) {
-        const value = options.table;
-        if (typeof value !== 'string') throw invalidArgType('The "options.table" argument must be a string.');
-        table = value;
-      }
-      if (hasOwn(options, 'db')) {
-        const value = options.db;
-        if (typeof value !== 'string') throw invalidArgType('The "options.db" argument must be a string.');
-        dbName = value;
-      }
-    }
+    const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
     return new Session(CREATE_SESSION, native.createSession(table, dbName), this);
   }
 
@@ -182,25 +158,7 @@ export class Database extends Uncloneable {
   applyChangeset(changeset: Uint8Array, options?: ApplyChangesetOptions): boolean {
     const native = nativeOf(this);
     if (!native.isOpen()) throw invalidState('database is not open');
-    if (!types.isUint8Array(changeset)) throw invalidArgType('The "changeset" argument must be a Uint8Array.');
-    let filter: ApplyChangesetOptions['filter'];
-    let onConflict: ApplyChangesetOptions['onConflict'];
-    // node's order: onConflict is read with [[Get]] (inherited too), filter only when it is an own property.
-    if (arguments.length > 1 && options !== undefined) {
-      if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
-      const conflictValue = options.onConflict;
-      if (conflictValue !== undefined) {
-        if (typeof conflictValue !== 'function') {
-          throw invalidArgType('The "options.onConflict" argument must be a function.');
-        }
-        onConflict = conflictValue as ApplyChangesetOptions['onConflict'];
-      }
-      if (hasOwn(options, 'filter')) {
-        const filterValue = options.filter;
-        if (typeof filterValue !== 'function') throw invalidArgType('The "options.filter" argument must be a function.');
-        filter = filterValue as ApplyChangesetOptions['filter'];
-      }
-    }
+    const { filter, onConflict } = parseApplyChangesetOptions(arguments.length > 1, changeset, options);
     return native.applyChangeset(changeset, filter, onConflict);
   }
 

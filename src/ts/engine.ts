@@ -23,6 +23,11 @@ export const enum JobKind {
   Serialize = 14,
   Deserialize = 15,
   Function = 16,
+  SessionCreate = 17,
+  SessionChangeset = 18,
+  SessionPatchset = 19,
+  SessionClose = 20,
+  ApplyChangeset = 21,
 }
 
 /** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */

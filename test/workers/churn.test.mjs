@@ -42,6 +42,7 @@ test('200 workers ending with open sync and async databases leak no descriptors 
     const rows = new DatabaseSync(file).prepare('SELECT count(*) AS n, count(DISTINCT x) AS d FROM t').get();
     console.log(JSON.stringify({ before, after, rows: { ...rows } }));
   `);
+  if (r.status !== 0) console.log('STDERR', r.stderr, 'STDOUT', r.stdout);
   assert.is(r.status, 0, r.stderr);
   const { before, after, rows } = JSON.parse(r.stdout);
   assert.equal(rows, { n: 440, d: 440 }); // every committed row of every worker is there
@@ -50,6 +51,7 @@ test('200 workers ending with open sync and async databases leak no descriptors 
   // a statement each, kept open in one thread, measured 62 MB — so leaking them (let alone the
   // async databases' threads) could not stay under this 40 MB bound.
   assert.ok(after.rss - before.rss < 40, JSON.stringify({ before, after }));
+  console.log(`200 workers: fds ${before.fds} → ${after.fds}, RSS ${before.rss.toFixed(1)} → ${after.rss.toFixed(1)} MB`);
 });
 
 test.run();
