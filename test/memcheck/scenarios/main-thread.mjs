@@ -31,6 +31,14 @@ await db.aggregate('total', { start: 0, step: (acc, x) => acc + x, inverse: (acc
 await db.all("SELECT twice(a), twice(b), total(a) OVER (ORDER BY a ROWS 1 PRECEDING) FROM t");
 await db.get('SELECT fails()').catch(() => {});
 await db.get('SELECT total(a) FROM t');
+// Async sessions: record, apply back with callbacks (conflicts included), and one left open.
+await db.exec('CREATE TABLE kv2(k PRIMARY KEY, v)');
+const recorder = await db.createSession();
+await db.run('INSERT INTO kv2 VALUES (?, ?)', 'a', 1);
+const recorded = await recorder.changeset();
+await recorder.close();
+await db.applyChangeset(recorded, { filter: () => true, onConflict: () => 1 });
+globalThis.openSession = await db.createSession();
 
 const sync = new DatabaseSync(':memory:');
 sync.exec('CREATE TABLE u(x)');
