@@ -4,6 +4,7 @@
 
 #include "addon.h"
 #include "database_sync.h"
+#include "js_strings.h"
 
 namespace strand {
 
@@ -12,13 +13,6 @@ namespace {
 // The `data` of a TSFN call says which report it is.
 void* const kProgress = reinterpret_cast<void*>(uintptr_t{1});
 void* const kResult = reinterpret_cast<void*>(uintptr_t{2});
-
-bool ReadString(napi_env env, napi_value value, std::string* out) {
-  size_t length = 0;
-  if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return false;
-  out->resize(length);
-  return napi_get_value_string_utf8(env, value, out->data(), length + 1, &length) == napi_ok;
-}
 
 // The page count of `schema` (JS thread, on the source connection); -1 if it cannot be read.
 int PageCount(sqlite3* db, const std::string& schema) {
@@ -56,8 +50,8 @@ napi_value BackupJob::Start(napi_env env, napi_callback_info info) {
   std::unique_ptr<BackupJob> job(new BackupJob());
   int32_t rate = 100;
   bool has_progress = false;
-  if (!ReadString(env, argv[1], &job->spec_.path) || napi_get_value_int32(env, argv[2], &rate) != napi_ok ||
-      !ReadString(env, argv[3], &job->source_name_) || !ReadString(env, argv[4], &job->spec_.target) ||
+  if (!ReadUtf8(env, argv[1], &job->spec_.path) || napi_get_value_int32(env, argv[2], &rate) != napi_ok ||
+      !ReadUtf8(env, argv[3], &job->source_name_) || !ReadUtf8(env, argv[4], &job->spec_.target) ||
       napi_get_value_bool(env, argv[6], &has_progress) != napi_ok) {
     ThrowInvalidArgType(env, "invalid backup arguments");
     return nullptr;

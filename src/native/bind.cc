@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "addon.h"
+#include "js_strings.h"
 
 namespace strand {
 
@@ -156,14 +157,6 @@ struct OwnedSink {
   bool Blob(const void* p, size_t n) { *out = SqlValue::Blob(p, n); return true; }
 };
 
-std::string ToUtf8(napi_env env, napi_value value) {
-  size_t length = 0;
-  napi_get_value_string_utf8(env, value, nullptr, 0, &length);
-  std::string s(length, '\0');
-  napi_get_value_string_utf8(env, value, s.data(), length + 1, &length);
-  return s;
-}
-
 bool BuildBareNames(sqlite3_stmt* stmt, BareNameMap* out, ErrorInfo* error) {
   int count = sqlite3_bind_parameter_count(stmt);
   for (int i = 1; i <= count; i++) {
@@ -247,7 +240,7 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
     for (uint32_t k = 0; k < count; k++) {
       napi_value key;
       napi_get_element(env, keys, k, &key);
-      std::string name = ToUtf8(env, key);
+      std::string name = ReadUtf8(env, key);
       ErrorInfo error;
       int index = ResolveNamedParameter(stmt, name, options, bare_names, &error);
       if (index < 0) {
@@ -334,7 +327,7 @@ bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams*
       napi_get_element(env, keys, k, &key);
       if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
       NamedSqlValue named;
-      named.name = ToUtf8(env, key);
+      named.name = ReadUtf8(env, key);
       if (!JsToSqlValue(env, value, static_cast<int>(k + 1), &named.value)) return false;
       out->named.push_back(std::move(named));
     }

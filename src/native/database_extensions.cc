@@ -4,6 +4,7 @@
 
 #include "database_sync.h"
 #include "errors.h"
+#include "js_strings.h"
 
 namespace strand {
 
@@ -22,10 +23,7 @@ bool ReadPathLike(napi_env env, napi_value value, std::string* out) {
   napi_valuetype type;
   if (napi_typeof(env, value, &type) != napi_ok) return false;
   if (type == napi_string) {
-    size_t length = 0;
-    napi_get_value_string_utf8(env, value, nullptr, 0, &length);
-    out->assign(length, '\0');
-    napi_get_value_string_utf8(env, value, out->data(), length + 1, &length);
+    *out = ReadUtf8(env, value);
     return true;
   }
   bool is_view = false;

@@ -6,6 +6,7 @@
 #include "database_sync.h"
 #include "errors.h"
 #include "serialize.h"
+#include "js_strings.h"
 
 namespace strand {
 
@@ -38,23 +39,6 @@ bool DeserializeDatabase(sqlite3* db, const std::string& name, const uint8_t* da
   }
   return true;
 }
-
-namespace {
-
-bool IsType(napi_env env, napi_value value, napi_valuetype wanted) {
-  napi_valuetype type;
-  return napi_typeof(env, value, &type) == napi_ok && type == wanted;
-}
-
-std::string ReadUtf8(napi_env env, napi_value value) {
-  size_t length = 0;
-  napi_get_value_string_utf8(env, value, nullptr, 0, &length);
-  std::string s(length, '\0');
-  napi_get_value_string_utf8(env, value, s.data(), length + 1, &length);
-  return s;
-}
-
-}  // namespace
 
 Napi::Value DatabaseSync::Serialize(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();

@@ -6,6 +6,7 @@
 #include "session_sync.h"
 #include "statement_sync.h"
 #include "user_functions.h"
+#include "js_strings.h"
 
 namespace strand {
 
@@ -16,18 +17,6 @@ bool ReadBool(const Napi::Object& options, const char* key, bool fallback) {
   return v.IsBoolean() ? v.As<Napi::Boolean>().Value() : fallback;
 }
 
-std::string ReadUtf8(napi_env env, napi_value value) {
-  size_t length = 0;
-  napi_get_value_string_utf8(env, value, nullptr, 0, &length);
-  std::string s(length, '\0');
-  napi_get_value_string_utf8(env, value, s.data(), length + 1, &length);
-  return s;
-}
-
-bool IsString(napi_env env, napi_value value) {
-  napi_valuetype type;
-  return napi_typeof(env, value, &type) == napi_ok && type == napi_string;
-}
 
 }  // namespace
 

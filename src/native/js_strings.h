@@ -1,0 +1,32 @@
+// Reading JS strings and value types with raw N-API, on the JS thread. Raw on purpose: these run
+// on paths where the env may be terminating, and node-addon-api would throw a C++ exception there.
+#pragma once
+#include <string>
+#include "napi_config.h"
+
+namespace strand {
+
+inline bool IsType(napi_env env, napi_value value, napi_valuetype wanted) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && type == wanted;
+}
+
+inline bool IsString(napi_env env, napi_value value) { return IsType(env, value, napi_string); }
+
+// The UTF-8 bytes of the string `value` into *out; false when N-API fails (not a string, or the
+// env is terminating).
+inline bool ReadUtf8(napi_env env, napi_value value, std::string* out) {
+  size_t length = 0;
+  if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return false;
+  out->resize(length);
+  return napi_get_value_string_utf8(env, value, out->data(), length + 1, &length) == napi_ok;
+}
+
+// The same for a value already known to be a string: "" if N-API fails.
+inline std::string ReadUtf8(napi_env env, napi_value value) {
+  std::string text;
+  if (!ReadUtf8(env, value, &text)) text.clear();
+  return text;
+}
+
+}  // namespace strand
