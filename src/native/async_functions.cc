@@ -5,8 +5,8 @@
 #include <string>
 
 #include "async_database.h"
-#include "bind.h"
 #include "column_values.h"
+#include "result_value.h"
 
 namespace strand {
 
@@ -61,19 +61,18 @@ std::shared_ptr<FunctionCall> NewCall(AsyncFunction* function, CallType type, ui
 }
 
 void SetResult(sqlite3_context* ctx, const SqlValue& value) {
+  ContextResult sink(ctx);
   switch (value.type) {
     case SqlValue::Type::Null:
-      return sqlite3_result_null(ctx);
+      return sink.Null();
     case SqlValue::Type::Integer:
-      return sqlite3_result_int64(ctx, value.integer);
+      return sink.Integer(value.integer);
     case SqlValue::Type::Real:
-      return sqlite3_result_double(ctx, value.real);
+      return sink.Real(value.real);
     case SqlValue::Type::Text:
-      return sqlite3_result_text64(ctx, value.bytes.data(), value.bytes.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      return sink.Text(value.bytes.data(), value.bytes.size());
     case SqlValue::Type::Blob:
-      // As the sync path does: an empty blob is a zero-length blob, not NULL.
-      if (value.bytes.empty()) return sqlite3_result_zeroblob(ctx, 0);
-      return sqlite3_result_blob64(ctx, value.bytes.data(), value.bytes.size(), SQLITE_TRANSIENT);
+      return sink.Blob(value.bytes.data(), value.bytes.size());
   }
 }
 
@@ -189,65 +188,31 @@ void ClearPendingException(napi_env env) {
   }
 }
 
-// node:sqlite's return conversions (the same as the sync path's SetResult in user_functions.cc):
-// number → REAL, bigint → INTEGER, string → TEXT, null/undefined → NULL, binary → BLOB; a
-// Promise and anything else fail the statement with node's messages.
+// Collects a converted result (result_value.h) as the call's owned outcome.
+class CallResult : public ResultSink {
+ public:
+  explicit CallResult(FunctionCall& call) : call_(call) {}
+  void Null() override { Set(SqlValue::Null()); }
+  void Real(double value) override { Set(SqlValue::Real(value)); }
+  void Integer(int64_t value) override { Set(SqlValue::Integer(value)); }
+  void Text(const char* data, size_t length) override { Set(SqlValue::Text(std::string(data, length))); }
+  void Blob(const void* data, size_t length) override { Set(SqlValue::Blob(data, length)); }
+  void Error(const char* message) override { call_.error = message; }
+
+ private:
+  void Set(SqlValue value) {
+    call_.result = std::move(value);
+    call_.outcome = FunctionCall::Outcome::Value;
+  }
+  FunctionCall& call_;
+};
+
+// The JS result of a call, with node:sqlite's conversions, like the sync path's.
 void ReadResult(napi_env env, napi_value value, FunctionCall& call) {
   call.outcome = FunctionCall::Outcome::Failed;
-  call.error = "Returned JavaScript value cannot be converted to a SQLite value";
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok) return;
-  switch (type) {
-    case napi_undefined:
-    case napi_null:
-      call.result = SqlValue::Null();
-      break;
-    case napi_number: {
-      double number = 0;
-      napi_get_value_double(env, value, &number);
-      call.result = SqlValue::Real(number);
-      break;
-    }
-    case napi_bigint: {
-      int64_t integer = 0;
-      bool lossless = false;
-      napi_get_value_bigint_int64(env, value, &integer, &lossless);
-      if (!lossless) {
-        call.error = "BigInt value is too large for SQLite";
-        return;
-      }
-      call.result = SqlValue::Integer(integer);
-      break;
-    }
-    case napi_string: {
-      size_t length = 0;
-      if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return;
-      std::string text(length, '\0');
-      napi_get_value_string_utf8(env, value, text.data(), length + 1, &length);
-      call.result = SqlValue::Text(std::move(text));
-      break;
-    }
-    case napi_object: {
-      bool is_promise = false;
-      napi_is_promise(env, value, &is_promise);
-      if (is_promise) {
-        call.error = "Asynchronous user-defined functions are not supported";
-        return;
-      }
-      const void* data = nullptr;
-      size_t length = 0;
-      bool is_array_buffer = false;
-      if (!ReadBinaryBytes(env, value, &data, &length, &is_array_buffer)) {
-        ClearPendingException(env);
-        return;
-      }
-      call.result = SqlValue::Blob(data, length);
-      break;
-    }
-    default:
-      return;
-  }
-  call.outcome = FunctionCall::Outcome::Value;
+  call.error = kUnconvertibleResult;
+  CallResult sink(call);
+  if (!ConvertResult(env, value, ResultSource::Function, &sink)) ClearPendingException(env);
 }
 
 void RunCall(napi_env env, napi_value callback, FunctionCall& call) {

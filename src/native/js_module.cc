@@ -5,6 +5,7 @@
 #include "column_values.h"
 #include "database_sync.h"
 #include "errors.h"
+#include "result_value.h"
 
 namespace strand {
 namespace {
@@ -160,78 +161,6 @@ int Advance(napi_env env, JsCursor* cursor) {
   cursor->eof = false;
   cursor->rowid++;
   return SQLITE_OK;
-}
-
-// Sets a row value as the column's result, with node's conversions. SQLITE_ERROR with a pending
-// exception when reading the value threw.
-void ResultFromJs(napi_env env, sqlite3_context* ctx, napi_value value) {
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok) {
-    sqlite3_result_error(ctx, "Returned JavaScript value cannot be converted to a SQLite value", -1);
-    return;
-  }
-  switch (type) {
-    case napi_undefined:
-    case napi_null:
-      sqlite3_result_null(ctx);
-      return;
-    case napi_number: {
-      double d = 0;
-      napi_get_value_double(env, value, &d);
-      sqlite3_result_double(ctx, d);
-      return;
-    }
-    case napi_string: {
-      size_t length = 0;
-      napi_get_value_string_utf8(env, value, nullptr, 0, &length);
-      char* buffer = static_cast<char*>(sqlite3_malloc64(length + 1));
-      if (buffer == nullptr) {
-        sqlite3_result_error_nomem(ctx);
-        return;
-      }
-      napi_get_value_string_utf8(env, value, buffer, length + 1, &length);
-      sqlite3_result_text64(ctx, buffer, length, sqlite3_free, SQLITE_UTF8);
-      return;
-    }
-    case napi_bigint: {
-      int64_t n = 0;
-      bool lossless = false;
-      napi_get_value_bigint_int64(env, value, &n, &lossless);
-      if (!lossless) {
-        sqlite3_result_error(ctx, "BigInt value is too large for SQLite", -1);
-        return;
-      }
-      sqlite3_result_int64(ctx, n);
-      return;
-    }
-    case napi_object: {
-      bool is_typed = false, is_view = false;
-      napi_is_typedarray(env, value, &is_typed);
-      if (!is_typed) napi_is_dataview(env, value, &is_view);
-      void* data = nullptr;
-      size_t length = 0;
-      if (is_typed) {
-        napi_typedarray_type array_type;
-        size_t element_count = 0, offset = 0;
-        napi_value buffer;
-        napi_get_typedarray_info(env, value, &array_type, &element_count, &data, &buffer, &offset);
-        static const size_t kElementSize[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8, 2};
-        size_t index = static_cast<size_t>(array_type);
-        length = element_count * (index < sizeof(kElementSize) / sizeof(kElementSize[0]) ? kElementSize[index] : 1);
-      } else if (is_view) {
-        napi_value buffer;
-        size_t offset = 0;
-        napi_get_dataview_info(env, value, &length, &data, &buffer, &offset);
-      } else {
-        break;
-      }
-      sqlite3_result_blob64(ctx, data == nullptr ? "" : data, length, SQLITE_TRANSIENT);
-      return;
-    }
-    default:
-      break;
-  }
-  sqlite3_result_error(ctx, "Returned JavaScript value cannot be converted to a SQLite value", -1);
 }
 
 int xConnect(sqlite3* db, void* aux, int, const char* const*, sqlite3_vtab** out, char** error) {
@@ -390,7 +319,9 @@ int xColumn(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
   if (napi_get_element(env, row, static_cast<uint32_t>(module->row_index[index]), &value) != napi_ok) {
     return SQLITE_ERROR;
   }
-  ResultFromJs(env, ctx, value);
+  // node's conversions for a cell (result_value.h); a value N-API cannot read is unconvertible.
+  ContextResult sink(ctx);
+  if (!ConvertResult(env, value, ResultSource::VirtualTableCell, &sink)) sqlite3_result_error(ctx, kUnconvertibleResult, -1);
   return SQLITE_OK;
 }
 

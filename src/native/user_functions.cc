@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "bind.h"
 #include "column_values.h"
 #include "database_sync.h"
 #include "errors.h"
+#include "result_value.h"
 
 namespace strand {
 
@@ -124,52 +124,10 @@ bool ConvertArguments(napi_env env, int argc, sqlite3_value** argv, bool use_big
   return true;
 }
 
-// node:sqlite's return conversions: number → REAL, bigint → INTEGER, string → TEXT,
-// null/undefined → NULL, binary → BLOB; a Promise and everything else is an error.
+// The function's result, with node:sqlite's conversions (result_value.h).
 void SetResult(napi_env env, sqlite3_context* ctx, napi_value value) {
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok) return FailWithPendingException(ctx);
-  switch (type) {
-    case napi_undefined:
-    case napi_null:
-      return sqlite3_result_null(ctx);
-    case napi_number: {
-      double number = 0;
-      napi_get_value_double(env, value, &number);
-      return sqlite3_result_double(ctx, number);
-    }
-    case napi_bigint: {
-      int64_t integer = 0;
-      bool lossless = false;
-      napi_get_value_bigint_int64(env, value, &integer, &lossless);
-      if (!lossless) return sqlite3_result_error(ctx, "BigInt value is too large for SQLite", -1);
-      return sqlite3_result_int64(ctx, integer);
-    }
-    case napi_string: {
-      size_t length = 0;
-      if (napi_get_value_string_utf8(env, value, nullptr, 0, &length) != napi_ok) return FailWithPendingException(ctx);
-      std::string text(length, '\0');
-      napi_get_value_string_utf8(env, value, text.data(), length + 1, &length);
-      return sqlite3_result_text64(ctx, text.data(), length, SQLITE_TRANSIENT, SQLITE_UTF8);
-    }
-    case napi_object: {
-      bool is_promise = false;
-      napi_is_promise(env, value, &is_promise);
-      if (is_promise) return sqlite3_result_error(ctx, "Asynchronous user-defined functions are not supported", -1);
-      const void* data = nullptr;
-      size_t length = 0;
-      bool is_array_buffer = false;
-      if (ReadBinaryBytes(env, value, &data, &length, &is_array_buffer)) {
-        return length == 0 ? sqlite3_result_zeroblob(ctx, 0)
-                           : sqlite3_result_blob64(ctx, data, length, SQLITE_TRANSIENT);
-      }
-      if (ExceptionPending(env)) return FailWithPendingException(ctx);
-      break;
-    }
-    default:
-      break;
-  }
-  sqlite3_result_error(ctx, "Returned JavaScript value cannot be converted to a SQLite value", -1);
+  ContextResult sink(ctx);
+  if (!ConvertResult(env, value, ResultSource::Function, &sink)) FailWithPendingException(ctx);
 }
 
 bool Call(napi_env env, napi_value fn, size_t argc, const napi_value* argv, napi_value* result) {
