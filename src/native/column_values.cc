@@ -34,6 +34,28 @@ napi_value NewBlob(napi_env env, const void* data, size_t length) {
   return result;
 }
 
+napi_value SqliteValueToJs(napi_env env, sqlite3_value* value, bool as_bigint) {
+  napi_value result = nullptr;
+  switch (value == nullptr ? SQLITE_NULL : sqlite3_value_type(value)) {
+    case SQLITE_INTEGER:
+      return Int64ToJs(env, sqlite3_value_int64(value), as_bigint);
+    case SQLITE_FLOAT:
+      napi_create_double(env, sqlite3_value_double(value), &result);
+      return result;
+    case SQLITE_TEXT: {
+      const char* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+      napi_create_string_utf8(env, text == nullptr ? "" : text, static_cast<size_t>(sqlite3_value_bytes(value)),
+                              &result);
+      return result;
+    }
+    case SQLITE_BLOB:
+      return NewBlob(env, sqlite3_value_blob(value), static_cast<size_t>(sqlite3_value_bytes(value)));
+    default:
+      napi_get_null(env, &result);
+      return result;
+  }
+}
+
 napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bigints) {
   napi_value result = nullptr;
   switch (sqlite3_column_type(stmt, column)) {

@@ -10,6 +10,9 @@
 namespace strand {
 
 napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bigints);
+// The same conversions for a value SQLite hands to a callback (a user function's argument, a
+// virtual table's constraint value); a null pointer reads as null.
+napi_value SqliteValueToJs(napi_env env, sqlite3_value* value, bool as_bigint);
 napi_value Int64ToJs(napi_env env, int64_t value, bool as_bigint);
 // False (with ERR_OUT_OF_RANGE pending) when `value` is beyond ±(2^53 − 1).
 bool RequireSafeInteger(napi_env env, int64_t value);

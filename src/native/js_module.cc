@@ -98,42 +98,6 @@ class CallbackScope {
   napi_handle_scope scope_ = nullptr;
 };
 
-// An argument (hidden column value) as rows() receives it; nullptr with a pending exception.
-napi_value ArgumentToJs(napi_env env, sqlite3_value* value, bool bigint) {
-  napi_value out = nullptr;
-  if (value == nullptr) {
-    napi_get_null(env, &out);
-    return out;
-  }
-  switch (sqlite3_value_type(value)) {
-    case SQLITE_INTEGER: {
-      sqlite3_int64 n = sqlite3_value_int64(value);
-      if (bigint) {
-        napi_create_bigint_int64(env, n, &out);
-      } else if (n >= -9007199254740991LL && n <= 9007199254740991LL) {
-        napi_create_double(env, static_cast<double>(n), &out);
-      } else {
-        ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
-                        "Value is too large to be represented as a JavaScript number: " + std::to_string(n));
-      }
-      return out;
-    }
-    case SQLITE_FLOAT:
-      napi_create_double(env, sqlite3_value_double(value), &out);
-      return out;
-    case SQLITE_TEXT: {
-      const char* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
-      napi_create_string_utf8(env, text == nullptr ? "" : text, static_cast<size_t>(sqlite3_value_bytes(value)), &out);
-      return out;
-    }
-    case SQLITE_BLOB:
-      return NewBlob(env, sqlite3_value_blob(value), static_cast<size_t>(sqlite3_value_bytes(value)));
-    default:
-      napi_get_null(env, &out);
-      return out;
-  }
-}
-
 // Moves the cursor to the iterator's next value. SQLITE_OK, or an error (pending JS exception or
 // a vtab message).
 int Advance(napi_env env, JsCursor* cursor) {
@@ -243,7 +207,7 @@ int xFilter(sqlite3_vtab_cursor* base, int mask, const char*, int argc, sqlite3_
   std::vector<napi_value> args;
   args.reserve(cursor->arguments.size());
   for (sqlite3_value* value : cursor->arguments) {
-    napi_value js = ArgumentToJs(env, value, module->bigint_arguments);
+    napi_value js = SqliteValueToJs(env, value, module->bigint_arguments);
     if (js == nullptr) return SQLITE_ERROR;
     args.push_back(js);
   }

@@ -91,27 +91,6 @@ class CallbackFrame {
   bool ok_ = false;
 };
 
-napi_value SqliteValueToJs(napi_env env, sqlite3_value* value, bool use_bigint) {
-  napi_value result = nullptr;
-  switch (sqlite3_value_type(value)) {
-    case SQLITE_INTEGER:
-      return Int64ToJs(env, sqlite3_value_int64(value), use_bigint);
-    case SQLITE_FLOAT:
-      napi_create_double(env, sqlite3_value_double(value), &result);
-      return result;
-    case SQLITE_TEXT: {
-      const char* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
-      napi_create_string_utf8(env, text, static_cast<size_t>(sqlite3_value_bytes(value)), &result);
-      return result;
-    }
-    case SQLITE_BLOB:
-      return NewBlob(env, sqlite3_value_blob(value), static_cast<size_t>(sqlite3_value_bytes(value)));
-    default:
-      napi_get_null(env, &result);
-      return result;
-  }
-}
-
 // Converts SQL arguments into `out` after `first` leading slots. False with a pending exception.
 bool ConvertArguments(napi_env env, int argc, sqlite3_value** argv, bool use_bigint, size_t first,
                       std::vector<napi_value>* out) {
