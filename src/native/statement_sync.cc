@@ -121,8 +121,13 @@ bool StatementSync::RequireRunnable(napi_env env) {
 
 bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
   if (!RequireRunnable(env)) return false;
-  // Every call resets when it is done; only an unfinished iteration leaves the statement busy.
-  if (sqlite3_stmt_busy(stmt_)) sqlite3_reset(stmt_);
+  // As node, every call starts with a reset and reports what it returns: get/all/run reset when
+  // they are done, but an iteration that failed leaves its error in the statement, and the next
+  // call on it throws that error once more (an unfinished iteration just ends here).
+  if (sqlite3_reset(stmt_) != SQLITE_OK) {
+    ThrowSqliteError(env, db_->handle());
+    return false;
+  }
   Args args(info);
   if (!BindArguments(env, db_->handle(), stmt_, args.data, args.count, bind_options_, &bare_names_)) {
     sqlite3_reset(stmt_);
@@ -291,10 +296,11 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   }
   if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);
+    sqlite3_reset(stmt_);
   } else {
+    // Not reset: the error stays in the statement for the next call's reset (see Prepare).
     ThrowSqliteError(env, db_->handle());
   }
-  sqlite3_reset(stmt_);
   return Napi::Value(env, result);
 }
 

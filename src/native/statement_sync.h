@@ -12,7 +12,9 @@
 //     the sqlite3_stmt) when it closes or is destroyed first. A statement whose stmt_ is null is
 //     "finalized" and every method throws ERR_INVALID_STATE.
 //   - The sqlite3_stmt is always reset after get()/all()/run() and at the end of iteration, so
-//     it never holds a read transaction open between calls.
+//     it never holds a read transaction open between calls. An iteration that fails is the one
+//     exception (node's rule): the statement keeps its error until the next call resets it and
+//     throws it once more.
 #pragma once
 #include <optional>
 #include <vector>

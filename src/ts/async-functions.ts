@@ -4,6 +4,7 @@
 // while the database thread waits for the answer.
 import { keepOriginalStack } from './async-errors';
 import { codedError } from './errors';
+import { isInt32 } from './int32';
 
 /** Must match CallType in src/native/async_functions.h. */
 export const enum CallType {
@@ -154,8 +155,7 @@ function resultOf(entry: AggregateEntry, accumulator: unknown): unknown {
 function changesetCall(entry: ChangesetEntry, type: CallType, arg: unknown): number {
   if (type === CallType.Filter) return Reflect.apply(entry.filter!, null, [arg]) ? 1 : 0;
   const answer: unknown = Reflect.apply(entry.onConflict!, null, [arg]);
-  const int32 = typeof answer === 'number' && Number.isInteger(answer) && answer >= -0x80000000 && answer <= 0x7fffffff;
-  return int32 && !Object.is(answer, -0) ? (answer as number) : -1;
+  return isInt32(answer) ? answer : -1;
 }
 
 // In the sync path's order (user_functions.cc): the group's accumulator is made (and kept) before

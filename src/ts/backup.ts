@@ -8,6 +8,7 @@
 import { binding } from './binding';
 import { nativeDatabaseOf, type Database } from './database-sync';
 import { codedError, invalidArgType, invalidState } from './errors';
+import { isInt32 } from './int32';
 import { normalizePath, type DatabasePath } from './options';
 
 /** What `progress` receives after each step that leaves pages to copy. */
@@ -36,8 +37,6 @@ export interface ParsedBackupOptions {
   progress: ((progress: BackupProgress) => void) | undefined;
 }
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
 
 /** node's option checks, in its order; `given` is whether an options argument was passed at all. */
 export function parseBackupOptions(given: boolean, options: unknown): ParsedBackupOptions {
@@ -49,7 +48,7 @@ export function parseBackupOptions(given: boolean, options: unknown): ParsedBack
   const o = options as Record<string, unknown>;
   const rate = o.rate;
   if (rate !== undefined) {
-    if (!Number.isInteger(rate) || (rate as number) < INT32_MIN || (rate as number) > INT32_MAX) {
+    if (!isInt32(rate)) {
       throw invalidArgType('The "options.rate" argument must be an integer.');
     }
     if ((rate as number) < 1) {

@@ -1,6 +1,7 @@
 // db.limits: SQLite's run-time limits as live properties (sqlite3_limit), in node:sqlite's order
 // and with its validation. Reading or writing on a closed database throws ERR_INVALID_STATE.
 import { codedError } from './errors';
+import { isInt32 } from './int32';
 
 /** SQLite's run-time limits, by node:sqlite's names (index = SQLITE_LIMIT_* id). */
 export const LIMIT_NAMES = [
@@ -34,7 +35,10 @@ export function createLimits(access: LimitAccess): DatabaseLimits {
       configurable: false,
       get: () => access(id),
       set: (value: unknown) => {
-        if (typeof value !== 'number' || !(Number.isInteger(value) || value === Infinity || value === -Infinity)) {
+        // node checks, in this order: the database is open (a read throws if not), the value is
+        // Infinity or an int32 (so -0, -Infinity and 2^31 are type errors), it is not negative.
+        access(id);
+        if (value !== Infinity && !isInt32(value)) {
           throw codedError(TypeError, 'ERR_INVALID_ARG_TYPE', 'Limit value must be a non-negative integer or Infinity.');
         }
         if (value < 0) throw codedError(RangeError, 'ERR_OUT_OF_RANGE', 'Limit value must be non-negative.');

@@ -2,6 +2,7 @@
 // defaults and order of reads (Node 26).
 import type { NativeDatabaseConfig, NativeStatementOptions } from './binding';
 import { codedError, invalidArgType } from './errors';
+import { isInt32 } from './int32';
 import { LIMIT_NAMES, type DatabaseLimits } from './limits';
 
 /** Options of `new DatabaseSync(path, options)`, as in node:sqlite (Node 26). */
@@ -49,10 +50,6 @@ export interface StatementOptions {
 export type DatabasePath = string | Uint8Array | URL;
 
 const PATH_MESSAGE = 'The "path" argument must be a string, Uint8Array, or URL without null bytes.';
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-
-const isInt32 = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= INT32_MIN && (v as number) <= INT32_MAX;
 
 function fromHref(href: string): string {
   let url: URL;

@@ -53,21 +53,25 @@ function optionalBoolean(options: Record<string, unknown>, key: string): boolean
 export function scalarFunctionArgs(args: unknown[]): [string, Callable, number, number, boolean] {
   const [name] = args;
   if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
-  const optionsGiven = typeof args[1] !== 'function';
-  const fn = optionsGiven ? args[2] : args[1];
-  if (typeof fn !== 'function') throw invalidArgType('The "function" argument must be a function.');
+  // As node: with three or more arguments the second is the options object (any object,
+  // functions included), read in full before the third is checked to be the function.
+  const optionsGiven = args.length >= 3;
   let useBigInt = false;
   let varargs = false;
   let flags = 0;
   if (optionsGiven) {
     const options = args[1];
-    if (typeof options !== 'object' || options === null) throw invalidArgType('The "options" argument must be an object.');
+    if ((typeof options !== 'object' || options === null) && typeof options !== 'function') {
+      throw invalidArgType('The "options" argument must be an object.');
+    }
     const record = options as Record<string, unknown>;
     useBigInt = optionalBoolean(record, 'useBigIntArguments');
     varargs = optionalBoolean(record, 'varargs');
     if (optionalBoolean(record, 'deterministic')) flags |= SQLITE_DETERMINISTIC;
     if (optionalBoolean(record, 'directOnly')) flags |= SQLITE_DIRECTONLY;
   }
+  const fn = optionsGiven ? args[2] : args[1];
+  if (typeof fn !== 'function') throw invalidArgType('The "function" argument must be a function.');
   return [name, fn as Callable, varargs ? -1 : fn.length, flags, useBigInt];
 }
 

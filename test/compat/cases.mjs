@@ -19,6 +19,7 @@ import sessionCases from './cases/session.mjs';
 import tagStoreModuleCases from './cases/tagstore-module.mjs';
 import backupCases from './cases/backup.mjs';
 import miscMemberCases from './cases/misc-members.mjs';
+import fuzzFoundCases from './cases/fuzz-found.mjs';
 
 export const cases = [
   ...moduleCases,
@@ -36,6 +37,7 @@ export const cases = [
   ...tagStoreModuleCases,
   ...backupCases,
   ...miscMemberCases,
+  ...fuzzFoundCases,
 ];
 
 // name -> reason. Cases listed here are skipped by compat.test.mjs (the reason is logged).

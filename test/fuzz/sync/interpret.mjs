@@ -54,6 +54,9 @@ function makeArgs(args) {
   });
 }
 
+// The behaviour table (behaviours.mjs) a callback option draws from.
+const ROLE_OF_OPTION = { rows: 'rows', filter: 'filter', onConflict: 'conflict', start: 'start', step: 'step', result: 'result', inverse: 'inverse' };
+
 // Options objects: { key: valueName } with `$omit` (no argument) or `$value` (a value name in
 // place of an object).
 function makeOptions(desc, callbacks) {
@@ -63,7 +66,7 @@ function makeOptions(desc, callbacks) {
   for (const [key, spec] of Object.entries(desc)) {
     if (typeof spec === 'string') out[key] = makeValue(spec);
     else if ('lit' in spec) out[key] = spec.lit;
-    else if (spec.cb) out[key] = callbacks(spec.cb, spec.b, spec.arity);
+    else if (spec.cb) out[key] = callbacks(ROLE_OF_OPTION[key] ?? key, spec.cb, spec.arity);
     else if (spec.obj) out[key] = makeOptions(spec.obj, callbacks);
     else if (spec.columns) out[key] = spec.columns.map((c) => (typeof c === 'string' ? makeValue(c) : { ...c }));
     else throw new Error(`bad option spec ${JSON.stringify(spec)}`);

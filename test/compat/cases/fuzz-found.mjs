@@ -1,0 +1,95 @@
+// Classes of difference the differential fuzzer (test/fuzz/sync) found, each pinned by a case
+// recorded from Node 26 so that a regression shows up by name, not only as a changed seed.
+import { attempt } from './_util.mjs';
+
+const INT32_EDGES = [-0, 0, 1, 1.5, -1, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, NaN, Infinity, -Infinity, '5', 5n, null, undefined];
+
+export default [
+  {
+    name: 'fuzz: timeout accepts int32 only (-0 and 2^31 are not)',
+    run: (sqlite) => INT32_EDGES.map((timeout) => attempt(() => {
+      const db = new sqlite.DatabaseSync(':memory:', { timeout });
+      db.close();
+      return true;
+    })),
+  },
+  {
+    name: 'fuzz: options.limits accept int32 only (-0 is not)',
+    run: (sqlite) => INT32_EDGES.map((attach) => attempt(() => {
+      const db = new sqlite.DatabaseSync(':memory:', { limits: { attach } });
+      const value = db.limits.attach;
+      db.close();
+      return value;
+    })),
+  },
+  {
+    name: 'fuzz: limits setter checks open first, then Infinity or int32, then sign',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      const open = INT32_EDGES.map((value) => attempt(() => {
+        db.limits.attach = value;
+        return db.limits.attach;
+      }));
+      db.close();
+      const closed = [5, -1, 1.5, -0, Infinity].map((value) => attempt(() => {
+        db.limits.attach = value;
+      }));
+      return { open, closed };
+    },
+  },
+  {
+    name: 'fuzz: backup rate is an int32 (-0 is a type error)',
+    run: async (sqlite, ctx) => {
+      const db = ctx.open();
+      const out = [];
+      for (const rate of [-0, 0, 1.5, 2 ** 31]) {
+        try {
+          out.push({ value: await sqlite.backup(db, ctx.tmp('copy.db'), { rate }) });
+        } catch (e) {
+          out.push({ threw: e });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    name: 'fuzz: function() reads options (even junk ones) before checking the function',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      const fn = (a) => a;
+      return [
+        () => db.function('f', { deterministic: 1 }, 5),
+        () => db.function('f', { varargs: 'x' }, 'junk'),
+        () => db.function('f', { deterministic: 1 }),
+        () => db.function('f', fn, {}),
+        () => db.function('f', fn, 5),
+        () => db.function('f', {}, fn, 5),
+        () => db.function('f', undefined, fn),
+        () => db.function('f', undefined),
+        () => db.function('f', { useBigIntArguments: 1, varargs: 2, directOnly: 3, deterministic: 4 }, fn),
+        () => db.function(1, { deterministic: 1 }, 5),
+      ].map(attempt);
+    },
+  },
+  {
+    name: 'fuzz: a failed iteration leaves its error for the next call on the statement',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      db.exec('CREATE TABLE t(a PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3)');
+      const insert = db.prepare('INSERT INTO t VALUES (?)');
+      const out = [attempt(() => insert.iterate(1).next()), attempt(() => insert.run(10)), attempt(() => insert.run(11))];
+      out.push(attempt(() => insert.iterate(1).next()), attempt(() => insert.get(12)), attempt(() => insert.all(13)));
+      out.push(attempt(() => insert.iterate(1).next()), attempt(() => insert.iterate(14).next()), attempt(() => insert.run(15)));
+      db.function('late', (x) => {
+        if (x > 1) throw new Error('late');
+        return x;
+      });
+      const select = db.prepare('SELECT late(a) AS v FROM t ORDER BY a');
+      const it = select.iterate();
+      out.push(attempt(() => it.next()), attempt(() => it.next()), attempt(() => it.next()), attempt(() => select.all()), attempt(() => select.get()));
+      // A run/get/all that fails resets at once: nothing is left for the next call.
+      out.push(attempt(() => insert.run(1)), attempt(() => insert.run(16)));
+      return out;
+    },
+  },
+];
