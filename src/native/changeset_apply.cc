@@ -13,14 +13,14 @@
 //   - onConflict's value goes to SQLite as is when it is an int32, else -1; SQLite rejects
 //     anything but OMIT/REPLACE/ABORT with SQLITE_MISUSE ("bad parameter or other API misuse").
 //   - Result: true on SQLITE_OK, false on SQLITE_ABORT (a conflict aborted it), otherwise an
-//     ERR_SQLITE_ERROR built from the result code alone (node's THROW_ERR_SQLITE_ERROR).
+//     ERR_SQLITE_ERROR built from the result code alone (node's THROW_ERR_SQLITE_ERROR), which
+//     replaces an error the authorizer left pending (see database_authorizer.cc).
 //   - CallbackScope: close() of this database is refused while the callbacks can run.
-#include <cmath>
-#include <cstdint>
 #include <vector>
 
 #include "database_sync.h"
 #include "errors.h"
+#include "js_strings.h"
 
 namespace strand {
 
@@ -69,19 +69,6 @@ int FilterTable(void* data, const char* table) {
   return keep ? 1 : 0;
 }
 
-// V8's IsInt32: an integral number in int32 range, and not -0.
-bool AsInt32(napi_env env, napi_value value, int32_t* out) {
-  napi_valuetype type;
-  double number = 0;
-  if (napi_typeof(env, value, &type) != napi_ok || type != napi_number) return false;
-  if (napi_get_value_double(env, value, &number) != napi_ok) return false;
-  if (!std::isfinite(number) || std::trunc(number) != number) return false;
-  if (number < INT32_MIN || number > INT32_MAX) return false;
-  if (number == 0 && std::signbit(number)) return false;
-  *out = static_cast<int32_t>(number);
-  return true;
-}
-
 int ResolveConflict(void* data, int conflict_type, sqlite3_changeset_iter*) {
   auto* ctx = static_cast<ApplyContext*>(data);
   if (ctx->on_conflict == nullptr || ctx->threw) return SQLITE_CHANGESET_ABORT;
@@ -93,7 +80,7 @@ int ResolveConflict(void* data, int conflict_type, sqlite3_changeset_iter*) {
   }
   if (!CallJs(ctx, ctx->on_conflict, type, &result)) return SQLITE_CHANGESET_ABORT;
   int32_t answer = 0;
-  return AsInt32(ctx->env, result, &answer) ? answer : -1;
+  return ReadInt32(ctx->env, result, &answer) ? answer : -1;
 }
 
 // The bytes of a Uint8Array (Buffer included), copied.
@@ -133,6 +120,10 @@ Napi::Value DatabaseSync::ApplyChangeset(const Napi::CallbackInfo& info) {
   }
   if (ctx.threw) return Napi::Value();  // the callback's exception is pending
   if (rc != SQLITE_OK && rc != SQLITE_ABORT) {
+    // As node, SQLite's result wins over an error the authorizer left pending while SQLite ran
+    // the changeset's own statements (it answered "deny", which is what failed them).
+    napi_value earlier = nullptr;
+    napi_get_and_clear_last_exception(env, &earlier);
     ThrowSqliteResultCode(env, rc);
     return Napi::Value();
   }

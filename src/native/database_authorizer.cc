@@ -12,10 +12,12 @@
 //   - A callback that throws, or returns something other than SQLITE_OK/DENY/IGNORE, leaves a
 //     pending exception and denies: SQLite fails the statement and ThrowSqliteError (errors.cc)
 //     throws nothing over the pending error, so the caller sees the callback's error.
-#include <cmath>
-
+//   - Asked again while that error is pending, the callback still runs (V8 lets node call it),
+//     and a new error replaces the pending one; applyChangeset then throws SQLite's own result
+//     over whatever is pending (changeset_apply.cc), as node does.
 #include "database_sync.h"
 #include "errors.h"
+#include "js_strings.h"
 
 namespace strand {
 
@@ -28,20 +30,6 @@ napi_value NullableString(napi_env env, const char* text) {
   if (text == nullptr) napi_get_null(env, &value);
   else napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value);
   return value;
-}
-
-// V8's IsInt32 (what node checks): a number whose value is an int32, and not -0.
-bool AsInt32(napi_env env, napi_value value, int32_t* out) {
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok || type != napi_number) return false;
-  double number = 0;
-  napi_get_value_double(env, value, &number);
-  if (!(number >= -2147483648.0 && number <= 2147483647.0)) return false;
-  int32_t whole = static_cast<int32_t>(number);
-  if (static_cast<double>(whole) != number) return false;
-  if (number == 0 && std::signbit(number)) return false;
-  *out = whole;
-  return true;
 }
 
 // node's errors here are plain TypeError/RangeError without a code.
@@ -80,11 +68,14 @@ int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char
                             const char* trigger_or_view) {
   auto* self = static_cast<DatabaseSync*>(data);
   napi_env env = self->env_;
-  // A call made while an earlier callback's error is pending would fail anyway: keep denying.
-  bool pending = false;
-  if (napi_is_exception_pending(env, &pending) != napi_ok || pending) return SQLITE_DENY;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return SQLITE_DENY;
+  // SQLite may ask again while an earlier answer's error is pending (applyChangeset runs several
+  // statements of its own). node's callback runs anyway, and a new error replaces the earlier
+  // one: take the earlier error aside for the call and put it back if nothing replaced it.
+  napi_value earlier = nullptr;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &earlier);
   int verdict = SQLITE_DENY;
   napi_value object = nullptr, callback = nullptr, receiver = nullptr, result = nullptr;
   napi_valuetype type = napi_undefined;
@@ -105,7 +96,7 @@ int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char
     int32_t code = 0;
     if (status != napi_ok) {
       // The callback threw (or the env is going away): its error stays pending.
-    } else if (!AsInt32(env, result, &code)) {
+    } else if (!ReadInt32(env, result, &code)) {
       ThrowPlain(env, false, "Authorizer callback must return an integer authorization code");
     } else if (code != SQLITE_OK && code != SQLITE_DENY && code != SQLITE_IGNORE) {
       ThrowPlain(env, true, "Authorizer callback returned a invalid authorization code");
@@ -113,6 +104,7 @@ int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char
       verdict = code;
     }
   }
+  if (earlier != nullptr && napi_is_exception_pending(env, &pending) == napi_ok && !pending) napi_throw(env, earlier);
   napi_close_handle_scope(env, scope);
   return verdict;
 }

@@ -293,7 +293,11 @@ Napi::Value DatabaseSync::Limit(const Napi::CallbackInfo& info) {
   }
   if (info.Length() > 1 && info[1].IsNumber()) {
     if (!RequireNotInAuthorizer(env)) return Napi::Value();
-    sqlite3_limit(db_, id, info[1].As<Napi::Number>().Int32Value());
+    int value = info[1].As<Napi::Number>().Int32Value();
+    sqlite3_limit(db_, id, value);
+    // As node, a limit set here is part of the configuration: open() after close() applies it.
+    if (config_.limits.size() <= static_cast<size_t>(id)) config_.limits.resize(id + 1, -1);
+    config_.limits[id] = value;
   }
   return Napi::Number::New(info.Env(), sqlite3_limit(db_, id, -1));
 }

@@ -1,6 +1,8 @@
 // Reading JS strings and value types with raw N-API, on the JS thread. Raw on purpose: these run
 // on paths where the env may be terminating, and node-addon-api would throw a C++ exception there.
 #pragma once
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include "napi_config.h"
 
@@ -27,6 +29,17 @@ inline std::string ReadUtf8(napi_env env, napi_value value) {
   std::string text;
   if (!ReadUtf8(env, value, &text)) text.clear();
   return text;
+}
+
+// V8's Value::IsInt32(), which node checks for integer answers (an authorizer's verdict,
+// onConflict's): a number with an int32 value, and not -0.
+inline bool ReadInt32(napi_env env, napi_value value, int32_t* out) {
+  double number = 0;
+  if (!IsType(env, value, napi_number) || napi_get_value_double(env, value, &number) != napi_ok) return false;
+  if (!(number >= -2147483648.0 && number <= 2147483647.0) || std::trunc(number) != number) return false;
+  if (number == 0 && std::signbit(number)) return false;
+  *out = static_cast<int32_t>(number);
+  return true;
 }
 
 }  // namespace strand

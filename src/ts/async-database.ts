@@ -20,6 +20,7 @@ import {
 } from './user-functions';
 import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOptions, type SessionOptions } from './session';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from './options';
+import { isObject } from './v8-checks';
 
 /** How a transaction begins: BEGIN DEFERRED (default), IMMEDIATE or EXCLUSIVE. */
 export interface TransactionOptions {
@@ -306,7 +307,7 @@ export class AsyncDatabase extends Queries {
     if (buffer.length === 0) throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "buffer" argument must not be empty.');
     let dbName = 'main';
     if (options !== undefined) {
-      if ((typeof options !== 'object' && typeof options !== 'function') || options === null) {
+      if (!isObject(options)) {
         throw invalidArgType('The "options" argument must be an object.');
       }
       const name = options.dbName;

@@ -4,7 +4,7 @@
 // while the database thread waits for the answer.
 import { keepOriginalStack } from './async-errors';
 import { codedError } from './errors';
-import { isInt32 } from './int32';
+import { isInt32 } from './v8-checks';
 
 /** Must match CallType in src/native/async_functions.h. */
 export const enum CallType {

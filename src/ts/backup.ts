@@ -8,7 +8,7 @@
 import { binding } from './binding';
 import { nativeDatabaseOf, type Database } from './database-sync';
 import { codedError, invalidArgType, invalidState } from './errors';
-import { isInt32 } from './int32';
+import { isInt32, isObject } from './v8-checks';
 import { normalizePath, type DatabasePath } from './options';
 
 /** What `progress` receives after each step that leaves pages to copy. */
@@ -42,7 +42,7 @@ export interface ParsedBackupOptions {
 export function parseBackupOptions(given: boolean, options: unknown): ParsedBackupOptions {
   const parsed: ParsedBackupOptions = { rate: 100, source: 'main', target: 'main', progress: undefined };
   if (!given) return parsed;
-  if ((typeof options !== 'object' || options === null) && typeof options !== 'function') {
+  if (!isObject(options)) {
     throw invalidArgType('The "options" argument must be an object.');
   }
   const o = options as Record<string, unknown>;
@@ -82,7 +82,7 @@ export function backup(sourceDb: Database, path: DatabasePath, options?: BackupO
 // `options` is read from `arguments`: node's backup has length 2, and an explicit `undefined`
 // options argument is an error.
 export function backup(sourceDb: Database, path: DatabasePath): Promise<number> {
-  if (arguments.length < 1 || ((typeof sourceDb !== 'object' || sourceDb === null) && typeof sourceDb !== 'function')) {
+  if (arguments.length < 1 || !isObject(sourceDb)) {
     throw invalidArgType('The "sourceDb" argument must be an object.');
   }
   // node crashes on an object that is not a DatabaseSync; this is the nearest sane answer.

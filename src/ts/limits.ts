@@ -1,7 +1,7 @@
 // db.limits: SQLite's run-time limits as live properties (sqlite3_limit), in node:sqlite's order
 // and with its validation. Reading or writing on a closed database throws ERR_INVALID_STATE.
 import { codedError } from './errors';
-import { isInt32 } from './int32';
+import { isInt32 } from './v8-checks';
 
 /** SQLite's run-time limits, by node:sqlite's names (index = SQLITE_LIMIT_* id). */
 export const LIMIT_NAMES = [

@@ -2,7 +2,7 @@
 // defaults and order of reads (Node 26).
 import type { NativeDatabaseConfig, NativeStatementOptions } from './binding';
 import { codedError, invalidArgType } from './errors';
-import { isInt32 } from './int32';
+import { isInt32, isObject } from './v8-checks';
 import { LIMIT_NAMES, type DatabaseLimits } from './limits';
 
 /** Options of `new DatabaseSync(path, options)`, as in node:sqlite (Node 26). */
@@ -78,9 +78,6 @@ export function normalizePath(path: unknown): string {
   return location;
 }
 
-function isObjectLike(value: unknown): value is Record<string, unknown> {
-  return (typeof value === 'object' && value !== null) || typeof value === 'function';
-}
 
 function readBoolean(options: Record<string, unknown>, key: string, fallback: boolean): boolean {
   const value = options[key];
@@ -92,7 +89,7 @@ function readBoolean(options: Record<string, unknown>, key: string, fallback: bo
 function readLimits(value: unknown): number[] {
   const limits = LIMIT_NAMES.map(() => -1);
   if (value === undefined) return limits;
-  if (!isObjectLike(value)) throw invalidArgType('The "options.limits" argument must be an object.');
+  if (!isObject(value)) throw invalidArgType('The "options.limits" argument must be an object.');
   LIMIT_NAMES.forEach((name, id) => {
     const limit = value[name];
     if (limit === undefined) return;
@@ -112,7 +109,7 @@ export function normalizeOptions(
   options: unknown,
 ): { open: boolean; config: NativeDatabaseConfig } {
   if (!hasOptions) options = {};
-  if (!isObjectLike(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
   const o = options;
   // Read and validated in node's order.
   const open = readBoolean(o, 'open', true);
@@ -151,7 +148,7 @@ export function normalizeOptions(
 
 /** prepare()'s options, read in node's order; undefined entries keep the database's defaults. */
 export function normalizeStatementOptions(options: unknown): NativeStatementOptions {
-  if (!isObjectLike(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
   const read = (key: string): boolean | undefined => {
     const value = options[key];
     if (value !== undefined && typeof value !== 'boolean') {

@@ -5,6 +5,7 @@ import type { NativeSession } from './binding';
 import { types } from 'node:util';
 import { hideUncloneableBase, illegalConstructor, illegalInvocation, Uncloneable } from './class-shape';
 import { invalidArgType } from './errors';
+import { isObject } from './v8-checks';
 
 /** Token that lets only this package construct sessions. */
 export const CREATE_SESSION = Symbol('createSession');
@@ -30,9 +31,6 @@ export interface ApplyChangesetOptions {
 }
 
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
-// V8's IsObject: functions count.
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  (typeof value === 'object' && value !== null) || typeof value === 'function';
 
 /**
  * createSession()'s options, checked in node's order (own properties only) after the caller has

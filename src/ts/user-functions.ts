@@ -1,6 +1,7 @@
 // Argument validation for DatabaseSync#function() and #aggregate(), in node:sqlite's order and
 // with its messages; the native side (src/native/user_functions.h) registers and runs them.
 import { invalidArgType } from './errors';
+import { isObject } from './v8-checks';
 
 /** A value SQLite can take from a user function: what a column can hold. */
 export type SQLFunctionResult = null | undefined | number | bigint | string | ArrayBufferView | ArrayBuffer;
@@ -61,9 +62,7 @@ export function scalarFunctionArgs(args: unknown[]): [string, Callable, number, 
   let flags = 0;
   if (optionsGiven) {
     const options = args[1];
-    if ((typeof options !== 'object' || options === null) && typeof options !== 'function') {
-      throw invalidArgType('The "options" argument must be an object.');
-    }
+    if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
     const record = options as Record<string, unknown>;
     useBigInt = optionalBoolean(record, 'useBigIntArguments');
     varargs = optionalBoolean(record, 'varargs');
@@ -84,7 +83,7 @@ export function aggregateFunctionArgs(
   options: unknown,
 ): [string, unknown, boolean, Callable, unknown, Callable | undefined, number, number, boolean] {
   if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
-  if (typeof options !== 'object' || options === null) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
   const record = options as Record<string, unknown>;
   // node reads the options in this order, and never reads `deterministic` here.
   const start = record.start;

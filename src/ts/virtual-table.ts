@@ -1,9 +1,10 @@
 // createModule()'s options, validated in node:sqlite's order (Node 26): options object,
-// columns array, columns non-empty, rows function, then each column (name string, type string,
-// hidden boolean, type one of the five names), then directOnly, then useBigIntArguments.
+// columns array, columns non-empty, rows function, directOnly, useBigIntArguments, then each
+// column (name string, type string, hidden boolean, type one of the five names).
 // Options are read once each, in that order (columns, rows, directOnly, useBigIntArguments;
 // per column: name, type, hidden), including inherited properties.
 import { codedError, invalidArgType } from './errors';
+import { isObject } from './v8-checks';
 
 /** One column of a `createModule()` virtual table. */
 export interface VirtualTableColumn {
@@ -38,8 +39,6 @@ export interface NormalizedModule {
 const TYPES = new Set(['INTEGER', 'TEXT', 'REAL', 'BLOB', 'ANY']);
 const isArray = Array.isArray;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  (typeof value === 'object' && value !== null) || typeof value === 'function';
 
 function optionalBoolean(value: unknown, name: string): boolean {
   if (value === undefined) return false;
@@ -59,6 +58,8 @@ export function normalizeModuleOptions(options: unknown): NormalizedModule {
   }
   const rows = options.rows;
   if (typeof rows !== 'function') throw invalidArgType('The "options.rows" argument must be a function.');
+  const directOnly = optionalBoolean(options.directOnly, 'directOnly');
+  const useBigIntArguments = optionalBoolean(options.useBigIntArguments, 'useBigIntArguments');
   const definitions: string[] = [];
   const hidden: boolean[] = [];
   for (let i = 0; i < columns.length; i++) {
@@ -82,8 +83,6 @@ export function normalizeModuleOptions(options: unknown): NormalizedModule {
     hidden.push(isHidden === true);
     definitions.push(`${quoteIdentifier(name)} ${type}${isHidden === true ? ' HIDDEN' : ''}`);
   }
-  const directOnly = optionalBoolean(options.directOnly, 'directOnly');
-  const useBigIntArguments = optionalBoolean(options.useBigIntArguments, 'useBigIntArguments');
   return {
     declaration: `CREATE TABLE x(${definitions.join(', ')})`,
     hidden,

@@ -92,4 +92,75 @@ export default [
       return out;
     },
   },
+  {
+    name: 'fuzz: option objects may be functions (V8 IsObject), for aggregate() too',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      const step = (acc, x) => acc + x;
+      return [
+        () => db.aggregate('a', function () {}),
+        () => db.aggregate('a', Object.assign(function () {}, { start: 0, step })),
+        () => db.aggregate('a', []),
+        () => db.prepare('SELECT 1 AS one', Object.assign(function () {}, { returnArrays: true })).get(),
+        () => db.deserialize(db.serialize(), Object.assign(function () {}, { dbName: 'main' })),
+        () => db.createSession(Object.assign(function () {}, { table: 5 })),
+      ].map(attempt);
+    },
+  },
+  {
+    name: 'fuzz: createModule checks directOnly and useBigIntArguments before the columns',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      const rows = () => [];
+      return [
+        () => db.createModule('m1', { columns: [{ name: 'n', type: 'BOGUS' }], rows, directOnly: 1 }),
+        () => db.createModule('m2', { columns: [{ name: 'n', type: 'BOGUS' }], rows, useBigIntArguments: 1 }),
+        () => db.createModule('m3', { columns: [{ name: 1, type: 'TEXT' }], rows, directOnly: 1 }),
+        () => db.createModule('m4', { columns: [5], rows, directOnly: 1 }),
+        () => db.createModule('m5', { columns: [{ name: 'a', type: 'BOGUS', hidden: 'x' }], rows }),
+      ].map(attempt);
+    },
+  },
+  {
+    name: 'fuzz: limits set on a database are applied again by open() after close()',
+    run: (sqlite, ctx) => {
+      const db = ctx.open(':memory:', { limits: { column: 50 } });
+      const read = () => [db.limits.sqlLength, db.limits.attach, db.limits.column];
+      db.limits.sqlLength = 100;
+      db.limits.attach = 3;
+      const out = [read()];
+      db.close();
+      db.open();
+      out.push(read());
+      db.limits.sqlLength = Infinity;
+      db.close();
+      db.open();
+      out.push(read(), attempt(() => db.exec('SELECT 1')));
+      return out;
+    },
+  },
+  {
+    name: 'fuzz: authorizer errors during applyChangeset: it keeps being asked, SQLite\'s result is thrown',
+    run: (sqlite, ctx) => {
+      const source = ctx.open();
+      source.exec('CREATE TABLE t(a PRIMARY KEY, b)');
+      const session = source.createSession();
+      source.exec('INSERT INTO t VALUES (1, 2)');
+      const changeset = session.changeset();
+      const target = ctx.open();
+      target.exec('CREATE TABLE t(a PRIMARY KEY, b)');
+      const out = [];
+      for (const answer of [() => undefined, () => { throw new Error('authorizer threw'); }, (action) => (action === 18 ? 5 : 0)]) {
+        const calls = [];
+        target.setAuthorizer((...args) => {
+          calls.push(args.slice(0, 2));
+          return answer(...args);
+        });
+        out.push(attempt(() => target.applyChangeset(changeset)), calls);
+        target.setAuthorizer(null);
+        out.push(attempt(() => target.exec('SELEC 1')));
+      }
+      return out;
+    },
+  },
 ];

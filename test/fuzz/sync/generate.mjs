@@ -121,7 +121,7 @@ export function generateProgram(seed) {
   const value = () => r.weighted([[6, () => r.pick(COMMON)], [3, () => r.pick(BINDABLE)], [1, () => r.pick(JUNK)]])();
   const flag = () => r.pick(FLAGS);
   const db = () => (count.dbs <= 1 || r.chance(0.85) ? 0 : r.int(count.dbs));
-  const sqlText = () => r.weighted([[10, READS], [6, WRITES], [3, CONTROL]]);
+  const sqlText = () => r.pick(r.weighted([[10, READS], [6, WRITES], [3, CONTROL]]));
 
   const params = () => {
     const kind = r.weighted([[4, 'positional'], [3, 'named'], [1, 'named+positional'], [1, 'junk'], [2, 'none']]);
@@ -208,7 +208,7 @@ export function generateProgram(seed) {
       const i = r.chance(0.6) ? count.iters - 1 : r.int(count.iters);
       return r.weighted([[6, { k: 'iter.next', i }], [2, { k: 'iter.return', i }], [2, { k: 'iter.drain', i, max: r.between(1, 6) }]]);
     }],
-    [6, () => ({ k: 'exec', d: db(), sql: r.chance(0.03) ? { v: r.pick(['int:1', 'undefined', 'junk:object']) } : r.weighted([[6, sqlText()], [2, r.pick(MULTI)]]) })],
+    [6, () => ({ k: 'exec', d: db(), sql: r.chance(0.03) ? { v: r.pick(['int:1', 'undefined', 'junk:object']) } : r.weighted([[6, sqlText], [2, () => r.pick(MULTI)]])() })],
     [6, () => {
       const arity = r.weighted([[2, 0], [5, 1], [3, 2], [1, 3]]);
       const fn = r.chance(0.92) ? callback(FUNCTION_BEHAVIOURS, arity) : { v: r.pick(['int:1', 'str:a', 'null', 'undefined', 'junk:object']) };
