@@ -160,8 +160,9 @@ struct OwnedSink {
 bool BuildBareNames(sqlite3_stmt* stmt, BareNameMap* out, ErrorInfo* error) {
   int count = sqlite3_bind_parameter_count(stmt);
   for (int i = 1; i <= count; i++) {
+    // ?NNN counts too (node's map has "1" for ?1, which a key "1" then binds).
     const char* full = sqlite3_bind_parameter_name(stmt, i);
-    if (full == nullptr || full[0] == '?') continue;
+    if (full == nullptr) continue;
     std::string bare(full + 1);
     auto found = out->find(bare);
     if (found != out->end() && found->second != i) {
@@ -237,11 +238,15 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
     napi_value keys;
     uint32_t count = 0;
     if (!OwnKeys(env, args[0], &keys, &count)) return false;
+    ErrorInfo error;
+    if (!PrepareBareNames(stmt, options, bare_names, &error)) {
+      ThrowError(env, error);
+      return false;
+    }
     for (uint32_t k = 0; k < count; k++) {
       napi_value key;
       napi_get_element(env, keys, k, &key);
       std::string name = ReadUtf8(env, key);
-      ErrorInfo error;
       int index = ResolveNamedParameter(stmt, name, options, bare_names, &error);
       if (index < 0) {
         ThrowError(env, error);
@@ -271,16 +276,17 @@ int NextAnonymousIndex(sqlite3_stmt* stmt, int previous) {
   }
 }
 
+bool PrepareBareNames(sqlite3_stmt* stmt, const BindOptions& options, std::optional<BareNameMap>* bare_names,
+                      ErrorInfo* error) {
+  if (!options.allow_bare_named || bare_names->has_value()) return true;
+  // Kept even when it stops at a conflict (node's rule, bind.h).
+  return BuildBareNames(stmt, &bare_names->emplace(), error);
+}
+
 int ResolveNamedParameter(sqlite3_stmt* stmt, const std::string& name, const BindOptions& options,
                           std::optional<BareNameMap>* bare_names, ErrorInfo* error) {
   int index = sqlite3_bind_parameter_index(stmt, name.c_str());
-  if (index == 0 && options.allow_bare_named) {
-    // Built on first use, so conflicting prefixes ($a and :a) only matter to bare keys.
-    if (!bare_names->has_value()) {
-      BareNameMap map;
-      if (!BuildBareNames(stmt, &map, error)) return -1;
-      bare_names->emplace(std::move(map));
-    }
+  if (index == 0 && options.allow_bare_named && bare_names->has_value()) {
     auto found = (*bare_names)->find(name);
     if (found != (*bare_names)->end()) index = found->second;
   }
@@ -294,6 +300,7 @@ int ResolveNamedParameter(sqlite3_stmt* stmt, const std::string& name, const Bin
 bool BindSqlParams(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, const BindOptions& options,
                    std::optional<BareNameMap>* bare_names, ErrorInfo* error) {
   sqlite3_clear_bindings(stmt);
+  if (params.named_object && !PrepareBareNames(stmt, options, bare_names, error)) return false;
   for (const NamedSqlValue& named : params.named) {
     int index = ResolveNamedParameter(stmt, named.name, options, bare_names, error);
     if (index < 0) return false;
@@ -318,6 +325,7 @@ bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams*
   size_t first_anonymous = 0;
   if (argc > 0 && IsNamedParameterObject(env, args[0])) {
     first_anonymous = 1;
+    out->named_object = true;
     napi_value keys;
     uint32_t count = 0;
     if (!OwnKeys(env, args[0], &keys, &count)) return false;

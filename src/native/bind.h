@@ -7,6 +7,11 @@
 //     enumerable string keys are named parameters; the remaining arguments are anonymous;
 //   - a named key matches the parameter with exactly that name ("$a"), or — when bare names are
 //     allowed — the parameter whose name without its prefix ($, :, @) equals the key;
+//   - the bare-name map is built the first time a named-parameter object is bound with bare names
+//     allowed, over every parameter of the statement, before any key is looked at: two names
+//     with one bare form (":b" and "$b") throw ERR_INVALID_STATE "Cannot create bare named
+//     parameter ..." there, whatever the keys. As in node, the map is kept as far as it got, so
+//     the next call does not throw again and binds "b" to the first of them;
 //     an unknown key is an ERR_INVALID_STATE error unless unknown names are allowed;
 //   - anonymous values fill the parameters that have no name (or a ?NNN name) from left to right;
 //   - number → REAL, bigint → INTEGER (must fit int64), boolean → INTEGER 0/1, string → TEXT,
@@ -35,7 +40,7 @@ struct BindOptions {
   bool positional = false;
 };
 
-// Bare name ("a") → parameter index, built once per statement on first use.
+// Bare name ("a") → parameter index, built once per statement (see the rules above).
 using BareNameMap = std::unordered_map<std::string, int>;
 
 bool IsNamedParameterObject(napi_env env, napi_value value);
@@ -54,6 +59,9 @@ bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams*
 bool BindSqlParams(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, const BindOptions& options,
                    std::optional<BareNameMap>* bare_names, ErrorInfo* error);
 
+// Builds the statement's bare-name map unless built (or bare names are off); false on a conflict.
+bool PrepareBareNames(sqlite3_stmt* stmt, const BindOptions& options, std::optional<BareNameMap>* bare_names,
+                      ErrorInfo* error);
 // The parameter a named key binds: > 0 an index, 0 skip (unknown and allowed), -1 an error.
 int ResolveNamedParameter(sqlite3_stmt* stmt, const std::string& name, const BindOptions& options,
                           std::optional<BareNameMap>* bare_names, ErrorInfo* error);

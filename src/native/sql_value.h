@@ -36,6 +36,9 @@ struct NamedSqlValue {
 };
 
 struct SqlParams {
+  // The call's first argument was a named-parameter object (even an empty one): node then builds
+  // the statement's bare-name map before binding (see bind.h).
+  bool named_object = false;
   std::vector<NamedSqlValue> named;
   std::vector<SqlValue> positional;
 };

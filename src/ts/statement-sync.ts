@@ -129,7 +129,7 @@ export class Statement {
     const native = nativeOf(this);
     native.iterateStart(...params);
     const execution = ++this.#execution;
-    return new StatementIterator(CREATE_STATEMENT, (stop) => this.#iterationStep(execution, stop)) as IterableIterator<T>;
+    return new StatementIterator(CREATE_STATEMENT, (action) => this.#iterationStep(execution, action)) as IterableIterator<T>;
   }
 
   /** Runs the statement and returns every row. */
@@ -213,11 +213,16 @@ export class Statement {
   }
 
   // One step for the iterator of execution `execution`: the next row, or undefined at the end.
-  // `stop` (return()) resets the statement, even for an invalidated iterator, as node does.
-  #iterationStep(execution: number, stop: boolean): Row | SQLOutputValue[] | undefined {
+  // STOP (return()) resets the statement, even for an invalidated iterator, as node does; CHECK
+  // (next() of a finished iterator) only throws if the statement has been finalized.
+  #iterationStep(execution: number, action: IterationAction): Row | SQLOutputValue[] | undefined {
     const native = this.#native;
-    if (stop) {
+    if (action === STOP) {
       native.iterateStop();
+      return undefined;
+    }
+    if (action === CHECK) {
+      native.iterateCheck();
       return undefined;
     }
     if (execution !== this.#execution) {
@@ -264,7 +269,11 @@ export const STATEMENT_METHOD_ORDER = [
   'close',
 ] as const;
 
-type IterationStep = (stop: boolean) => Row | SQLOutputValue[] | undefined;
+const NEXT = 0;
+const STOP = 1;
+const CHECK = 2;
+type IterationAction = typeof NEXT | typeof STOP | typeof CHECK;
+type IterationStep = (action: IterationAction) => Row | SQLOutputValue[] | undefined;
 
 // %IteratorPrototype%: gives [Symbol.iterator]() { return this } and, on Node 22+, the iterator
 // helpers — the same chain node:sqlite's iterators have.
@@ -304,16 +313,19 @@ export class StatementIterator {
   next(): IteratorResult<Row | SQLOutputValue[], null> {
     const self = stepOf(this);
     if (!self.#done) {
-      const value = self.#step(false);
+      const value = self.#step(NEXT);
       if (value !== undefined) return iteratorResult(false, value);
       self.#done = true;
+    } else {
+      // node: a finished iterator still reports its statement being finalized.
+      self.#step(CHECK);
     }
     return iteratorResult(true, null);
   }
 
   return(): IteratorResult<Row | SQLOutputValue[], null> {
     const self = stepOf(this);
-    self.#step(true);
+    self.#step(STOP);
     self.#done = true;
     return iteratorResult(true, null);
   }

@@ -163,4 +163,50 @@ export default [
       return out;
     },
   },
+  {
+    name: 'fuzz: next() of a finished iterator still reports a finalized statement',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      db.exec('CREATE TABLE t(a); INSERT INTO t VALUES (1), (2)');
+      const out = [];
+      let stmt = db.prepare('SELECT a FROM t');
+      let it = stmt.iterate();
+      out.push(Array.from(it));
+      stmt.close();
+      out.push(attempt(() => it.next()), attempt(() => it.return()));
+      stmt = db.prepare('SELECT a FROM t');
+      it = stmt.iterate();
+      it.return();
+      stmt.close();
+      out.push(attempt(() => it.next()));
+      stmt = db.prepare('SELECT a FROM t');
+      it = stmt.iterate();
+      Array.from(it);
+      stmt.all();
+      out.push(attempt(() => it.next()), attempt(() => it.return()));
+      stmt = db.prepare('SELECT a FROM t');
+      it = stmt.iterate();
+      it.next();
+      db.close();
+      out.push(attempt(() => it.next()), attempt(() => it.return()));
+      return out;
+    },
+  },
+  {
+    name: 'fuzz: the bare-name map is built once, before the keys, and kept as far as it got',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      const make = () => db.prepare('SELECT :b AS x, $b AS y, :a AS z');
+      const out = [{}, { ':b': 1 }, { $unknown: 1 }, { a: 1 }].map((params) => attempt(() => make().get(params)));
+      let stmt = make();
+      out.push(attempt(() => stmt.get({ b: 1 })), attempt(() => stmt.get({ b: 2 })), attempt(() => stmt.get({ a: 3 })));
+      stmt = make();
+      stmt.setAllowBareNamedParameters(false);
+      out.push(attempt(() => stmt.get({ b: 1 })), attempt(() => stmt.get({ ':b': 1 })));
+      stmt.setAllowBareNamedParameters(true);
+      out.push(attempt(() => stmt.get({ b: 1 })), attempt(() => make().get({ ':b': 1 }, 2)));
+      out.push(attempt(() => db.prepare('SELECT ?1 AS a').get({ 1: 5 })), attempt(() => db.prepare('SELECT ?1 AS a, :1 AS b').get({ 1: 5 })));
+      return out;
+    },
+  },
 ];

@@ -106,7 +106,7 @@ const MULTI = [
   'CREATE TABLE IF NOT EXISTS t5(q); INSERT INTO t5 VALUES (f1(1))',
 ];
 
-const NAMED_KEYS = ['a', '$a', ':a', '@a', 'b', '$b', ':b', 'c', '@c', 'q', 'unknown', '$unknown'];
+const NAMED_KEYS = ['a', '$a', ':a', '@a', 'b', '$b', ':b', 'c', '@c', 'q', 'unknown', '$unknown', '1', '?1', '2'];
 const LIMIT_NAMES = ['length', 'sqlLength', 'column', 'exprDepth', 'compoundSelect', 'vdbeOp', 'functionArg', 'attach',
   'likePatternLength', 'variableNumber', 'triggerDepth'];
 const LIMIT_VALUES = ['int:0', 'int:1', 'int:2', 'int:42', 'int:100', 'int:1e6', 'int:-1', 'num:Infinity', 'num:-Infinity', 'num:1.5',
