@@ -237,7 +237,11 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
     statement_config.positional = ReadBool(overrides, "positional", false);
   }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size() + 1), flags, &stmt, nullptr);
+  // The length SQLite is told decides its error past the sqlLength limit, and node's two callers
+  // differ: prepare() counts the terminating NUL ("string or blob too big"), the tag store does
+  // not ("statement too long").
+  int length = static_cast<int>(sql.size()) + (statement_config.positional ? 0 : 1);
+  int rc = sqlite3_prepare_v3(db_, sql.c_str(), length, flags, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     ThrowSqliteError(env, db_);
     return Napi::Value();

@@ -127,8 +127,9 @@ export class Statement {
   /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
   iterate<T = Row>(...params: unknown[]): IterableIterator<T> {
     const native = nativeOf(this);
-    native.iterateStart(...params);
+    // Counted before binding: a call that fails to bind still invalidates older iterators.
     const execution = ++this.#execution;
+    native.iterateStart(...params);
     return new StatementIterator(CREATE_STATEMENT, (action) => this.#iterationStep(execution, action)) as IterableIterator<T>;
   }
 

@@ -95,8 +95,11 @@ export const COMMON = [
 /** What option setters and boolean options get: mostly booleans, sometimes junk. */
 export const FLAGS = ['true', 'false', 'true', 'false', 'undefined', 'int:1', 'int:0', 'str:a', 'null', 'junk:object'];
 
+/** A mistake in a generator or interpreter (not a result to compare): ends the run. */
+export class FuzzerBug extends Error {}
+
 export function makeValue(name) {
   const make = VALUES[name];
-  if (!make) throw new Error(`unknown value name ${name}`);
+  if (!make) throw new FuzzerBug(`unknown value name ${String(name)}`);
   return make();
 }

@@ -2,7 +2,7 @@
 // changeset filters and conflict handlers, virtual-table row sources), by name. `makeCallback`
 // turns a name into a function; every call is logged in the trace (so a difference in how or how
 // often SQLite calls back shows up), and re-entrant behaviours use the program's own handles.
-import { makeValue } from '../shared/values.mjs';
+import { FuzzerBug, makeValue } from '../shared/values.mjs';
 
 /** Behaviours of scalar functions and aggregate step/result/inverse (value in, value out). */
 export const FUNCTION_BEHAVIOURS = [
@@ -65,7 +65,7 @@ export function makeCallback(role, name, ctx, arity = 1) {
     }, arity);
   }
   const body = BODIES[role]?.[name] ?? BODIES.any[name];
-  if (!body) throw new Error(`unknown behaviour ${role}/${name}`);
+  if (!body) throw new FuzzerBug(`unknown behaviour ${role}/${name}`);
   return withArity(function (...args) {
     note(args);
     return body(args, db, ctx);

@@ -279,7 +279,7 @@ export function generateProgram(seed) {
     }],
     [2, () => {
       count.stores++;
-      return { k: 'tagstore', d: db(), cap: r.weighted([[3, '$omit'], [3, () => r.pick(['int:1', 'int:2'])], [1, () => r.pick(['int:0', 'int:-1', 'num:1.5', 'str:a', 'big:1', 'num:Infinity', 'null'])]]) };
+      return { k: 'tagstore', d: db(), cap: r.weighted([[3, () => '$omit'], [3, () => r.pick(['int:1', 'int:2'])], [1, () => r.pick(['int:0', 'int:-1', 'num:1.5', 'str:a', 'big:1', 'num:Infinity', 'null'])]])() };
     }],
     [4, () => {
       if (count.stores === 0) return null;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import { serialize } from '../../compat/serialize.mjs';
-import { makeValue } from '../shared/values.mjs';
+import { FuzzerBug, makeValue } from '../shared/values.mjs';
 import { makeCallback } from './behaviours.mjs';
 import { TEMPLATES } from './templates.mjs';
 
@@ -50,7 +50,7 @@ function makeArgs(args) {
       for (const [key, valueName] of arg.named) object[key] = makeValue(valueName);
       return object;
     }
-    throw new Error(`bad argument descriptor ${JSON.stringify(arg)}`);
+    throw new FuzzerBug(`bad argument descriptor ${JSON.stringify(arg)}`);
   });
 }
 
@@ -69,7 +69,7 @@ function makeOptions(desc, callbacks) {
     else if (spec.cb) out[key] = callbacks(ROLE_OF_OPTION[key] ?? key, spec.cb, spec.arity);
     else if (spec.obj) out[key] = makeOptions(spec.obj, callbacks);
     else if (spec.columns) out[key] = spec.columns.map((c) => (typeof c === 'string' ? makeValue(c) : { ...c }));
-    else throw new Error(`bad option spec ${JSON.stringify(spec)}`);
+    else throw new FuzzerBug(`bad option spec ${JSON.stringify(spec)}`);
   }
   return out;
 }
@@ -219,7 +219,7 @@ export async function runProgram(sqlite, program, { dir }) {
         return db.createModule(...args);
       }
       default:
-        throw new Error(`unknown op ${op.k}`);
+        throw new FuzzerBug(`unknown op ${op.k}`);
     }
   };
 
@@ -242,6 +242,7 @@ export async function runProgram(sqlite, program, { dir }) {
     try {
       entry = { ok: describe(run(op), opts) };
     } catch (error) {
+      if (error instanceof FuzzerBug) throw error;
       entry = { threw: serialize(error, opts) };
       // A failed creation still takes its slot, so later operations name the handles the
       // generator meant (and find none).
