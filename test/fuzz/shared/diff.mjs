@@ -31,9 +31,11 @@ function label(entry) {
  * A description of the first difference: `signature` groups differences of one class (the
  * operation kind with both outcomes' labels), `detail` shows the entries and the operation.
  */
-export function describeDifference(program, expected, actual) {
+export function describeDifference(program, expected, actual, classify = () => undefined) {
   const i = firstDifference(expected, actual);
   if (i < 0) return null;
+  const known = classify(expected, actual, i);
+  if (known) return { index: i, known, signature: `known divergence: ${known}` };
   const e = expected[i];
   const a = actual[i];
   const opIndex = (e?.[0] === 'op' ? e[1] : a?.[0] === 'op' ? a[1] : undefined)

@@ -12,20 +12,22 @@ export const FUNCTION_BEHAVIOURS = [
   'ret:str:lone-high', 'ret:bytes:arraybuffer',
   'throw:error', 'throw:type', 'throw:string', 'throw:null', 'throw:coded',
   'reenter:exec', 'reenter:get', 'reenter:close', 'reenter:prepare-bad', 'reenter:iterate-step',
+  ...REENTRANT_EXTRA(),
 ];
 
 /** Behaviours of authorizers. */
 export const AUTHORIZER_BEHAVIOURS = [
   'ok', 'ok', 'deny', 'ignore', 'deny-insert', 'ignore-read', 'deny-pragma', 'ret:undefined', 'ret:str:a',
   'ret:int:42', 'ret:num:1.5', 'ret:big:1', 'throw:error', 'reenter:prepare', 'reenter:close',
+  'reenter:close-stmt', 'reenter:authorizer-null', 'reenter:limits', 'reenter:gc', 'reenter:iterate-return',
 ];
 
 /** Behaviours of applyChangeset's filter and onConflict. */
-export const FILTER_BEHAVIOURS = ['true', 'false', 'is-t1', 'throw:error', 'ret:undefined', 'ret:str:a', 'reenter:exec'];
-export const CONFLICT_BEHAVIOURS = ['omit', 'replace', 'abort', 'ret:undefined', 'ret:int:42', 'ret:str:a', 'throw:error', 'reenter:close'];
+export const FILTER_BEHAVIOURS = ['true', 'false', 'is-t1', 'throw:error', 'ret:undefined', 'ret:str:a', 'reenter:exec', 'reenter:close', 'reenter:session', 'reenter:gc'];
+export const CONFLICT_BEHAVIOURS = ['omit', 'replace', 'abort', 'ret:undefined', 'ret:int:42', 'ret:str:a', 'throw:error', 'reenter:close', 'reenter:exec', 'reenter:deserialize'];
 
 /** Behaviours of a virtual table's rows(). */
-export const ROWS_BEHAVIOURS = ['two-rows', 'empty', 'args-row', 'bad-row-length', 'not-iterable', 'throw:error', 'throwing-iterator', 'junk-cells', 'reenter:exec'];
+export const ROWS_BEHAVIOURS = ['two-rows', 'empty', 'args-row', 'bad-row-length', 'not-iterable', 'throw:error', 'throwing-iterator', 'junk-cells', 'reenter:exec', 'reenter:close', 'reenter:redefine', 'reenter:gc'];
 
 function thrower(kind) {
   switch (kind) {
@@ -72,7 +74,59 @@ export function makeCallback(role, name, ctx, arity = 1) {
   }, arity);
 }
 
+// Re-entrant calls beyond the basic ones: each reaches a destructive or state-changing member
+// of the database (or of the program's latest statement, iterator or session) from inside SQLite.
+function REENTRANT_EXTRA() {
+  return [
+    'reenter:close-stmt', 'reenter:redefine', 'reenter:limits', 'reenter:authorizer-null', 'reenter:session',
+    'reenter:defensive', 'reenter:serialize', 'reenter:deserialize', 'reenter:iterate-return', 'reenter:gc',
+    'reenter:tag', 'reenter:session-close',
+  ];
+}
+
 const reenter = {
+  'reenter:close-stmt': (args, db, ctx) => {
+    ctx.lastStatement()?.close();
+    return 1;
+  },
+  'reenter:redefine': (args, db) => {
+    db().function('f1', (x) => x);
+    return 2;
+  },
+  'reenter:limits': (args, db) => {
+    db().limits.length = 1000;
+    return 3;
+  },
+  'reenter:authorizer-null': (args, db) => {
+    db().setAuthorizer(null);
+    return 0;
+  },
+  'reenter:session': (args, db) => {
+    const session = db().createSession();
+    return session.changeset().length;
+  },
+  'reenter:session-close': (args, db, ctx) => {
+    ctx.lastSession()?.close();
+    return 0;
+  },
+  'reenter:defensive': (args, db) => {
+    db().enableDefensive(false);
+    return 4;
+  },
+  'reenter:serialize': (args, db) => db().serialize().length,
+  'reenter:deserialize': (args, db, ctx) => {
+    db().deserialize(ctx.emptyImage());
+    return 0;
+  },
+  'reenter:iterate-return': (args, db, ctx) => {
+    ctx.lastIterator()?.return();
+    return 0;
+  },
+  'reenter:gc': () => {
+    globalThis.gc?.();
+    return 5;
+  },
+  'reenter:tag': (args, db) => db().createTagStore().get`SELECT ${6} AS v`.v,
   'reenter:exec': (args, db) => {
     db().exec('INSERT INTO t1(b) VALUES (99)');
     return 1;
@@ -158,7 +212,7 @@ const BODIES = {
   },
 };
 
-export const STEP_BEHAVIOURS = ['add', 'add', 'count', 'keep', 'throw:error', 'ret:junk:object', 'reenter:exec', 'ret:big:1'];
-export const RESULT_BEHAVIOURS = ['identity', 'identity', 'double', 'throw:error', 'ret:junk:symbol', 'ret:bytes:u8', 'reenter:close'];
-export const INVERSE_BEHAVIOURS = ['sub', 'keep', 'throw:error'];
-export const START_BEHAVIOURS = ['zero', 'throw:error', 'ret:str:a', 'fresh-array'];
+export const STEP_BEHAVIOURS = ['add', 'add', 'count', 'keep', 'throw:error', 'ret:junk:object', 'reenter:exec', 'ret:big:1', 'reenter:redefine', 'reenter:close-stmt', 'reenter:close', 'reenter:gc'];
+export const RESULT_BEHAVIOURS = ['identity', 'identity', 'double', 'throw:error', 'ret:junk:symbol', 'ret:bytes:u8', 'reenter:close', 'reenter:redefine', 'reenter:iterate-return'];
+export const INVERSE_BEHAVIOURS = ['sub', 'keep', 'throw:error', 'reenter:exec', 'reenter:close-stmt'];
+export const START_BEHAVIOURS = ['zero', 'throw:error', 'ret:str:a', 'fresh-array', 'reenter:close', 'reenter:redefine'];

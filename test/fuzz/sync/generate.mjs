@@ -321,7 +321,7 @@ export function generateProgram(seed) {
 
   ops.push(openOp(true));
   if (r.chance(0.92)) ops.push({ k: 'exec', d: 0, sql: SCHEMA });
-  const length = r.between(8, 45);
+  const length = r.between(8, 60);
   while (ops.length < length) {
     const op = r.weighted(generators)();
     if (op) ops.push(op);

@@ -89,8 +89,17 @@ export async function runProgram(sqlite, program, { dir }) {
   const blobs = [];
   const log = (entry) => trace.push(entry);
   const ser = (value) => serialize(value, opts);
-  const callbacksFor = (d) => (role, name, arity) =>
-    makeCallback(role, name, { log, serialize: ser, db: () => dbs[d], lastStatement: () => stmts[stmts.length - 1] }, arity);
+  let emptyImage;
+  const callbackContext = (d) => ({
+    log,
+    serialize: ser,
+    db: () => dbs[d],
+    lastStatement: () => stmts.findLast((s) => s !== undefined),
+    lastIterator: () => iters.findLast((i) => i !== undefined),
+    lastSession: () => sessions.findLast((x) => x !== undefined),
+    emptyImage: () => (emptyImage ??= new sqlite.DatabaseSync(':memory:').serialize()),
+  });
+  const callbacksFor = (d) => (role, name, arity) => makeCallback(role, name, callbackContext(d), arity);
 
   const { DatabaseSync } = sqlite;
   const missing = { skipped: 'no such handle' };
