@@ -29,11 +29,12 @@ napi_value ColumnNames(napi_env env, const Job& job) {
   return names;
 }
 
-// Calls onComplete(id, error, a, b, c) for one job. The meaning of a/b/c depends on the kind:
+// Calls onComplete(id, error, a, b, c, inTransaction) for one job (inTransaction: Job::in_transaction).
+// The meaning of a/b/c depends on the kind:
 //   Run:               changes, lastInsertRowid (numbers, or bigints when readBigInts is on)
 //   Get/All/IterOpen/IterNext: boxed values (rows are in the scratch), column names or
 //                      undefined, done (iterations only)
-//   Prepare:           column names, parameter count
+//   Prepare:           column names, parameter count, the source SQL as SQLite keeps it
 //   Columns:           [column, database, name, table, type] × columns, flat
 //   Backup:            page count
 //   Function:          the id of the function it replaced (0: none)
@@ -42,13 +43,14 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //   Serialize, SessionChangeset, SessionPatchset: the bytes, a Uint8Array
 //   Exec/others:       nothing
 void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
-  napi_value argv[5];
+  napi_value argv[6];
   double id = static_cast<double>(job.id);
   napi_create_double(env, job.kind == JobKind::BackupProgress ? -id : id, &argv[0]);
   argv[1] = Undefined(env);
   argv[2] = Undefined(env);
   argv[3] = Undefined(env);
   argv[4] = Undefined(env);
+  napi_get_boolean(env, job.in_transaction, &argv[5]);
   if (!job.ok) {
     argv[1] = MakeError(env, job.error);
   } else {
@@ -91,6 +93,7 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
       case JobKind::Prepare:
         argv[2] = ColumnNames(env, job);
         napi_create_uint32(env, job.parameters, &argv[3]);
+        napi_create_string_utf8(env, job.source_sql.data(), job.source_sql.size(), &argv[4]);
         break;
       case JobKind::Columns: {
         napi_value flat;
@@ -126,7 +129,7 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
     }
   }
   napi_value recv = Undefined(env);
-  napi_call_function(env, recv, callback, 5, argv, nullptr);
+  napi_call_function(env, recv, callback, 6, argv, nullptr);
 }
 
 // The TSFN callback: delivers every job completed since the last signal (rule 3). With

@@ -74,9 +74,13 @@ struct Job {
   bool has_column_names = false;  // column_names is set: the column set is new or changed
   std::vector<std::string> column_names;
   bool done = false;  // IterOpen/IterNext: the cursor is exhausted (and already reset)
+  // The connection was inside a transaction of the user's once the job was done (a read run's
+  // own transaction does not count): what AsyncDatabase#isTransaction reports.
+  bool in_transaction = false;
   int64_t changes = 0;
   int64_t last_insert_rowid = 0;
   uint32_t parameters = 0;  // Prepare: the statement's parameter count
+  std::string source_sql;   // Prepare: the statement's text as SQLite keeps it (sqlite3_sql)
   // Columns: per column origin name, database, name, table, declared type (absent → null).
   std::vector<std::optional<std::string>> column_metadata;
   // Serialize, SessionChangeset/Patchset: the copy SQLite made (freed with the job, on whichever thread drops it).

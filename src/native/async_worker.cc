@@ -115,7 +115,18 @@ bool AcquireTarget(AsyncCore* core, Job& job, Target* target) {
     target->stmt = found->second.stmt;
     target->reported_reprepares = &found->second.reported_reprepares;
     bare_names = &found->second.bare_names;
-    sqlite3_reset(target->stmt);
+    // The statement runs again: iterations borrowing it are over (their JS cursors are
+    // invalidated), so a late IterClose of theirs cannot reset this use of it.
+    for (auto it = core->cursors.begin(); it != core->cursors.end();) {
+      if (!it->second.owns_statement && it->second.stmt == target->stmt) it = core->cursors.erase(it);
+      else ++it;
+    }
+    // As DatabaseSync (node's rule): reset first and report what it returns — the error an
+    // iteration of this statement ended with, once more.
+    if (sqlite3_reset(target->stmt) != SQLITE_OK) {
+      job.Fail(ErrorInfo::Sqlite(core->db));
+      return false;
+    }
   } else {
     if (!PrepareSql(core, job, 0, &target->stmt)) return false;
     target->ad_hoc = true;
@@ -181,11 +192,15 @@ void RunStatement(AsyncCore* core, Job& job) {
   ReleaseTarget(target);
 }
 
-void CloseCursor(AsyncCore* core, uint32_t id) {
+// `keep_error`: the iteration ended with an error. A borrowed statement that SQLite halted with
+// it keeps it (not reset) for its next use to report, as a sync statement does; one still busy
+// (a value that could not be converted) is reset, so no read transaction outlives the cursor.
+void CloseCursor(AsyncCore* core, uint32_t id, bool keep_error = false) {
   auto found = core->cursors.find(id);
   if (found == core->cursors.end()) return;
-  if (found->second.owns_statement) sqlite3_finalize(found->second.stmt);
-  else sqlite3_reset(found->second.stmt);
+  sqlite3_stmt* stmt = found->second.stmt;
+  if (found->second.owns_statement) sqlite3_finalize(stmt);
+  else if (!keep_error || sqlite3_stmt_busy(stmt)) sqlite3_reset(stmt);
   core->cursors.erase(found);
 }
 
@@ -201,7 +216,7 @@ void FetchBatch(AsyncCore* core, Job& job) {
   ThreadCursor& cursor = found->second;
   if (cursor.pending_error) {
     job.Fail(std::move(*cursor.pending_error));
-    CloseCursor(core, job.cursor);
+    CloseCursor(core, job.cursor, true);
     return;
   }
   int columns = sqlite3_column_count(cursor.stmt);
@@ -238,7 +253,7 @@ void FetchBatch(AsyncCore* core, Job& job) {
     }
     ReportColumns(cursor.stmt, reported, job);
   }
-  if (job.done || !job.ok) CloseCursor(core, job.cursor);
+  if (job.done || !job.ok) CloseCursor(core, job.cursor, !job.ok);
 }
 
 void OpenCursor(AsyncCore* core, Job& job) {
@@ -346,6 +361,7 @@ void Execute(AsyncCore* core, Job& job) {
       ThreadStatement& statement = core->statements[job.statement];
       statement.stmt = stmt;
       job.parameters = static_cast<uint32_t>(sqlite3_bind_parameter_count(stmt));
+      job.source_sql = sqlite3_sql(stmt);
       ReportColumns(stmt, &statement.reported_reprepares, job);
       break;
     }
@@ -544,6 +560,7 @@ void RunDatabaseThread(AsyncCore* core) {
       core->running_for_handlers.store(0, std::memory_order_relaxed);
     }
     EndReadRunUnless(core, next.get());
+    job->in_transaction = core->db != nullptr && core->read_run == 0 && sqlite3_get_autocommit(core->db) == 0;
     Complete(core, std::move(job), next != nullptr);
     if (closed) break;
     if (!next) {

@@ -5,10 +5,12 @@
 // transaction holds the queue, operations issued on the database (not through the transaction's
 // scope) are parked here in call order and submitted, still in order, when it ends — so nothing
 // interleaves with a transaction. A transaction() call itself waits in the same line.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AbortError } from './async-errors';
 import type { NativeDatabaseConfig } from './binding';
 import { Engine, JobKind, type JobSpec } from './engine';
-import { invalidState } from './errors';
+import { codedError, invalidArgType, invalidState } from './errors';
+import { isInt32, isObject } from './v8-checks';
 
 /** Per-operation options, passed with `.with(options)`. */
 export interface OperationOptions {
@@ -20,6 +22,37 @@ export interface OperationOptions {
   returnArrays?: boolean;
   /** iterate(): the largest batch of rows fetched at once (default 1024). */
   batchSize?: number;
+}
+
+/**
+ * with()'s options, checked when with() is called (it throws, as a synchronous method): an object
+ * (undefined: none), then `signal` an AbortSignal, `readBigInts` and `returnArrays` booleans,
+ * `batchSize` a positive int32. Returns only what was given, so views merge by spreading.
+ */
+export function checkOperationOptions(options: unknown): OperationOptions {
+  if (options === undefined) return {};
+  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+  const { signal, readBigInts, returnArrays, batchSize } = options as Record<string, unknown>;
+  const checked: OperationOptions = {};
+  if (signal !== undefined) {
+    if (!(signal instanceof AbortSignal)) throw invalidArgType('The "options.signal" argument must be an AbortSignal.');
+    checked.signal = signal;
+  }
+  if (readBigInts !== undefined) {
+    if (typeof readBigInts !== 'boolean') throw invalidArgType('The "options.readBigInts" argument must be a boolean.');
+    checked.readBigInts = readBigInts;
+  }
+  if (returnArrays !== undefined) {
+    if (typeof returnArrays !== 'boolean') throw invalidArgType('The "options.returnArrays" argument must be a boolean.');
+    checked.returnArrays = returnArrays;
+  }
+  if (batchSize !== undefined) {
+    const message = 'The "options.batchSize" argument must be a positive integer.';
+    if (typeof batchSize !== 'number') throw invalidArgType(message);
+    if (!isInt32(batchSize) || batchSize < 1) throw codedError(RangeError, 'ERR_OUT_OF_RANGE', message);
+    checked.batchSize = batchSize;
+  }
+  return checked;
 }
 
 type Finish<T> = (a: unknown, b: unknown, c: unknown) => T;
@@ -35,6 +68,18 @@ function stoppedByCancel(error: Error): boolean {
 interface Parked {
   start: () => void;
 }
+
+// The transaction whose callback is running, in its async context: a call made from there on the
+// database itself (not on `tx`) would wait for that very transaction to end — forever.
+const transactionContext = new AsyncLocalStorage<object>();
+
+/** Runs a transaction's callback so that calls made from inside it can be told apart. */
+export function inTransactionContext<T>(holder: object, fn: () => T): T {
+  return transactionContext.run(holder, fn);
+}
+
+const selfWaitError = () =>
+  invalidState("the database is in a transaction: inside the transaction's callback, run statements through its `tx` argument, not the database");
 
 export class DatabaseCore {
   readonly engine: Engine;
@@ -66,8 +111,14 @@ export class DatabaseCore {
     return this.#nextSession++;
   }
 
-  get inTransaction(): boolean {
+  /** Whether transaction() holds the queue. */
+  get holdsQueue(): boolean {
     return this.#holder !== null;
+  }
+
+  /** Whether `state` lets operations start (a transaction in progress may finish while closing). */
+  accepts(direct: boolean): boolean {
+    return this.state === 'open' || (direct && this.state === 'closing');
   }
 
   /**
@@ -82,6 +133,10 @@ export class DatabaseCore {
       const cleanup = spec.kind === JobKind.Close || spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize;
       if (this.state !== 'open' && !cleanup && !(direct && this.state === 'closing')) {
         fail(invalidState('database is not open'));
+        return;
+      }
+      if (!direct && this.#holder !== null && transactionContext.getStore() === this.#holder) {
+        fail(selfWaitError());
         return;
       }
       const signal = options?.signal;
@@ -152,6 +207,7 @@ export class DatabaseCore {
 
   /** Waits in line, then makes `holder` the owner of the queue. */
   acquire(holder: object): Promise<void> {
+    if (this.#holder !== null && transactionContext.getStore() === this.#holder) return Promise.reject(selfWaitError());
     if (this.#holder === null && this.#parked.length === 0) {
       this.#holder = holder;
       return Promise.resolve();

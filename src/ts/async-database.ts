@@ -2,7 +2,7 @@
 // (src/native/async_database.h); operations go through one FIFO in call order and settle as the
 // thread completes them, without ever blocking the event loop.
 import { withCallerStack } from './async-errors';
-import { DatabaseCore, type OperationOptions } from './async-core';
+import { checkOperationOptions, DatabaseCore, inTransactionContext, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
 import { AsyncSession, CREATE_ASYNC_SESSION } from './async-session';
 import { AsyncStatement, StatementState } from './async-statement';
@@ -50,7 +50,7 @@ export class Transaction extends Queries {
 
   /** The same scope with per-operation options. */
   with(options: OperationOptions): Transaction {
-    return newTransaction(this.core, this.#depth, { ...this.options, ...options });
+    return newTransaction(this.core, this.#depth, { ...this.options, ...checkOperationOptions(options) });
   }
 
   /** A statement of this database, run inside this transaction. */
@@ -119,7 +119,11 @@ export class AsyncDatabase extends Queries {
    */
   static async open(path: DatabasePath, options?: DatabaseSyncOptions): Promise<AsyncDatabase> {
     const location = normalizePath(path);
-    const { config } = normalizeOptions(location, arguments.length > 1, options);
+    // As in node's promise APIs, an undefined options argument means none.
+    const { open, config } = normalizeOptions(location, options !== undefined, options);
+    if (!open) {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.open" argument must not be false: AsyncDatabase.open() opens the database.');
+    }
     const core = new DatabaseCore(config);
     await withCallerStack(core.call(false, { kind: JobKind.Open }, () => undefined, undefined));
     return newDatabase(core);
@@ -130,27 +134,33 @@ export class AsyncDatabase extends Queries {
     return this.core.state === 'open';
   }
 
-  /** Whether a transaction() is in progress. */
+  /**
+   * Whether the connection is inside a transaction (transaction(), or BEGIN run by you), as of the
+   * operations completed so far. Throws on a closed database, as `DatabaseSync#isTransaction`.
+   */
   get isTransaction(): boolean {
-    return this.core.inTransaction;
+    if (this.core.state !== 'open') throw invalidState('database is not open');
+    return this.core.engine.inTransaction;
   }
 
   /** The same database with per-operation options: `db.with({ signal }).get(sql, id)`. */
   with(options: OperationOptions): AsyncDatabase {
-    return newDatabase(this.core, { ...this.options, ...options });
+    return newDatabase(this.core, { ...this.options, ...checkOperationOptions(options) });
   }
 
   /** Compiles a statement on the database thread. */
   async prepare(sql: string): Promise<AsyncStatement> {
+    if (!this.core.accepts(this.direct)) throw invalidState('database is not open');
     if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
     const state = new StatementState(this.core, this.core.newStatementId(), sql);
     await withCallerStack(
       this.core.call(
         false,
         { kind: JobKind.Prepare, sql, statement: state.statement },
-        (names, parameters) => {
+        (names, parameters, sourceSQL) => {
           state.shape.update(names);
           state.parameterCount = parameters as number;
+          state.sql = sourceSQL as string;
         },
         this.options,
       ),
@@ -232,6 +242,7 @@ export class AsyncDatabase extends Queries {
    * meanwhile waits until the transaction ends, so nothing interleaves with it.
    */
   async transaction<T>(fn: (tx: Transaction) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
+    if (this.core.state !== 'open') throw invalidState('database is not open');
     if (typeof fn !== 'function') throw invalidArgType('The "fn" argument must be a function.');
     const mode = options.mode ?? 'deferred';
     if (mode !== 'deferred' && mode !== 'immediate' && mode !== 'exclusive') {
@@ -240,7 +251,9 @@ export class AsyncDatabase extends Queries {
     const scope = newTransaction(this.core, 0, this.options);
     await this.core.acquire(scope);
     try {
-      return await runScoped(this.core, scope, `BEGIN ${mode.toUpperCase()}`, 'COMMIT', 'ROLLBACK', fn);
+      return await inTransactionContext(scope, () =>
+        runScoped(this.core, scope, `BEGIN ${mode.toUpperCase()}`, 'COMMIT', 'ROLLBACK', fn),
+      );
     } finally {
       this.core.release(scope);
     }

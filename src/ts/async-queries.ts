@@ -4,9 +4,9 @@ import { withCallerStack } from './async-errors';
 import { hideUncloneableBase, Uncloneable } from './class-shape';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
-import { RowCursor } from './cursor';
+import { failedCursor, RowCursor, type CursorStatement } from './cursor';
 import { JobKind, type JobSpec } from './engine';
-import { invalidArgType } from './errors';
+import { invalidArgType, invalidState } from './errors';
 import type { Row } from './row-factory';
 import type { SQLOutputValue, StatementResultingChanges } from './statement-sync';
 
@@ -95,7 +95,7 @@ export class Runner extends Uncloneable {
   }
 
   /** @internal */
-  iterateTarget(target: QueryTarget, params: unknown[]): AsyncIterableIterator<AnyRow> {
+  iterateTarget(target: QueryTarget, params: unknown[], statement?: CursorStatement): AsyncIterableIterator<AnyRow> {
     return new RowCursor({
       core: this.core,
       direct: this.direct,
@@ -103,13 +103,21 @@ export class Runner extends Uncloneable {
       returnArrays: this.returnArrays(target),
       open: this.job(JobKind.IterOpen, target, params),
       options: this.options,
+      statement,
     });
   }
 }
 hideUncloneableBase(Runner, Object.prototype);
 
-function sqlTarget(runner: Runner, sql: unknown): QueryTarget {
+// The target of a query on SQL text; its checks (the database's state first, as DatabaseSync's
+// prepare() makes them, then the argument) throw, and the callers turn that into a rejection.
+function checkedSqlTarget(runner: Runner, sql: unknown): QueryTarget {
+  if (!runner.core.accepts(runner.direct)) throw invalidState('database is not open');
   if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+  return sqlTarget(runner, sql);
+}
+
+function sqlTarget(runner: Runner, sql: string): QueryTarget {
   const config = runner.core.config;
   return {
     statement: 0,
@@ -126,6 +134,7 @@ function sqlTarget(runner: Runner, sql: unknown): QueryTarget {
 export class Queries extends Runner {
   /** Runs one or more SQL statements that return no rows. */
   exec(sql: string): Promise<void> {
+    if (!this.core.accepts(this.direct)) return Promise.reject(invalidState('database is not open'));
     if (typeof sql !== 'string') return Promise.reject(invalidArgType('The "sql" argument must be a string.'));
     return withCallerStack(this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options));
   }
@@ -133,7 +142,7 @@ export class Queries extends Runner {
   /** Runs a statement to completion: `{ changes, lastInsertRowid }`. */
   run(sql: string, ...params: unknown[]): Promise<StatementResultingChanges> {
     try {
-      return withCallerStack(this.runTarget(sqlTarget(this, sql), params));
+      return withCallerStack(this.runTarget(checkedSqlTarget(this, sql), params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -142,7 +151,7 @@ export class Queries extends Runner {
   /** The first row, or undefined. */
   get<T = Row>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     try {
-      return withCallerStack(this.getTarget(sqlTarget(this, sql), params)) as Promise<T | undefined>;
+      return withCallerStack(this.getTarget(checkedSqlTarget(this, sql), params)) as Promise<T | undefined>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -151,14 +160,18 @@ export class Queries extends Runner {
   /** Every row. */
   all<T = Row>(sql: string, ...params: unknown[]): Promise<T[]> {
     try {
-      return withCallerStack(this.allTarget(sqlTarget(this, sql), params)) as Promise<T[]>;
+      return withCallerStack(this.allTarget(checkedSqlTarget(this, sql), params)) as Promise<T[]>;
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Streams the rows: `for await (const row of db.iterate(sql))`; `break` resets the statement. */
+  /**
+   * Streams the rows: `for await (const row of db.iterate(sql))`; `break` resets the statement.
+   * Never throws: what the statement's compilation or binding fails with rejects the first next().
+   */
   iterate<T = Row>(sql: string, ...params: unknown[]): AsyncIterableIterator<T> {
+    if (typeof sql !== 'string') return failedCursor(invalidArgType('The "sql" argument must be a string.')) as AsyncIterableIterator<T>;
     return this.iterateTarget(sqlTarget(this, sql), params) as AsyncIterableIterator<T>;
   }
 }

@@ -2,7 +2,7 @@
 // (readBigInts, returnArrays, bare/unknown named parameters) travel with each job. Finalized by
 // finalize(), by closing the database, or — if simply dropped — after garbage collection.
 import { withCallerStack } from './async-errors';
-import type { DatabaseCore, OperationOptions } from './async-core';
+import { checkOperationOptions, type DatabaseCore, type OperationOptions } from './async-core';
 import { Runner, type QueryTarget } from './async-queries';
 import { RowShape } from './async-rows';
 import { JobKind } from './engine';
@@ -28,6 +28,8 @@ export class StatementState implements QueryTarget {
   allowUnknownNamedParameters: boolean;
   finalized = false;
   parameterCount = 0;
+  /** Bumped by every run/get/all/iterate: a cursor of an older execution is invalidated. */
+  execution = 0;
 
   constructor(core: DatabaseCore, id: number, sql: string) {
     this.statement = id;
@@ -65,38 +67,70 @@ export class AsyncStatement extends Runner {
 
   /** The SQL text the statement was prepared from. */
   get sourceSQL(): string {
+    this.#requireUsable();
     return this.#state.sql;
   }
 
   /** The same statement with per-operation options (signal, readBigInts, returnArrays, batchSize). */
   with(options: OperationOptions): AsyncStatement {
-    return newStatement(this.core, this.#state, { ...this.options, ...options }, this.direct);
+    return newStatement(this.core, this.#state, { ...this.options, ...checkOperationOptions(options) }, this.direct);
+  }
+
+  // Finalized by finalize() or by the database's close() (called, if not yet done): as a sync
+  // statement after close(). A transaction in progress when close() was called still finishes.
+  #finalized(): boolean {
+    const state = this.core.state;
+    return this.#state.finalized || !(state === 'open' || (this.direct && state === 'closing'));
   }
 
   #usable(): Promise<never> | undefined {
-    if (this.#state.finalized) return Promise.reject(invalidState('statement has been finalized'));
+    if (this.#finalized()) return Promise.reject(invalidState('statement has been finalized'));
     return undefined;
+  }
+
+  #requireUsable(): void {
+    if (this.#finalized()) throw invalidState('statement has been finalized');
   }
 
   /** Runs the statement to completion: `{ changes, lastInsertRowid }`. */
   run(...params: unknown[]): Promise<StatementResultingChanges> {
+    this.#state.execution++;
     return this.#usable() ?? withCallerStack(this.runTarget(this.#state, params));
   }
 
   /** The first row, or undefined. */
   get<T = Row>(...params: unknown[]): Promise<T | undefined> {
+    this.#state.execution++;
     return this.#usable() ?? (withCallerStack(this.getTarget(this.#state, params)) as Promise<T | undefined>);
   }
 
   /** Every row. */
   all<T = Row>(...params: unknown[]): Promise<T[]> {
+    this.#state.execution++;
     return this.#usable() ?? (withCallerStack(this.allTarget(this.#state, params)) as Promise<T[]>);
   }
 
-  /** Streams the rows; `break` resets the statement. */
+  /**
+   * Streams the rows; `break` resets the statement. Like a sync statement's iterate(), it ends the
+   * statement's older cursors ("iterator was invalidated"); its errors (a finalized statement
+   * included) reject the first next().
+   */
   iterate<T = Row>(...params: unknown[]): AsyncIterableIterator<T> {
-    if (this.#state.finalized) throw invalidState('statement has been finalized');
-    return this.iterateTarget(this.#state, params) as AsyncIterableIterator<T>;
+    this.#state.execution++;
+    return this.iterateTarget(this.#state, params, this.#finalizedView()) as AsyncIterableIterator<T>;
+  }
+
+  // What a cursor checks at each call: finalized (this view's rule, closing included) and the execution.
+  #finalizedView(): { readonly finalized: boolean; readonly execution: number } {
+    const self = this;
+    return {
+      get finalized() {
+        return self.#finalized();
+      },
+      get execution() {
+        return self.#state.execution;
+      },
+    };
   }
 
   /** Describes the result columns, like StatementSync#columns(). */
@@ -113,31 +147,39 @@ export class AsyncStatement extends Runner {
   }
 
   setReadBigInts(enabled: boolean): void {
+    this.#requireUsable();
     requireBoolean('readBigInts', enabled);
     this.#state.readBigInts = enabled;
   }
 
   setReturnArrays(enabled: boolean): void {
+    this.#requireUsable();
     requireBoolean('returnArrays', enabled);
     this.#state.returnArrays = enabled;
   }
 
   setAllowBareNamedParameters(enabled: boolean): void {
+    this.#requireUsable();
     requireBoolean('allowBareNamedParameters', enabled);
     this.#state.allowBareNamedParameters = enabled;
   }
 
   setAllowUnknownNamedParameters(enabled: boolean): void {
+    this.#requireUsable();
     requireBoolean('enabled', enabled);
     this.#state.allowUnknownNamedParameters = enabled;
   }
 
-  /** Finalizes the statement on the database thread; later use rejects with ERR_INVALID_STATE. */
+  /**
+   * Finalizes the statement on the database thread; later use rejects with ERR_INVALID_STATE.
+   * Harmless when already finalized; settles at once once close() was called (which finalizes it).
+   */
   finalize(): Promise<void> {
+    const wasFinalized = this.#finalized();
     if (this.#state.finalized) return Promise.resolve();
     this.#state.finalized = true;
     unreachable.unregister(this.#state);
-    if (this.core.state === 'closed') return Promise.resolve();
+    if (wasFinalized) return Promise.resolve();
     return this.core.call(this.direct, { kind: JobKind.Finalize, statement: this.#state.statement }, () => undefined, undefined);
   }
 

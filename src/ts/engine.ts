@@ -4,6 +4,7 @@
 // (TSFN ref) and itself (a strong root) alive exactly while jobs are outstanding.
 import { FunctionTable, type CallType } from './async-functions';
 import { binding, type NativeDatabaseConfig } from './binding';
+import { invalidState } from './errors';
 
 export const enum JobKind {
   Open = 0,
@@ -83,6 +84,10 @@ export class Engine {
   readonly #progress = new Map<number, (a: number, b: number) => boolean>();
   #nextId = 1;
   #flushScheduled = false;
+  // The Close job was submitted: the thread runs nothing after it, so nothing more may be queued.
+  #closeSubmitted = false;
+  /** The connection's transaction state (sqlite3_get_autocommit) after the last completed job. */
+  inTransaction = false;
 
   constructor(config: NativeDatabaseConfig) {
     // The TSFN holds its callback strongly; a WeakRef keeps that from pinning this engine, so an
@@ -97,8 +102,13 @@ export class Engine {
         return engine.functions.call(error as unknown as number, a as CallType, b as number, c as number, d as unknown[]);
       }
       // A negative id is not a completion: progress of running job -id (a backup).
-      if (id < 0) engine.#reportProgress(-id, a as number, b as number);
-      else engine.#complete(id, error, a, b, c);
+      if (id < 0) {
+        engine.#reportProgress(-id, a as number, b as number);
+      } else {
+        // d: whether the connection was inside a transaction once the job was done.
+        engine.inTransaction = d === true;
+        engine.#complete(id, error, a, b, c);
+      }
       return undefined;
     };
     this.#native = new (binding as unknown as {
@@ -108,6 +118,13 @@ export class Engine {
 
   /** Stages a job; `settle` is called exactly once, from a completion or a synchronous failure. */
   submit(spec: JobSpec, settle: Completion): number {
+    if (this.#closeSubmitted) {
+      // Clean-ups (closing a cursor, finalizing) are what the close does anyway.
+      const cleanup = spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize || spec.kind === JobKind.Close;
+      settle(cleanup ? undefined : invalidState('database is not open'), undefined, undefined, undefined);
+      return 0;
+    }
+    if (spec.kind === JobKind.Close) this.#closeSubmitted = true;
     const id = this.#nextId++;
     try {
       this.#native.add(

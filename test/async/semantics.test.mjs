@@ -183,13 +183,18 @@ test('transaction: nested savepoints, modes, statements inside', async () => {
 test('transaction: an aborted operation waiting behind it is removed', async () => {
   const db = await AsyncDatabase.open(':memory:');
   const controller = new AbortController();
-  let waiting;
-  await db.transaction(async (tx) => {
-    waiting = db.with({ signal: controller.signal }).get('SELECT 1');
-    controller.abort();
-    assert.is((await rejection(waiting)).name, 'AbortError');
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const transaction = db.transaction(async (tx) => {
+    await gate;
     await tx.get('SELECT 1');
   });
+  // Called from outside the callback while the transaction holds the queue: parked behind it.
+  const waiting = db.with({ signal: controller.signal }).get('SELECT 1');
+  controller.abort();
+  assert.is((await rejection(waiting)).name, 'AbortError');
+  release();
+  await transaction;
   await db.close();
 });
 

@@ -86,12 +86,17 @@ test('deserialize() validates like DatabaseSync and reports SQLite errors', asyn
 test('deserialize() waiting behind a transaction still uses the bytes given at the call', async () => {
   const db = await AsyncDatabase.open(':memory:');
   const source = new Uint8Array(filled());
-  let done;
-  await db.transaction(async (tx) => {
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const transaction = db.transaction(async (tx) => {
     await tx.exec('CREATE TABLE other(x)');
-    done = db.deserialize(source);
-    source.fill(0);
+    await gate;
   });
+  // Called (from outside the callback) while the transaction holds the queue: waits for it.
+  const done = db.deserialize(source);
+  source.fill(0);
+  release();
+  await transaction;
   await done;
   assert.is((await db.get('SELECT count(*) AS n FROM t')).n, 2);
   await db.close();

@@ -196,6 +196,14 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
     }
   };
 
+  const statementsOf = (body) => body.flatMap((b) => (b.k === 'tx' ? statementsOf(b.body) : b.s !== undefined ? [b.s] : []));
+  const laterInGroupUses = (index, used) => {
+    for (let j = index + 1; j < program.ops.length && program.ops[j].group === program.ops[index].group; j++) {
+      if (program.ops[j].s !== undefined && used.includes(program.ops[j].s)) return true;
+    }
+    return false;
+  };
+
   let group;
   try {
     for (let index = 0; index < program.ops.length; index++) {
@@ -226,7 +234,12 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
         continue;
       }
       pending.push([index, op, started.promise]);
-      if (mode === 'awaited') await flush();
+      // A drain is many calls made over time (for await): what follows it in call order is
+      // only what is called after it finished. Likewise a transaction's callback makes its calls
+      // after the calls that follow transaction() in the same tick: the jobs of those wait for
+      // the transaction, but a statement's cursor made in between would be invalidated by the
+      // callback's use of the statement, unlike the reference, which runs the transaction whole.
+      if (mode === 'awaited' || op.k === 'drain' || (op.k === 'tx' && laterInGroupUses(index, statementsOf(op.body)))) await flush();
     }
     await flush();
     if (db?.isOpen) await timed(db.close(), -1);

@@ -126,7 +126,7 @@ export function runReference(sqlite, program, { dir }) {
 
   const ok = (value) => ({ ok: ser(value) });
   // The raw error rides along (under a symbol, so traces never show it) for transactions to rethrow.
-  const rejected = (error) => ({ rejected: ser(error), [RAW]: error });
+  const rejected = (error) => Object.defineProperty({ rejected: ser(error) }, RAW, { value: error, enumerable: false });
   const threw = (error) => ({ threw: ser(error) });
 
   // A call that returns a promise: the sync outcome, thrown errors as rejections.
@@ -370,6 +370,8 @@ export function runReference(sqlite, program, { dir }) {
         } catch (error) {
           return threw(error);
         }
+        // The database's state first, then the signal.
+        if (closed) return rejected(stateError('database is not open'));
         if (options.signal?.aborted) return rejected(new AbortError({ cause: options.signal.reason }));
         return settle(() => {
           if (closed) throw stateError('database is not open');
@@ -399,10 +401,22 @@ export function runReference(sqlite, program, { dir }) {
         } catch (error) {
           return threw(error);
         }
-        if (options.signal?.aborted) return rejected(new AbortError({ cause: options.signal.reason }));
+        if (model.finalized || closed) {
+          model.execution++;
+          return rejected(stateError('statement has been finalized'));
+        }
+        if (options.signal?.aborted) {
+          model.execution++;
+          return rejected(new AbortError({ cause: options.signal.reason }));
+        }
         return settle(() => statementCall(model, op.m, op.args, options));
       }
       case 'iterate': {
+        const model = op.s !== undefined ? stmts[op.s] : undefined;
+        if (op.s !== undefined && !model) {
+          cursors.push(undefined);
+          return { skipped: 'no such statement' };
+        }
         let options;
         try {
           options = prepareWith(op.with);
@@ -411,12 +425,7 @@ export function runReference(sqlite, program, { dir }) {
           return threw(error);
         }
         let source;
-        if (op.s !== undefined) {
-          const model = stmts[op.s];
-          if (!model) {
-            cursors.push(undefined);
-            return { skipped: 'no such statement' };
-          }
+        if (model) {
           model.execution++;
           source = { model };
         } else {

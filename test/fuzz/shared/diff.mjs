@@ -17,12 +17,13 @@ function label(entry) {
   if (entry === undefined) return 'missing';
   if (entry[0] === 'cb') return `callback ${entry[1]}/${entry[2]}`;
   const outcome = entry[2];
-  if ('threw' in outcome) {
-    const e = outcome.threw;
+  if ('threw' in outcome || 'rejected' in outcome) {
+    const e = outcome.threw ?? outcome.rejected;
+    const verb = 'threw' in outcome ? 'threw' : 'rejected';
     const props = e.props ?? {};
     const code = props.code ?? e.code ?? e.name ?? typeof e;
     const message = String(props.message ?? e.message ?? '').slice(0, 60);
-    return `threw ${typeof code === 'string' ? code : text(code)}: ${message}`;
+    return `${verb} ${typeof code === 'string' ? code : text(code)}: ${message}`;
   }
   return 'skipped' in outcome ? 'skipped' : 'ok';
 }
