@@ -17,7 +17,7 @@
 //     first test, and its scenarios load it through SQLITE_STRAND_PREBUILD (node-gyp-build's
 //     override for this package), so they import the ordinary dist/ and get the fault build.
 // A failed build throws (with node-gyp's output), which fails that test: never a silent skip.
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -87,11 +87,21 @@ function run(args, cwd) {
  */
 export function buildFaultAddon() {
   const temp = tempDir('strand-faults-');
+  const links = [join(temp.dir, 'src'), join(temp.dir, 'node_modules')];
+  // The links go first, on their own: nothing may ever recurse through them into the checkout.
+  const remove = () => {
+    for (const link of links) {
+      try {
+        if (lstatSync(link).isSymbolicLink()) unlinkSync(link);
+      } catch {}
+    }
+    temp.remove();
+  };
   try {
     const { dir } = temp;
     cpSync(join(projectRoot, 'binding.gyp'), join(dir, 'binding.gyp'));
-    symlinkSync(join(projectRoot, 'src'), join(dir, 'src'), 'junction');
-    symlinkSync(join(projectRoot, 'node_modules'), join(dir, 'node_modules'), 'junction');
+    symlinkSync(join(projectRoot, 'src'), links[0], 'junction');
+    symlinkSync(join(projectRoot, 'node_modules'), links[1], 'junction');
     const reusedSqlite = reuseCompiledSqlite(dir);
     const gyp = nodeGypScript();
     const headers = nodeDir();
@@ -99,9 +109,9 @@ export function buildFaultAddon() {
     run([gyp, 'build'], dir);
     const addon = join(dir, 'build', 'Release', 'sqlite_strand.node');
     if (!existsSync(addon)) throw new Error(`node-gyp build produced no ${addon}`);
-    return { dir, addon, reusedSqlite, remove: temp.remove };
+    return { dir, addon, reusedSqlite, remove };
   } catch (error) {
-    temp.remove();
+    remove();
     throw error;
   }
 }

@@ -12,6 +12,8 @@ import { distCjs, distEsm, projectRoot, runChild } from '../helpers.mjs';
 import { buildFaultAddon } from './fault-build.mjs';
 
 let build;
+// The build's temp directory goes even if this suite dies half-way (test.after would not run).
+process.on('exit', () => build?.remove());
 
 const prelude = `
 import { AsyncDatabase, DatabaseSync, backup } from ${JSON.stringify(distEsm)};
