@@ -8,7 +8,17 @@
 #                         turns them back on per connection, as node:sqlite does
 #   SQLITE_USE_URI=1      file: URIs are accepted by default
 #   SQLITE_OMIT_DEPRECATED
+#
+# C++ exceptions are on, declared rather than detected: NAPI_CPP_EXCEPTIONS selects
+# node-addon-api's exception mode whatever the compiler's defaults, and napi_config.h refuses to
+# compile without it. NODE_ADDON_API_CPP_EXCEPTIONS_ALL makes node-addon-api's own wrappers catch
+# every C++ exception (not just Napi::Error), the last resort of cpp_exceptions.h rule E4.
+#
+# strand_fault_injection=1 (node-gyp configure -- -Dstrand_fault_injection=1) builds the test
+# variant: STRAND_FAULT_INJECTION compiles in the fault points of fault_injection.h. Only
+# test/native/faults.test.mjs builds it, into a temporary directory; releases never set it.
 {
+  "variables": { "strand_fault_injection%": 0 },
   "targets": [
     {
       "target_name": "sqlite3_amalgamation",
@@ -87,6 +97,8 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
         "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_CPP_EXCEPTIONS_ALL",
         "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         # sqlite3.h declares the session API only under these (the amalgamation is built with them)
         "SQLITE_ENABLE_SESSION",
@@ -102,7 +114,11 @@
         "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
         "MACOSX_DEPLOYMENT_TARGET": "10.15"
       },
-      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } }
+      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] } },
+      "conditions": [
+        ["OS=='win'", { "defines": ["_HAS_EXCEPTIONS=1"] }],
+        ["strand_fault_injection==1", { "defines": ["STRAND_FAULT_INJECTION"] }]
+      ]
     }
   ]
 }

@@ -3,6 +3,7 @@
 #include "async_database.h"
 #include "backup_job.h"
 #include "database_sync.h"
+#include "fault_injection.h"
 #include "session_sync.h"
 #include "statement_sync.h"
 #include "sqlite3.h"
@@ -31,6 +32,19 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   exports.Set("scratch", Napi::Value(env, scratch.Holder(env)));
   exports.Set("sqliteVersion", Napi::String::New(env, sqlite3_libversion()));
   exports.Set("sqliteSourceId", Napi::String::New(env, sqlite3_sourceid()));
+#ifdef STRAND_FAULT_INJECTION
+  // The test build only (fault_injection.h): arm the faults, and let tests see what is left
+  // registered and alive.
+  LoadFaults();
+  exports.Set("faultInjection", Napi::Function::New(env, [this](const Napi::CallbackInfo& info) {
+    Napi::Object counts = Napi::Object::New(info.Env());
+    counts.Set("databases", static_cast<double>(databases_.size()));
+    counts.Set("asyncDatabases", static_cast<double>(async_databases_.size()));
+    counts.Set("backups", static_cast<double>(backups_.size()));
+    counts.Set("liveCores", static_cast<double>(LiveCores()));
+    return counts;
+  }));
+#endif
 }
 
 Addon::~Addon() {

@@ -9,6 +9,7 @@
 //     async_database.h), closes every DatabaseSync (finalizing its statements), and detaches
 //     them, so a finalizer that runs later does not touch the freed registry. Teardown runs no
 //     JS and throws nothing into the dying env.
+//   - Its address is half of every type tag this env's objects carry (type_tags.h T3).
 #pragma once
 #include <unordered_set>
 #include "napi_config.h"

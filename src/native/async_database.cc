@@ -2,8 +2,12 @@
 
 #include <chrono>
 #include <cstring>
+#include <new>
 
 #include "addon.h"
+#include "cpp_exceptions.h"
+#include "js_strings.h"
+#include "type_tags.h"
 
 namespace strand {
 
@@ -132,6 +136,17 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
   napi_call_function(env, recv, callback, 6, argv, nullptr);
 }
 
+// Settles a job that DeliverJob could not deliver (it threw: rule 10) with `error` instead.
+void DeliverFailure(napi_env env, napi_value callback, const Job& job, const ErrorInfo& error) noexcept {
+  if (job.kind == JobKind::BackupProgress) return;  // a report, not a completion: nothing waits on it
+  napi_value argv[5];
+  napi_create_double(env, static_cast<double>(job.id), &argv[0]);
+  argv[1] = MakeError(env, error);
+  if (argv[1] == nullptr) argv[1] = Undefined(env);
+  argv[2] = argv[3] = argv[4] = Undefined(env);
+  napi_call_function(env, Undefined(env), callback, 5, argv, nullptr);
+}
+
 // The TSFN callback: delivers every job completed since the last signal (rule 3). With
 // env == nullptr (the env is being torn down) nothing is delivered (rules 5 and 9).
 //
@@ -150,19 +165,26 @@ void CallJs(napi_env env, napi_value callback, void* context, void* data) {
     return;
   }
   auto* core = static_cast<std::shared_ptr<AsyncCore>*>(context)->get();
-  std::vector<std::unique_ptr<Job>> completed;
-  {
+  JobList completed;
+  try {
     std::lock_guard<std::mutex> lock(core->done_mutex);
-    completed.swap(core->done);
+    completed.Swap(core->done);
     core->signalled = false;
+  } catch (...) {
+    return;  // the lock failed (cannot happen in practice): the next signal delivers them
   }
   Addon* addon = nullptr;
   napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
   if (addon == nullptr) return;
-  for (std::unique_ptr<Job>& job : completed) {
+  while (std::unique_ptr<Job> job = completed.PopFront()) {
     napi_handle_scope scope;
     napi_open_handle_scope(env, &scope);
-    DeliverJob(env, callback, addon, *job);
+    try {
+      if (STRAND_FAULT(Deliver)) throw std::bad_alloc();
+      DeliverJob(env, callback, addon, *job);
+    } catch (...) {
+      DeliverFailure(env, callback, *job, ErrorFromCurrentException());
+    }
     // onComplete never throws by design; if it did, do not let the next delivery fail with it.
     bool pending = false;
     napi_is_exception_pending(env, &pending);
@@ -198,6 +220,27 @@ bool ReadBoolValue(napi_env env, napi_value value) {
   return v;
 }
 
+// JS thread: settles `jobs[from..]` with `error` (a Close job completes normally: the connection
+// is already closed) through the completion path, as if the database thread had completed them.
+// For a broken database, or a flush that failed (rule 10).
+void SettleOnJsThread(AsyncCore* core, std::vector<std::unique_ptr<Job>>& jobs, size_t from,
+                      const ErrorInfo& error) noexcept {
+  bool signal = false;
+  try {
+    std::lock_guard<std::mutex> lock(core->done_mutex);
+    for (size_t i = from; i < jobs.size(); i++) {
+      if (!jobs[i]) continue;
+      if (jobs[i]->kind != JobKind::Close) jobs[i]->FailWithCopy(error);
+      core->done.Append(std::move(jobs[i]));
+    }
+    signal = !core->signalled && !core->done.empty();
+    if (signal) core->signalled = true;
+  } catch (...) {
+    return;
+  }
+  if (signal && !core->tsfn_released) napi_call_threadsafe_function(core->tsfn, nullptr, napi_tsfn_nonblocking);
+}
+
 }  // namespace
 
 Napi::Function AsyncDatabase::DefineClass(Napi::Env env) {
@@ -216,10 +259,22 @@ Napi::Function AsyncDatabase::DefineClass(Napi::Env env) {
 // new NativeAsyncDatabase(config, onComplete): starts the thread; the TypeScript layer then adds
 // an Open job. The TSFN starts unref'd: an idle database does not keep the process alive.
 AsyncDatabase::AsyncDatabase(const Napi::CallbackInfo& info) : ObjectWrap<AsyncDatabase>(info) {
-  Napi::Env env = info.Env();
+  try {
+    Init(info);
+  } catch (...) {
+    // Rule 10: an exception (out of memory) leaves nothing running or registered either.
+    if (core_) Shutdown(core_.get());
+    if (addon_ != nullptr) addon_->Unregister(this);
+    addon_ = nullptr;
+    ThrowCurrentException(info.Env());
+  }
+}
+
+void AsyncDatabase::Init(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
   DatabaseConfig config;
   if (!ReadDatabaseConfig(env, info, &config)) return;
-  if (info.Length() < 2 || !info[1].IsFunction()) {
+  if (info.Length() < 2 || !IsType(env, info[1], napi_function)) {
     ThrowInvalidArgType(env, "The \"onComplete\" argument must be a function.");
     return;
   }
@@ -236,8 +291,16 @@ AsyncDatabase::AsyncDatabase(const Napi::CallbackInfo& info) : ObjectWrap<AsyncD
   }
   napi_unref_threadsafe_function(env, core_->tsfn);
   AsyncCore* core = core_.get();
-  core_->thread = std::thread([core] { RunDatabaseThread(core); });
-  addon_ = env.GetInstanceData<Addon>();
+  ErrorInfo error;
+  if (!StartThread(&core_->thread, "database", [core] { RunDatabaseThread(core); }, &error)) {
+    // Rule 10: leave nothing behind. Shutdown releases the TSFN (its finalizer then drops the
+    // holder's share of the core); the database was never registered with the Addon.
+    Shutdown(core);
+    ThrowError(env, error);
+    return;
+  }
+  TagObject(env, info.This(), NativeClass::AsyncDatabase);  // type_tags.h T1
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon_));
   if (addon_ != nullptr) addon_->Register(this);
 }
 
@@ -279,7 +342,8 @@ void AsyncDatabase::Shutdown(AsyncCore* core) {
 
 // add(id, kind, statement, cursor, sql, readBigInts, allowBare, allowUnknown, batchRows,
 //     batchBytes, ...params): stages one job. Throws (synchronously) if a parameter cannot be
-// bound; the TypeScript layer turns that into a rejection.
+// bound, or with the coded error of cpp_exceptions.h if the job cannot be built (copying a huge
+// parameter); the TypeScript layer turns that into a rejection.
 Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   constexpr size_t kFixed = 10;
@@ -287,6 +351,16 @@ Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
     ThrowInvalidState(env, "database is not open");
     return Napi::Value();
   }
+  try {
+    StageJob(env, info);
+  } catch (...) {
+    ThrowCurrentException(env);
+  }
+  return Napi::Value();
+}
+
+void AsyncDatabase::StageJob(napi_env env, const Napi::CallbackInfo& info) {
+  constexpr size_t kFixed = 10;
   auto job = std::make_unique<Job>();
   double id = 0;
   napi_get_value_double(env, info[0], &id);
@@ -294,7 +368,7 @@ Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
   job->kind = static_cast<JobKind>(ReadUint32(env, info[1]));
   job->statement = ReadUint32(env, info[2]);
   job->cursor = ReadUint32(env, info[3]);
-  if (info[4].IsString()) job->sql = info[4].As<Napi::String>().Utf8Value();
+  if (IsString(env, info[4])) job->sql = ReadUtf8(env, info[4]);
   job->read_bigints = ReadBoolValue(env, info[5]);
   job->bind.allow_bare_named = ReadBoolValue(env, info[6]);
   job->bind.allow_unknown_named = ReadBoolValue(env, info[7]);
@@ -304,7 +378,7 @@ Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
   if (count > 0) {
     std::vector<napi_value> params(count);
     for (size_t i = 0; i < count; i++) params[i] = info[kFixed + i];
-    if (!ReadSqlParams(env, params.data(), count, &job->params)) return Napi::Value();
+    if (!ReadSqlParams(env, params.data(), count, &job->params)) return;
   }
   if (job->kind == JobKind::Backup) {
     // Backup: params are [source schema, target schema], batchRows the rate, readBigInts whether
@@ -318,22 +392,37 @@ Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
     job->params = SqlParams();
   } else if (job->kind == JobKind::BackupProgress) {
     ThrowInvalidState(env, "not a job");
-    return Napi::Value();
+    return;
   }
   core_->staged.push_back(std::move(job));
-  return Napi::Value();
 }
 
-// Moves every staged job to the database thread: one lock, one wake-up (rule 3).
+// Moves every staged job to the database thread: one lock, one wake-up (rule 3). A broken
+// database (rule 10) settles them at once with its error instead, and so does a flush that
+// fails part-way (the queue could not grow): no staged job is ever dropped unsettled.
 Napi::Value AsyncDatabase::Flush(const Napi::CallbackInfo& info) {
   if (!core_ || core_->staged.empty()) return Napi::Value();
-  {
+  std::vector<std::unique_ptr<Job>>& staged = core_->staged;
+  size_t moved = 0;
+  std::optional<ErrorInfo> failure;
+  try {
     std::lock_guard<std::mutex> lock(core_->queue_mutex);
-    for (std::unique_ptr<Job>& job : core_->staged) core_->queue.push_back(std::move(job));
-    core_->queued.store(core_->queue.size(), std::memory_order_release);
+    if (core_->broken) {
+      failure = *core_->broken;
+    } else {
+      try {
+        for (; moved < staged.size(); moved++) core_->queue.push_back(std::move(staged[moved]));
+      } catch (...) {
+        failure = ErrorFromCurrentException();  // the jobs not moved are settled below
+      }
+      core_->queued.store(core_->queue.size(), std::memory_order_release);
+    }
+  } catch (...) {
+    failure = ErrorFromCurrentException();
   }
-  core_->staged.clear();
-  core_->queue_cv.notify_one();
+  if (failure) SettleOnJsThread(core_.get(), staged, moved, *failure);
+  staged.clear();
+  if (moved > 0) core_->queue_cv.notify_one();
   return Napi::Value();
 }
 

@@ -44,6 +44,19 @@
 //     a TSFN it calls the finalizer first and then the call_js callback, with env == nullptr,
 //     once per call still queued — with the same context the finalizer just freed. The TSFN
 //     callback must return before touching its context when env is null.
+// 10. C++ exceptions (cpp_exceptions.h). The constructor starts the thread with StartThread: if
+//     the system refuses one, nothing stays behind — the TSFN is released at once (its finalizer
+//     then frees its share of the core), the database is never registered with the Addon, and
+//     the constructor throws ERR_OPERATION_FAILED, which rejects AsyncDatabase.open(). On the
+//     database thread every job runs inside a catch-all: an exception fails that job alone (E2),
+//     after undoing what it had half done (its statement reset or finalized, its cursor closed,
+//     its prepared statement dropped), and the next job runs as usual. Handing a completion over
+//     allocates nothing (JobList). Should the thread's own loop ever throw (outside any job: the
+//     queue's mutex or condition variable failing), its entry catch-all closes the connection
+//     and the database turns "broken": the job in flight and every queued or later job fail with
+//     that error, except Close, which completes, so close() still resolves. The TSFN callback
+//     delivers each job inside a catch-all too: a job that cannot be delivered is settled with
+//     the error instead.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -59,6 +72,7 @@
 #include "async_functions.h"
 #include "async_job.h"
 #include "database_sync.h"
+#include "fault_injection.h"
 #include "napi_config.h"
 #include "sqlite3.h"
 
@@ -85,7 +99,10 @@ struct ThreadCursor {
 };
 
 struct AsyncCore {
-  explicit AsyncCore(DatabaseConfig config) : config(std::move(config)) {}
+  explicit AsyncCore(DatabaseConfig config) : config(std::move(config)) { CountLiveCore(1); }
+  ~AsyncCore() { CountLiveCore(-1); }
+  AsyncCore(const AsyncCore&) = delete;
+  AsyncCore& operator=(const AsyncCore&) = delete;
 
   const DatabaseConfig config;
 
@@ -96,6 +113,8 @@ struct AsyncCore {
   std::condition_variable queue_cv;
   std::deque<std::unique_ptr<Job>> queue;  // guarded by queue_mutex
   bool stopping = false;                   // guarded by queue_mutex
+  // Set when the thread's loop failed outside any job (rule 10): every later job fails with it.
+  std::optional<ErrorInfo> broken;         // guarded by queue_mutex
   uint64_t running = 0;                    // written under queue_mutex; 0 when idle
 
   // Jobs in `queue`, readable without the lock: the database thread's idle spin polls it.
@@ -107,7 +126,7 @@ struct AsyncCore {
   std::atomic<bool> aborting{false};
 
   std::mutex done_mutex;
-  std::vector<std::unique_ptr<Job>> done;  // guarded by done_mutex
+  JobList done;                            // guarded by done_mutex
   bool signalled = false;                  // guarded by done_mutex
 
   napi_threadsafe_function tsfn = nullptr;  // JS thread only (the database thread reads it once set)
@@ -139,8 +158,8 @@ struct AsyncCore {
   std::vector<uint32_t> destroyed_functions;  // ids whose xDestroy ran (F9)
 };
 
-// The database thread's main loop (async_worker.cc).
-void RunDatabaseThread(AsyncCore* core);
+// The database thread's entry function and main loop (async_worker.cc). Catches everything.
+void RunDatabaseThread(AsyncCore* core) noexcept;
 // Database thread: whether the running statement must stop (cancelled, or shutting down).
 bool StopRequested(AsyncCore* core);
 // Database thread: signals completions that wait for their coalesced signal, at once.
@@ -161,7 +180,9 @@ class AsyncDatabase : public Napi::ObjectWrap<AsyncDatabase> {
   void DetachFromAddon();
 
  private:
+  void Init(const Napi::CallbackInfo& info);  // the constructor's body; may throw
   Napi::Value Add(const Napi::CallbackInfo& info);
+  void StageJob(napi_env env, const Napi::CallbackInfo& info);  // Add's body; may throw
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   Napi::Value Interrupt(const Napi::CallbackInfo& info);

@@ -6,6 +6,7 @@
 
 #include "async_database.h"
 #include "column_values.h"
+#include "cpp_exceptions.h"
 #include "result_value.h"
 
 namespace strand {
@@ -25,7 +26,11 @@ struct AsyncFunction {
 
 void DestroyAsyncFunction(void* data) {
   auto* function = static_cast<AsyncFunction*>(data);
-  function->core->destroyed_functions.push_back(function->id);  // F9
+  // F9; if the id cannot be recorded, the JS side keeps the old function until close (F10).
+  GuardWithFallback(false, [function] {
+    function->core->destroyed_functions.push_back(function->id);
+    return true;
+  });
   delete function;
 }
 
@@ -49,6 +54,7 @@ SqlValue ToSqlValue(sqlite3_value* value) {
 
 std::shared_ptr<FunctionCall> NewCall(AsyncFunction* function, CallType type, uint64_t group, int argc,
                                       sqlite3_value** argv) {
+  if (STRAND_FAULT(FunctionArgs)) throw std::bad_alloc();  // tests only (fault_injection.h)
   auto call = std::make_shared<FunctionCall>();
   call->id = function->core->next_call++;
   call->type = type;
@@ -85,6 +91,8 @@ void Perform(sqlite3_context* ctx, AsyncCore* core, const std::shared_ptr<Functi
       return sqlite3_result_error(ctx, ThrownMessage(call->id).c_str(), -1);
     case FunctionCall::Outcome::Failed:
       return sqlite3_result_error(ctx, call->error.c_str(), -1);
+    case FunctionCall::Outcome::OutOfMemory:
+      return sqlite3_result_error_nomem(ctx);
     case FunctionCall::Outcome::Value:
       if (wants_result) SetResult(ctx, call->result);
       return;
@@ -92,10 +100,12 @@ void Perform(sqlite3_context* ctx, AsyncCore* core, const std::shared_ptr<Functi
 }
 
 void CallScalar(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  auto* function = static_cast<AsyncFunction*>(sqlite3_user_data(ctx));
-  // A cancelled statement stops here rather than at the next progress check (F5).
-  if (StopRequested(function->core)) return sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
-  Perform(ctx, function->core, NewCall(function, CallType::Scalar, 0, argc, argv), true);
+  GuardSqliteFunction(ctx, [&] {
+    auto* function = static_cast<AsyncFunction*>(sqlite3_user_data(ctx));
+    // A cancelled statement stops here rather than at the next progress check (F5).
+    if (StopRequested(function->core)) return sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+    Perform(ctx, function->core, NewCall(function, CallType::Scalar, 0, argc, argv), true);
+  });
 }
 
 // SQLite's per-group aggregate context (F8).
@@ -115,14 +125,14 @@ void Accumulate(sqlite3_context* ctx, int argc, sqlite3_value** argv, CallType t
 }
 
 void AggregateStep(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  Accumulate(ctx, argc, argv, CallType::Step);
+  GuardSqliteFunction(ctx, [&] { Accumulate(ctx, argc, argv, CallType::Step); });
 }
 
 void AggregateInverse(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  Accumulate(ctx, argc, argv, CallType::Inverse);
+  GuardSqliteFunction(ctx, [&] { Accumulate(ctx, argc, argv, CallType::Inverse); });
 }
 
-void AggregateValue(sqlite3_context* ctx) {
+void ValueBody(sqlite3_context* ctx) {
   auto* function = static_cast<AsyncFunction*>(sqlite3_user_data(ctx));
   AsyncCore* core = function->core;
   if (StopRequested(core)) return sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
@@ -132,9 +142,13 @@ void AggregateValue(sqlite3_context* ctx) {
   Perform(ctx, core, NewCall(function, CallType::Value, group->id, 0, nullptr), true);
 }
 
+void AggregateValue(sqlite3_context* ctx) {
+  GuardSqliteFunction(ctx, [&] { ValueBody(ctx); });
+}
+
 // Also called by SQLite for groups abandoned by an error or a reset: it always crosses to free
 // the accumulator (F8), but calls result() only when the statement is still healthy.
-void AggregateFinal(sqlite3_context* ctx) {
+void FinalBody(sqlite3_context* ctx) {
   auto* function = static_cast<AsyncFunction*>(sqlite3_user_data(ctx));
   AsyncCore* core = function->core;
   auto* group = static_cast<Group*>(sqlite3_aggregate_context(ctx, 0));
@@ -148,6 +162,10 @@ void AggregateFinal(sqlite3_context* ctx) {
     return sqlite3_result_null(ctx);
   }
   Perform(ctx, core, NewCall(function, CallType::Final, id, 0, nullptr), true);
+}
+
+void AggregateFinal(sqlite3_context* ctx) {
+  GuardSqliteFunction(ctx, [&] { FinalBody(ctx); });
 }
 
 // --- JS thread ----------------------------------------------------------------------------------
@@ -300,7 +318,12 @@ void RegisterAsyncFunction(AsyncCore* core, Job& job) {
 void DeliverFunctionCall(napi_env env, napi_value callback, AsyncCore* core, FunctionCall& call) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) == napi_ok) {
-    RunCall(env, callback, call);
+    try {
+      RunCall(env, callback, call);
+    } catch (...) {
+      // Copying the arguments or the result ran out of memory (F10).
+      call.outcome = FunctionCall::Outcome::OutOfMemory;
+    }
     ClearPendingException(env);
     napi_close_handle_scope(env, scope);
   }

@@ -46,6 +46,11 @@
 //      with its database.
 //  F9. Replacing a function frees the old one's JS side: xDestroy (database thread) records the
 //      id, the registration job reports it, and the JS side drops it.
+//  F10. No C++ exception crosses SQLite or node (cpp_exceptions.h E1): every SQLite callback
+//      here runs inside GuardSqliteFunction (an exception — std::bad_alloc copying the
+//      arguments — fails the statement with SQLite's "out of memory"), xDestroy inside
+//      GuardWithFallback, and DeliverFunctionCall catches everything and still wakes the waiting
+//      database thread (a call that never answers would hang it until teardown).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -86,7 +91,8 @@ struct FunctionCall {
   std::vector<SqlValue> args;
 
   // Out: set by the JS thread; `done` guarded by AsyncCore::call_mutex.
-  enum class Outcome : uint8_t { Value, Threw, Failed };
+  // OutOfMemory: the JS thread could not make or read the call (cpp_exceptions.h E2).
+  enum class Outcome : uint8_t { Value, Threw, Failed, OutOfMemory };
   Outcome outcome = Outcome::Failed;
   SqlValue result;
   std::string error = "User-defined function could not be called";  // Failed: the SQLite message

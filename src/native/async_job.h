@@ -4,6 +4,7 @@
 // it can be dropped on any thread, even after its env is gone.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -91,6 +92,59 @@ struct Job {
     ok = false;
     error = std::move(e);
   }
+  // Fail with a copy of `e`; never throws (the copy falls back to ErrorInfo::OutOfMemory).
+  void FailWithCopy(const ErrorInfo& e) noexcept {
+    try {
+      Fail(e);
+    } catch (...) {
+      Fail(ErrorInfo::OutOfMemory());
+    }
+  }
+
+  // JobList's link (JobList only).
+  Job* next_in_list = nullptr;
+};
+
+// A FIFO of owned jobs linked through the jobs themselves: appending allocates nothing, so
+// handing a completed job to the JS thread cannot fail (cpp_exceptions.h E1 — a completion lost
+// to std::bad_alloc would be a promise that never settles).
+class JobList {
+ public:
+  JobList() = default;
+  JobList(const JobList&) = delete;
+  JobList& operator=(const JobList&) = delete;
+  ~JobList() {
+    while (std::unique_ptr<Job> job = PopFront()) {
+    }
+  }
+
+  bool empty() const noexcept { return head_ == nullptr; }
+
+  void Append(std::unique_ptr<Job> job) noexcept {
+    Job* raw = job.release();
+    raw->next_in_list = nullptr;
+    if (tail_ == nullptr) head_ = raw;
+    else tail_->next_in_list = raw;
+    tail_ = raw;
+  }
+
+  std::unique_ptr<Job> PopFront() noexcept {
+    Job* raw = head_;
+    if (raw == nullptr) return nullptr;
+    head_ = raw->next_in_list;
+    if (head_ == nullptr) tail_ = nullptr;
+    raw->next_in_list = nullptr;
+    return std::unique_ptr<Job>(raw);
+  }
+
+  void Swap(JobList& other) noexcept {
+    std::swap(head_, other.head_);
+    std::swap(tail_, other.tail_);
+  }
+
+ private:
+  Job* head_ = nullptr;
+  Job* tail_ = nullptr;
 };
 
 }  // namespace strand

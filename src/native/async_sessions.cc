@@ -3,10 +3,12 @@
 #include "async_sessions.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "async_database.h"
 #include "async_functions.h"
+#include "cpp_exceptions.h"
 
 namespace strand {
 
@@ -17,8 +19,16 @@ ErrorInfo SessionNotOpen() {
 }
 
 void CreateSession(AsyncCore* core, Job& job) {
+  // The map slot first: it is the one step that can throw, and nothing is owned yet (a
+  // sqlite3_session lost to an exception would outlive its connection's close).
+  sqlite3_session*& slot = core->sessions[job.statement];
+  if (slot != nullptr) {  // ids are never reused; defensive only
+    sqlite3session_delete(slot);
+    slot = nullptr;
+  }
   sqlite3_session* session = nullptr;
   if (sqlite3session_create(core->db, job.sql.c_str(), &session) != SQLITE_OK) {
+    core->sessions.erase(job.statement);
     job.Fail(ErrorInfo::Sqlite(core->db));
     return;
   }
@@ -27,11 +37,10 @@ void CreateSession(AsyncCore* core, Job& job) {
   if (sqlite3session_attach(session, table == nullptr || table->empty() ? nullptr : table->c_str()) != SQLITE_OK) {
     job.Fail(ErrorInfo::Sqlite(core->db));
     sqlite3session_delete(session);
+    core->sessions.erase(job.statement);
     return;
   }
-  sqlite3_session*& slot = core->sessions[job.statement];
-  if (slot != nullptr) sqlite3session_delete(slot);  // ids are never reused; defensive only
-  slot = session;
+  core->sessions[job.statement] = session;
 }
 
 // The database thread's side of one applyChangeset (S4, S5).
@@ -42,6 +51,7 @@ struct ApplyState {
   bool has_conflict;
   uint64_t threw = 0;    // the call whose callback threw (S5)
   bool stopped = false;  // cancelled, or teardown (S4)
+  std::optional<ErrorInfo> exception;  // a C++ exception in a callback (cpp_exceptions.h E1)
 };
 
 // One callback call; the number it answered, or nullopt-like false when it did not answer.
@@ -73,6 +83,9 @@ bool Ask(ApplyState* state, CallType type, SqlValue arg, double* answer) {
         return true;
       }
       [[fallthrough]];
+    case FunctionCall::Outcome::OutOfMemory:
+      state->exception = ErrorInfo::OutOfMemory();
+      return false;
     case FunctionCall::Outcome::Failed:
     default:
       // The FunctionTable always answers a number; anything else means the call broke.
@@ -81,22 +94,38 @@ bool Ask(ApplyState* state, CallType type, SqlValue arg, double* answer) {
   }
 }
 
+// SQLite's callbacks: an exception (out of memory making the call) is kept for the job's error
+// and answers "skip" / "abort", so SQLite unwinds normally.
+template <typename Body>
+int Guarded(ApplyState* state, int on_exception, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (...) {
+    if (!state->exception) state->exception = ErrorFromCurrentException();
+    return on_exception;
+  }
+}
+
 int FilterTable(void* data, const char* table) {
   auto* state = static_cast<ApplyState*>(data);
   if (!state->has_filter) return 1;
-  if (state->threw != 0 || state->stopped) return 0;
-  double keep = 0;
-  if (!Ask(state, CallType::Filter, SqlValue::Text(table != nullptr ? table : ""), &keep)) return 0;
-  return keep != 0 ? 1 : 0;
+  if (state->threw != 0 || state->stopped || state->exception) return 0;
+  return Guarded(state, 0, [&] {
+    double keep = 0;
+    if (!Ask(state, CallType::Filter, SqlValue::Text(table != nullptr ? table : ""), &keep)) return 0;
+    return keep != 0 ? 1 : 0;
+  });
 }
 
 int ResolveConflict(void* data, int conflict_type, sqlite3_changeset_iter*) {
   auto* state = static_cast<ApplyState*>(data);
-  if (!state->has_conflict || state->threw != 0 || state->stopped) return SQLITE_CHANGESET_ABORT;
-  double answer = 0;
-  if (!Ask(state, CallType::Conflict, SqlValue::Integer(conflict_type), &answer)) return SQLITE_CHANGESET_ABORT;
-  // An int32 (or -1, which SQLite rejects with SQLITE_MISUSE like any other wrong answer).
-  return static_cast<int>(answer);
+  if (!state->has_conflict || state->threw != 0 || state->stopped || state->exception) return SQLITE_CHANGESET_ABORT;
+  return Guarded(state, SQLITE_CHANGESET_ABORT, [&] {
+    double answer = 0;
+    if (!Ask(state, CallType::Conflict, SqlValue::Integer(conflict_type), &answer)) return SQLITE_CHANGESET_ABORT;
+    // An int32 (or -1, which SQLite rejects with SQLITE_MISUSE like any other wrong answer).
+    return static_cast<int>(answer);
+  });
 }
 
 }  // namespace
@@ -123,11 +152,13 @@ void RunSessionJob(AsyncCore* core, Job& job) {
 void RunApplyChangeset(AsyncCore* core, Job& job) {
   std::string empty;
   std::string& changeset = job.params.positional.empty() ? empty : job.params.positional[0].bytes;
-  ApplyState state{core, job.statement, (job.cursor & 1) != 0, (job.cursor & 2) != 0};
+  ApplyState state{core, job.statement, (job.cursor & 1) != 0, (job.cursor & 2) != 0, 0, false, std::nullopt};
   int rc = sqlite3changeset_apply(core->db, static_cast<int>(changeset.size()), changeset.data(), FilterTable,
                                   ResolveConflict, &state);
   if (state.threw != 0) {
     job.Fail(ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", ThrownMessage(state.threw), 0});
+  } else if (state.exception) {
+    job.Fail(std::move(*state.exception));
   } else if (state.stopped || StopRequested(core)) {
     job.Fail(ErrorInfo::ResultCode(SQLITE_INTERRUPT));
   } else if (rc == SQLITE_OK || rc == SQLITE_ABORT) {

@@ -1,10 +1,15 @@
 // The database thread of an AsyncDatabase: takes jobs off the queue one at a time, runs them on
 // the connection it owns, and hands them back completed. No N-API here (async_database.h, rule 1).
+// No C++ exception leaves this thread (rule 10, cpp_exceptions.h): each job runs inside
+// ExecuteGuarded, the loop inside RunDatabaseThread's catch-all.
+#include <stdexcept>
+#include <system_error>
 #include <thread>
 
 #include "async_database.h"
 #include "async_sessions.h"
 #include "backup_steps.h"
+#include "cpp_exceptions.h"
 
 namespace strand {
 
@@ -96,11 +101,28 @@ bool PrepareSql(AsyncCore* core, Job& job, unsigned int flags, sqlite3_stmt** ou
   return true;
 }
 
-// The statement a Run/Get/All/IterOpen job executes, bound and ready to step.
+// The statement a Run/Get/All/IterOpen job executes, bound and ready to step. Released (ad-hoc:
+// finalized, prepared: reset) when it goes out of scope, however the job ends — an exception
+// included, so no statement is left mid-step holding a read transaction (rule 10).
 struct Target {
   sqlite3_stmt* stmt = nullptr;
   bool ad_hoc = false;
   int* reported_reprepares = nullptr;  // null for ad-hoc: names are always reported
+
+  Target() = default;
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+  ~Target() {
+    if (stmt == nullptr) return;
+    if (ad_hoc) sqlite3_finalize(stmt);
+    else sqlite3_reset(stmt);
+  }
+  // Hands the statement to a new owner (a cursor).
+  sqlite3_stmt* Release() {
+    sqlite3_stmt* released = stmt;
+    stmt = nullptr;
+    return released;
+  }
 };
 
 bool AcquireTarget(AsyncCore* core, Job& job, Target* target) {
@@ -128,22 +150,15 @@ bool AcquireTarget(AsyncCore* core, Job& job, Target* target) {
       return false;
     }
   } else {
-    if (!PrepareSql(core, job, 0, &target->stmt)) return false;
     target->ad_hoc = true;
+    if (!PrepareSql(core, job, 0, &target->stmt)) return false;
   }
   ErrorInfo error;
   if (!BindSqlParams(core->db, target->stmt, job.params, job.bind, bare_names, &error)) {
     job.Fail(std::move(error));
-    if (target->ad_hoc) sqlite3_finalize(target->stmt);
-    else sqlite3_reset(target->stmt);
-    return false;
+    return false;  // the Target releases the statement
   }
   return true;
-}
-
-void ReleaseTarget(const Target& target) {
-  if (target.ad_hoc) sqlite3_finalize(target.stmt);
-  else sqlite3_reset(target.stmt);
 }
 
 void RunStatement(AsyncCore* core, Job& job) {
@@ -189,7 +204,6 @@ void RunStatement(AsyncCore* core, Job& job) {
     default:
       break;
   }
-  ReleaseTarget(target);
 }
 
 // `keep_error`: the iteration ended with an error. A borrowed statement that SQLite halted with
@@ -260,7 +274,9 @@ void OpenCursor(AsyncCore* core, Job& job) {
   Target target;
   if (!AcquireTarget(core, job, &target)) return;
   CloseCursor(core, job.cursor);
-  core->cursors[job.cursor] = ThreadCursor{target.stmt, target.ad_hoc, -1, std::nullopt};
+  ThreadCursor& cursor = core->cursors[job.cursor];  // may throw: the Target still owns the statement
+  cursor = ThreadCursor{target.stmt, target.ad_hoc, -1, std::nullopt};
+  target.Release();
   FetchBatch(core, job);
 }
 
@@ -345,6 +361,7 @@ void Execute(AsyncCore* core, Job& job) {
   }
   switch (job.kind) {
     case JobKind::Exec:
+      if (STRAND_FAULT(ExecThrow)) throw std::runtime_error("injected fault (exec-throw)");
       if (sqlite3_exec(core->db, job.sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
         job.Fail(ErrorInfo::Sqlite(core->db));
       }
@@ -358,7 +375,14 @@ void Execute(AsyncCore* core, Job& job) {
       sqlite3_stmt* stmt = nullptr;
       if (!PrepareSql(core, job, SQLITE_PREPARE_PERSISTENT, &stmt)) break;
       FinalizeStatement(core, job.statement);
-      ThreadStatement& statement = core->statements[job.statement];
+      ThreadStatement* slot = nullptr;
+      try {
+        slot = &core->statements[job.statement];
+      } catch (...) {
+        sqlite3_finalize(stmt);
+        throw;
+      }
+      ThreadStatement& statement = *slot;
       statement.stmt = stmt;
       job.parameters = static_cast<uint32_t>(sqlite3_bind_parameter_count(stmt));
       job.source_sql = sqlite3_sql(stmt);
@@ -433,14 +457,43 @@ void Execute(AsyncCore* core, Job& job) {
   }
 }
 
+// Undoes what a job that threw had half done, so the database is as if it had failed normally
+// (rule 10). Statements of Run/Get/All/IterOpen are released by their Target already.
+void RecoverFromException(AsyncCore* core, Job& job) noexcept {
+  job.rows = OwnedRows();  // partial rows: never delivered, freed now
+  switch (job.kind) {
+    case JobKind::IterOpen:
+    case JobKind::IterNext:
+      CloseCursor(core, job.cursor);  // its statement may be mid-step
+      break;
+    case JobKind::Prepare:
+      FinalizeStatement(core, job.statement);  // JS will not know it: drop it
+      break;
+    default:
+      break;
+  }
+}
+
+// Runs one job; an exception fails it alone (rule 10, cpp_exceptions.h E5).
+void ExecuteGuarded(AsyncCore* core, Job& job) noexcept {
+  try {
+    Execute(core, job);
+  } catch (...) {
+    ErrorInfo error = ErrorFromCurrentException();
+    RecoverFromException(core, job);
+    job.Fail(std::move(error));
+  }
+}
+
 // Hands a finished job to the JS thread. If JS was signalled and has not drained the list yet,
 // it will take this job too. Otherwise signal now when nothing else is queued, or once the
 // oldest unreported completion is kSignalDelay old (rule 3: one TSFN call settles many jobs).
+// Allocates nothing and cannot fail (JobList).
 void Complete(AsyncCore* core, std::unique_ptr<Job> job, bool more_queued) {
   bool js_will_drain = false;
   {
     std::lock_guard<std::mutex> lock(core->done_mutex);
-    core->done.push_back(std::move(job));
+    core->done.Append(std::move(job));
     js_will_drain = core->signalled;
   }
   if (js_will_drain) return;
@@ -470,6 +523,9 @@ bool RequestCancelLocked(AsyncCore* core, uint64_t id) {
 // finds every job either queued or running). Returns null when stopping.
 std::unique_ptr<Job> TakeNext(AsyncCore* core, std::unique_lock<std::mutex>& lock, bool wait) {
   if (wait) core->queue_cv.wait(lock, [core] { return core->stopping || !core->queue.empty(); });
+  if (!core->queue.empty() && STRAND_FAULT(ThreadLoop)) {
+    throw std::system_error(std::make_error_code(std::errc::resource_deadlock_would_occur));
+  }
   std::unique_ptr<Job> job;
   if (!core->stopping && !core->queue.empty()) {
     job = std::move(core->queue.front());
@@ -538,15 +594,16 @@ void EndReadRunUnless(AsyncCore* core, const Job* next) {
   if (sqlite3_get_autocommit(core->db) == 0) sqlite3_exec(core->db, "COMMIT", nullptr, nullptr, nullptr);
 }
 
-void RunDatabaseThread(AsyncCore* core) {
-  std::unique_ptr<Job> job;
+// The loop. `job` is the job in flight (taken off the queue, not yet completed), kept by the
+// caller so that its catch-all can still settle it.
+void ServeJobs(AsyncCore* core, std::unique_ptr<Job>& job) {
   {
     std::unique_lock<std::mutex> lock(core->queue_mutex);
     job = TakeNext(core, lock, true);
   }
   while (job) {
     BeginReadRun(core, *job);
-    Execute(core, *job);
+    ExecuteGuarded(core, *job);
     bool closed = job->kind == JobKind::Close;
     // The next job becomes the running one before this one is reported complete: whoever sees
     // a completion knows the job queued after it is already running (and cancellable as such).
@@ -569,6 +626,46 @@ void RunDatabaseThread(AsyncCore* core) {
       next = TakeNext(core, lock, true);
     }
     job = std::move(next);
+  }
+}
+
+// The loop failed outside any job (rule 10): close the connection, then fail the job in flight
+// and every queued one — except Close, which completes — and mark the database broken, so that
+// flush() fails every later job at once (async_database.cc). Nothing here may throw; if even the
+// queue's lock fails, the queued jobs are left to Shutdown, which drops them.
+void StopServing(AsyncCore* core, std::unique_ptr<Job> in_flight, const ErrorInfo& error) noexcept {
+  if (core->read_run > 0) core->read_run = 0;
+  CloseEverything(core);
+  auto settle = [core, &error](std::unique_ptr<Job> job) {
+    if (job->kind != JobKind::Close) job->FailWithCopy(error);
+    Complete(core, std::move(job), false);
+  };
+  if (in_flight) settle(std::move(in_flight));
+  std::deque<std::unique_ptr<Job>> queued;
+  try {
+    std::lock_guard<std::mutex> lock(core->queue_mutex);
+    try {
+      core->broken = error;
+    } catch (...) {
+      core->broken = ErrorInfo::OutOfMemory();
+    }
+    queued.swap(core->queue);
+    core->queued.store(0, std::memory_order_release);
+    core->running = 0;
+    core->running_for_handlers.store(0, std::memory_order_relaxed);
+  } catch (...) {
+    return;
+  }
+  for (std::unique_ptr<Job>& job : queued) settle(std::move(job));
+}
+
+void RunDatabaseThread(AsyncCore* core) noexcept {
+  std::unique_ptr<Job> in_flight;
+  try {
+    ServeJobs(core, in_flight);
+  } catch (...) {
+    ErrorInfo error = ErrorFromCurrentException();
+    StopServing(core, std::move(in_flight), error);
   }
   CloseEverything(core);
 }

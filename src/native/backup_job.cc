@@ -3,8 +3,10 @@
 #include <cstring>
 
 #include "addon.h"
+#include "cpp_exceptions.h"
 #include "database_sync.h"
 #include "js_strings.h"
+#include "type_tags.h"
 
 namespace strand {
 
@@ -32,19 +34,30 @@ int PageCount(sqlite3* db, const std::string& schema) {
 }  // namespace
 
 napi_value BackupJob::Start(napi_env env, napi_callback_info info) {
+  // A raw N-API callback: nothing may escape it (rule 7).
+  try {
+    StartGuarded(env, info);
+  } catch (...) {
+    ThrowCurrentException(env);
+  }
+  return nullptr;
+}
+
+void BackupJob::StartGuarded(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  void* unwrapped = nullptr;
-  if (argc < 7 || napi_unwrap(env, argv[0], &unwrapped) != napi_ok || unwrapped == nullptr) {
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return;
+  // Only a DatabaseSync of this very addon and env (type_tags.h T2): any other wrapped object —
+  // a statement, a session, another copy's database — would be a wrong cast.
+  auto* database = argc < 7 ? nullptr : UnwrapTaggedAs<DatabaseSync>(env, argv[0], NativeClass::Database);
+  if (database == nullptr) {
     ThrowInvalidArgType(env, "The \"sourceDb\" argument must be an object.");
-    return nullptr;
+    return;
   }
-  auto* database = static_cast<DatabaseSync*>(unwrapped);
   sqlite3* db = database->handle();
   if (db == nullptr) {
     ThrowInvalidState(env, "database is not open");
-    return nullptr;
+    return;
   }
   // Owned until the thread starts; unique_ptr so every early return frees it (and the image).
   std::unique_ptr<BackupJob> job(new BackupJob());
@@ -54,7 +67,7 @@ napi_value BackupJob::Start(napi_env env, napi_callback_info info) {
       !ReadUtf8(env, argv[3], &job->source_name_) || !ReadUtf8(env, argv[4], &job->spec_.target) ||
       napi_get_value_bool(env, argv[6], &has_progress) != napi_ok) {
     ThrowInvalidArgType(env, "invalid backup arguments");
-    return nullptr;
+    return;
   }
   job->spec_.rate = rate;
   job->has_progress_ = has_progress;
@@ -94,21 +107,28 @@ napi_value BackupJob::Start(napi_env env, napi_callback_info info) {
   if (napi_create_threadsafe_function(env, argv[5], nullptr, name, 0, 1, raw, Finalize, raw, CallJs, &raw->tsfn_) !=
       napi_ok) {
     ThrowInvalidState(env, "could not create the backup's completion channel");
-    return nullptr;
+    return;
   }
-  // From here the TSFN's finalizer owns the job (rule 4).
+  // From here the TSFN's finalizer owns the job (rule 4), and nothing may throw past it: the
+  // TSFN is ref'd, so a job left half-started would keep the process alive.
   job.release();
-  raw->addon_ = static_cast<Addon*>(nullptr);
-  napi_get_instance_data(env, reinterpret_cast<void**>(&raw->addon_));
-  if (raw->addon_ != nullptr) raw->addon_->Register(raw);
+  ErrorInfo error;
+  Addon* addon = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
   try {
-    raw->thread_ = std::thread([raw] { raw->Run(); });
+    if (addon != nullptr) addon->Register(raw);
+    raw->addon_ = addon;
   } catch (...) {
-    // No thread: end at once (the finalizer frees the job).
+    error = ErrorFromCurrentException();
     raw->Shutdown(false);
-    ThrowInvalidState(env, "could not start the backup thread");
+    ThrowError(env, error);
+    return;
   }
-  return nullptr;
+  if (!StartThread(&raw->thread_, "backup", [raw] { raw->Run(); }, &error)) {
+    // No thread: end at once (the finalizer frees the job); backup() rejects with the error.
+    raw->Shutdown(false);
+    ThrowError(env, error);
+  }
 }
 
 bool BackupJob::OpenSource(sqlite3** source, ErrorInfo* error) {
@@ -138,20 +158,28 @@ bool BackupJob::OpenSource(sqlite3** source, ErrorInfo* error) {
   return true;
 }
 
-void BackupJob::Run() {
+void BackupJob::Run() noexcept {
   sqlite3* source = nullptr;
   ErrorInfo error;
   bool ok = false;
   bool stopped = false;
   int pages = 0;
-  if (OpenSource(&source, &error)) {
-    BackupHooks hooks;
-    hooks.should_stop = [this] {
-      std::lock_guard<std::mutex> lock(mutex_);
-      return abort_;
-    };
-    hooks.on_step = [this](int total, int remaining) { return ReportProgress(total, remaining); };
-    ok = RunBackup(source, "main", problem_, source_name_, spec_, hooks, &pages, &error, &stopped);
+  // The thread's catch-all (rule 7): an exception (out of memory while copying) ends the backup
+  // with its error like any failure — connections closed, the final call made, promise rejected.
+  try {
+    if (OpenSource(&source, &error)) {
+      BackupHooks hooks;
+      hooks.should_stop = [this] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return abort_;
+      };
+      hooks.on_step = [this](int total, int remaining) { return ReportProgress(total, remaining); };
+      ok = RunBackup(source, "main", problem_, source_name_, spec_, hooks, &pages, &error, &stopped);
+    }
+  } catch (...) {
+    ok = false;
+    stopped = false;
+    error = ErrorFromCurrentException();
   }
   if (source != nullptr) sqlite3_close_v2(source);
   {
@@ -191,8 +219,13 @@ void BackupJob::CallJs(napi_env env, napi_value callback, void* context, void* d
   if (env == nullptr || callback == nullptr) return;
   auto* job = static_cast<BackupJob*>(context);
   if (job->shut_down_) return;
-  if (data == kProgress) job->DeliverProgress(env, callback);
-  else if (data == kResult) job->DeliverResult(env, callback);
+  // Called by node: nothing may escape (rule 7). Both deliveries are raw N-API and locks; only a
+  // failing mutex could throw, and then the lockstep wait is what stays (Shutdown ends it).
+  try {
+    if (data == kProgress) job->DeliverProgress(env, callback);
+    else if (data == kResult) job->DeliverResult(env, callback);
+  } catch (...) {
+  }
 }
 
 void BackupJob::DeliverProgress(napi_env env, napi_value callback) {

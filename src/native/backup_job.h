@@ -40,7 +40,13 @@
 //     and holds the JS callback strongly: dropping the returned promise changes nothing.
 //  6. Closing the source database while the backup runs is harmless: the thread works on its own
 //     connection or copy, and completes (node completes too).
-//  7. No C++ exceptions: raw N-API with status checks everywhere in this file.
+//  7. No C++ exceptions: raw N-API with status checks everywhere in this file, and catch-alls
+//     where C++ code is entered (cpp_exceptions.h E1): Start (a raw N-API callback), CallJs, and
+//     the thread's Run, where an exception ends the copy with its error (E2: out of memory is
+//     SQLite's "out of memory") after closing both connections. A thread that cannot start
+//     (StartThread) rejects backup() with ERR_OPERATION_FAILED, the job unregistered and its TSFN
+//     released.
+//  8. The source argument is unwrapped only through UnwrapTagged (type_tags.h T2).
 #pragma once
 #include <condition_variable>
 #include <memory>
@@ -72,7 +78,8 @@ class BackupJob {
   enum class SourceKind { File, Memory, Stand_in };
 
   BackupJob() = default;
-  void Run();  // the backup thread
+  static void StartGuarded(napi_env env, napi_callback_info info);  // Start's body; may throw
+  void Run() noexcept;  // the backup thread
   bool OpenSource(sqlite3** source, ErrorInfo* error);
   bool ReportProgress(int total, int remaining);
   void Shutdown(bool normal_end);

@@ -1,7 +1,10 @@
 #include "backup_steps.h"
 
 #include <chrono>
+#include <new>
 #include <thread>
+
+#include "fault_injection.h"
 
 namespace strand {
 
@@ -61,6 +64,7 @@ bool RunBackup(sqlite3* source, const char* source_schema, SourceProblem problem
       *error = SqliteCode(SQLITE_INTERRUPT, sqlite3_errstr(SQLITE_INTERRUPT));
       return false;
     }
+    if (STRAND_FAULT(BackupStep)) throw std::bad_alloc();  // tests only (fault_injection.h)
     rc = sqlite3_backup_step(dest.backup, spec.rate);
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
       *error = SqliteCode(rc, sqlite3_errstr(rc));

@@ -9,7 +9,9 @@
 //     with sqlite3_errstr as message; a step that is not DONE yet leaves nothing to copy →
 //     the destination connection's current error (node's quirk: often errcode 0 "not an error").
 // No N-API here: it runs on a backup or database thread, and uses only the connections it is
-// given (the caller owns `source`; the destination connection is private to one call).
+// given (the caller owns `source`; the destination connection is private to one call). It may
+// throw (std::bad_alloc from the hooks); the destination is closed on the way out, and the
+// caller's catch-all turns the exception into the backup's error (cpp_exceptions.h).
 #pragma once
 #include <functional>
 #include <string>

@@ -9,12 +9,17 @@ namespace strand {
 
 namespace {
 
+// Raw N-API (bind.h): FunctionReference::Value() throws a C++ exception once the env terminates.
 bool IsSharedArrayBuffer(napi_env env, napi_value value) {
   Addon* addon = nullptr;
   napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
   if (addon == nullptr || addon->shared_array_buffer_constructor.IsEmpty()) return false;
+  napi_value constructor = nullptr;
   bool result = false;
-  napi_instanceof(env, value, addon->shared_array_buffer_constructor.Value(), &result);
+  if (napi_get_reference_value(env, addon->shared_array_buffer_constructor, &constructor) != napi_ok ||
+      constructor == nullptr || napi_instanceof(env, value, constructor, &result) != napi_ok) {
+    return false;
+  }
   return result;
 }
 

@@ -20,6 +20,10 @@
 // Functions taking a napi_env run on the JS thread and return false with a pending JS exception;
 // the others touch no N-API (the async API runs them on the database thread) and describe a
 // failure in an ErrorInfo.
+// Raw N-API only, with status checks, never a node-addon-api method (napi_config.h teardown
+// rule): binding runs while a statement is bound but not yet reset, and while worker.terminate()
+// may be tearing the env down; node-addon-api's Reference::Value(), Value::As/Is* and the like
+// would throw a C++ exception there instead of failing the call.
 #pragma once
 #include <string>
 #include <unordered_map>

@@ -2,7 +2,9 @@
 
 #include <string>
 #include <cstring>
+#include <new>
 #include "errors.h"
+#include "fault_injection.h"
 
 namespace strand {
 
@@ -82,6 +84,7 @@ napi_value ColumnToJs(napi_env env, sqlite3_stmt* stmt, int column, bool read_bi
 }
 
 bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells) {
+  if (STRAND_FAULT(RowAlloc)) throw std::bad_alloc();  // tests only (fault_injection.h)
   for (int c = 0; c < column_count; c++) {
     int type = sqlite3_column_type(stmt, c);
     if (type == SQLITE_FLOAT || (type == SQLITE_INTEGER && !read_bigints)) {

@@ -19,7 +19,8 @@ bool RequireSafeInteger(napi_env env, int64_t value);
 napi_value NewBlob(napi_env env, const void* data, size_t length);
 
 // Appends the current row's cells to `cells` (see row_scratch.h); strings, blobs and bigints are
-// created as JS values and appended to cells->boxed. False on error.
+// created as JS values and appended to cells->boxed. False on error. Throws std::bad_alloc when
+// the cells no longer fit in memory (its callers catch it: cpp_exceptions.h).
 bool CollectRowCells(napi_env env, sqlite3_stmt* stmt, int column_count, bool read_bigints, RowBuffer* cells);
 
 }  // namespace strand

@@ -7,6 +7,7 @@
 #include "statement_sync.h"
 #include "user_functions.h"
 #include "js_strings.h"
+#include "type_tags.h"
 
 namespace strand {
 
@@ -115,7 +116,8 @@ DatabaseSync::DatabaseSync(const Napi::CallbackInfo& info) : ObjectWrap<Database
   if (!ReadDatabaseConfig(env, info, &config_)) return;
   env_ = env;
   load_extension_enabled_ = config_.allow_extension;
-  addon_ = env.GetInstanceData<Addon>();
+  TagObject(env, info.This(), NativeClass::Database);  // type_tags.h T1
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon_));
   if (addon_ != nullptr) addon_->Register(this);
 }
 
@@ -254,9 +256,11 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
   // terminating (worker.terminate() arrived during this call). Until Attach() hands it over, the
   // statement belongs to this frame and must be finalized on every failure: an untracked
   // statement keeps the connection a zombie at close, still holding its locks (see
-  // database_sync.h). Raw N-API on purpose — node-addon-api's Unwrap() throws a C++ exception
-  // that would skip the finalize.
-  Addon* addon = Napi::Env(env).GetInstanceData<Addon>();
+  // database_sync.h). Raw N-API on purpose — node-addon-api's Unwrap() and GetInstanceData()
+  // throw a C++ exception that would skip the finalize. (A plain napi_unwrap, not UnwrapTagged:
+  // the object was just made by our own constructor.)
+  Addon* addon = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
   napi_value constructor = nullptr;
   napi_value object = nullptr;
   void* unwrapped = nullptr;

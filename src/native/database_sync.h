@@ -14,7 +14,8 @@
 //     unfinalized statement turns sqlite3_close_v2 into a zombie close that keeps the file
 //     locked. Raw N-API on that path: node-addon-api's Unwrap() and Reference::Value() throw a
 //     C++ exception when the env is terminating, which would skip the finalize (that was the bug,
-//     once more, under load). Do not "clean up" with sqlite3_next_stmt at close instead: virtual table modules
+//     once more, under load). The general rule, for every file: napi_config.h ("teardown rule").
+//   - Its JS object carries the Database type tag (type_tags.h): backup() accepts only that. Do not "clean up" with sqlite3_next_stmt at close instead: virtual table modules
 //     (FTS3/FTS5) own statements on the connection too, and finalizing those corrupts memory.
 //   - Sessions (session_sync.h) are tracked for the wrapper's whole life: close deletes their
 //     sqlite3_session before the connection closes (SQLite requires it), destruction clears

@@ -92,6 +92,13 @@ ErrorInfo ErrorInfo::Sqlite(sqlite3* db) {
   return error;
 }
 
+ErrorInfo ErrorInfo::OutOfMemory() noexcept {
+  ErrorInfo error;
+  error.sqlite_errcode = SQLITE_NOMEM;
+  error.message = "out of memory";  // 13 bytes: inline in every standard library's std::string
+  return error;
+}
+
 napi_value MakeError(napi_env env, const ErrorInfo& error) {
   if (error.result_code_only) return MakeResultCodeError(env, error.sqlite_errcode);
   // errcode 0 is a SQLite error too ("not an error": sqlite3_serialize fails without setting one).

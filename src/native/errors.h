@@ -32,6 +32,15 @@ struct ErrorInfo {
   static ErrorInfo ResultCode(int rc) {
     return ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(rc), rc, true};
   }
+  // SQLite's own out-of-memory error, exactly as SQLite reports SQLITE_NOMEM: ERR_SQLITE_ERROR,
+  // errcode 7, errstr and message "out of memory". Makes no allocation (the message fits
+  // std::string's inline buffer, and `code` stays empty: MakeError names it from the errcode),
+  // so it can be made when an allocation has just failed (cpp_exceptions.h rule E3).
+  static ErrorInfo OutOfMemory() noexcept;
+  // node's ERR_OPERATION_FAILED: message "Operation failed: <detail>".
+  static ErrorInfo OperationFailed(const std::string& detail) {
+    return ErrorInfo{ErrorKind::Error, "ERR_OPERATION_FAILED", "Operation failed: " + detail, 0};
+  }
 };
 
 napi_value MakeError(napi_env env, const ErrorInfo& error);

@@ -1,8 +1,10 @@
 #include "js_module.h"
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <new>
 #include "column_values.h"
+#include "cpp_exceptions.h"
 #include "database_sync.h"
 #include "errors.h"
 #include "result_value.h"
@@ -150,7 +152,7 @@ int xDisconnect(sqlite3_vtab* vtab) {
 // Hidden columns are the function's arguments: each one with a usable equality constraint is
 // passed (in column order), idxNum's bit h saying hidden column h was. Plans that pass more
 // arguments are cheaper, so joins feed them from the outer table.
-int xBestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
+int BestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
   JsModule* module = reinterpret_cast<JsVtab*>(base)->module;
   int limit = module->hidden_count < kMaxHiddenArguments ? module->hidden_count : kMaxHiddenArguments;
   std::vector<int> chosen(static_cast<size_t>(limit), -1);
@@ -175,6 +177,11 @@ int xBestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
   return SQLITE_OK;
 }
 
+// Allocates (the plan's vector): an exception becomes SQLITE_NOMEM (cpp_exceptions.h E1).
+int xBestIndex(sqlite3_vtab* base, sqlite3_index_info* info) {
+  return GuardSqliteCode([&] { return BestIndex(base, info); });
+}
+
 int xOpen(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
   JsCursor* cursor = new (std::nothrow) JsCursor();
   if (cursor == nullptr) return SQLITE_NOMEM;
@@ -189,7 +196,7 @@ int xClose(sqlite3_vtab_cursor* base) {
   return SQLITE_OK;
 }
 
-int xFilter(sqlite3_vtab_cursor* base, int mask, const char*, int argc, sqlite3_value** argv) {
+int Filter(sqlite3_vtab_cursor* base, int mask, int argc, sqlite3_value** argv) {
   JsCursor* cursor = reinterpret_cast<JsCursor*>(base);
   JsModule* module = ModuleOf(base);
   napi_env env = module->env;
@@ -236,6 +243,11 @@ int xFilter(sqlite3_vtab_cursor* base, int mask, const char*, int argc, sqlite3_
   if (napi_create_reference(env, iterator, 1, &cursor->iterator) != napi_ok) return SQLITE_ERROR;
   if (napi_create_reference(env, next, 1, &cursor->next) != napi_ok) return SQLITE_ERROR;
   return Advance(env, cursor);
+}
+
+// Allocates (the arguments' vectors): an exception becomes SQLITE_NOMEM (cpp_exceptions.h E1).
+int xFilter(sqlite3_vtab_cursor* base, int mask, const char*, int argc, sqlite3_value** argv) {
+  return GuardSqliteCode([&] { return Filter(base, mask, argc, argv); });
 }
 
 int xNext(sqlite3_vtab_cursor* base) {
@@ -331,7 +343,10 @@ void DestroyJsModule(void* data) {
 }  // namespace
 
 bool CreateJsModule(napi_env env, DatabaseSync* owner, sqlite3* db, const JsModuleSpec& spec, napi_value rows) {
-  JsModule* module = new (std::nothrow) JsModule();
+  // Owned here until SQLite takes it: filling it in may throw std::bad_alloc (caught by the
+  // method's wrapper, cpp_exceptions.h E4) and must not leak it.
+  std::unique_ptr<JsModule> owned(new (std::nothrow) JsModule());
+  JsModule* module = owned.get();
   if (module == nullptr) {
     ThrowCodedError(env, ErrorKind::Error, "ERR_MEMORY_ALLOCATION_FAILED", "Out of memory");
     return false;
@@ -346,12 +361,9 @@ bool CreateJsModule(napi_env env, DatabaseSync* owner, sqlite3* db, const JsModu
     module->hidden_ordinal.push_back(hidden ? module->hidden_count++ : -1);
     module->row_index.push_back(hidden ? -1 : visible++);
   }
-  if (napi_create_reference(env, rows, 1, &module->rows) != napi_ok) {
-    delete module;
-    return false;
-  }
+  if (napi_create_reference(env, rows, 1, &module->rows) != napi_ok) return false;
   // On failure SQLite has already called DestroyJsModule.
-  int rc = sqlite3_create_module_v2(db, spec.name.c_str(), &kModule, module, DestroyJsModule);
+  int rc = sqlite3_create_module_v2(db, spec.name.c_str(), &kModule, owned.release(), DestroyJsModule);
   if (rc != SQLITE_OK) {
     ThrowSqliteError(env, db);
     return false;

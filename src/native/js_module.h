@@ -17,7 +17,8 @@
 //   - A cursor owns napi_refs to its iterator, its next() method and the current row; xClose
 //     (statement reset/finalize) deletes them, under the same guarantee.
 //   - No C++ exception may cross SQLite's C frames: this file uses raw N-API only, with status
-//     checks, and never node-addon-api.
+//     checks, and never node-addon-api; the methods that allocate (xBestIndex, xFilter) run
+//     inside GuardSqliteCode, so std::bad_alloc becomes SQLITE_NOMEM (cpp_exceptions.h).
 //   - Errors: a JS exception raised by a callback (rows(), the iterator, a getter) is left
 //     pending and the SQLite method returns SQLITE_ERROR; ThrowSqliteError (errors.cc) sees the
 //     pending exception and lets that original error propagate, as node does. node's own

@@ -1,12 +1,16 @@
 #include "owned_rows.h"
 
+#include <new>
+
 #include "column_values.h"
+#include "fault_injection.h"
 
 namespace strand {
 
 static constexpr int64_t kMaxSafeInteger = 9007199254740991LL;
 
 bool OwnedRows::AppendRow(sqlite3_stmt* stmt, int column_count, bool read_bigints, ErrorInfo* error) {
+  if (STRAND_FAULT(RowAlloc)) throw std::bad_alloc();  // tests only (fault_injection.h)
   const size_t cells_before = tags.size();
   const size_t boxed_before = boxed.size();
   for (int c = 0; c < column_count; c++) {

@@ -7,6 +7,7 @@
 #include "addon.h"
 #include "database_sync.h"
 #include "errors.h"
+#include "type_tags.h"
 
 namespace strand {
 
@@ -29,7 +30,9 @@ Napi::Function SessionSync::DefineClass(Napi::Env env) {
       });
 }
 
-SessionSync::SessionSync(const Napi::CallbackInfo& info) : ObjectWrap<SessionSync>(info) {}
+SessionSync::SessionSync(const Napi::CallbackInfo& info) : ObjectWrap<SessionSync>(info) {
+  TagObject(info.Env(), info.This(), NativeClass::Session);  // type_tags.h T1
+}
 
 SessionSync::~SessionSync() {
   DeleteSession();

@@ -2,8 +2,10 @@
 
 #include "addon.h"
 #include "column_values.h"
+#include "cpp_exceptions.h"
 #include "database_sync.h"
 #include "errors.h"
+#include "type_tags.h"
 
 namespace strand {
 
@@ -67,7 +69,9 @@ Napi::Function StatementSync::DefineClass(Napi::Env env) {
       });
 }
 
-StatementSync::StatementSync(const Napi::CallbackInfo& info) : ObjectWrap<StatementSync>(info) {}
+StatementSync::StatementSync(const Napi::CallbackInfo& info) : ObjectWrap<StatementSync>(info) {
+  TagObject(info.Env(), info.This(), NativeClass::Statement);  // type_tags.h T1
+}
 
 StatementSync::~StatementSync() {
   if (db_ != nullptr) db_->Untrack(this);
@@ -152,16 +156,24 @@ RowScratch& StatementSync::Scratch(napi_env env) {
 // Reads the current row and publishes it. Returns the boxed values — null when the row has
 // none, the value itself when it has one (never an array: the wrapper tells them apart), else an
 // array — or nullptr with a pending exception.
+// An exception (out of memory) is thrown into JS as cpp_exceptions.h E2 says; the caller resets
+// the statement as after any failure.
 napi_value StatementSync::ReadOneRow(napi_env env) {
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
-  bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells);
   napi_value result = nullptr;
-  if (ok && cells.boxed.size() == 1) {
-    // Saves creating an array for the common single-string row.
-    if (PublishRows(env, scratch, cells, 1, /*boxed_array=*/false) != nullptr) result = cells.boxed[0];
-  } else if (ok) {
-    result = PublishRows(env, scratch, cells, 1);
+  try {
+    bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells);
+    if (ok && cells.boxed.size() == 1) {
+      // Saves creating an array for the common single-string row.
+      if (PublishRows(env, scratch, cells, 1, /*boxed_array=*/false) != nullptr) result = cells.boxed[0];
+    } else if (ok) {
+      result = PublishRows(env, scratch, cells, 1);
+    }
+  } catch (...) {
+    result = nullptr;
+    cells = RowBuffer();
+    ThrowCurrentException(env);
   }
   scratch.ReturnBuffer(std::move(cells));
   return result;
@@ -261,16 +273,25 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   int count = -1;
   napi_value result = nullptr;
   int rc;
-  while ((rc = Step()) == SQLITE_ROW) {
-    if (count < 0) count = sqlite3_column_count(stmt_);
-    if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
-    rows++;
-  }
-  if (rc == SQLITE_DONE) {
-    // Published before reset: only then do the column names belong to the rows returned.
-    result = PublishRows(env, scratch, cells, rows);
-  } else if (rc != SQLITE_ROW) {
-    ThrowSqliteError(env, db_->handle());
+  // A result too large for memory throws std::bad_alloc while collecting: all() then throws
+  // SQLite's own "out of memory" (cpp_exceptions.h E2), and the statement is reset below all the
+  // same, so no read transaction outlives the call.
+  try {
+    while ((rc = Step()) == SQLITE_ROW) {
+      if (count < 0) count = sqlite3_column_count(stmt_);
+      if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
+      rows++;
+    }
+    if (rc == SQLITE_DONE) {
+      // Published before reset: only then do the column names belong to the rows returned.
+      result = PublishRows(env, scratch, cells, rows);
+    } else if (rc != SQLITE_ROW) {
+      ThrowSqliteError(env, db_->handle());
+    }
+  } catch (...) {
+    result = nullptr;
+    cells = RowBuffer();  // what was collected goes now, not into the spare buffer
+    ThrowCurrentException(env);
   }
   scratch.ReturnBuffer(std::move(cells));
   sqlite3_reset(stmt_);

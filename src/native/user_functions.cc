@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "column_values.h"
+#include "cpp_exceptions.h"
 #include "database_sync.h"
 #include "errors.h"
 #include "result_value.h"
@@ -94,6 +95,7 @@ class CallbackFrame {
 // Converts SQL arguments into `out` after `first` leading slots. False with a pending exception.
 bool ConvertArguments(napi_env env, int argc, sqlite3_value** argv, bool use_bigint, size_t first,
                       std::vector<napi_value>* out) {
+  if (STRAND_FAULT(FunctionArgs)) throw std::bad_alloc();  // tests only (fault_injection.h)
   out->resize(first + static_cast<size_t>(argc));
   for (int i = 0; i < argc; i++) {
     napi_value value = SqliteValueToJs(env, argv[i], use_bigint);
@@ -115,7 +117,11 @@ bool Call(napi_env env, napi_value fn, size_t argc, const napi_value* argv, napi
   return napi_call_function(env, receiver, fn, argc, argv, result) == napi_ok;
 }
 
-void CallScalar(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+// The SQLite callbacks below (xFunc, xStep, xInverse, xValue, xFinal) run their bodies inside
+// GuardSqliteFunction: a C++ exception (std::bad_alloc growing the argument vector) fails the
+// statement with SQLite's "out of memory" instead of unwinding through SQLite (cpp_exceptions.h
+// E1). The bodies otherwise use raw N-API only.
+void ScalarBody(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
   napi_env env = function->env;
   if (ExceptionPending(env)) return FailWithPendingException(ctx);
@@ -128,6 +134,10 @@ void CallScalar(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     return FailWithPendingException(ctx);
   }
   SetResult(env, ctx, result);
+}
+
+void CallScalar(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardSqliteFunction(ctx, [&] { ScalarBody(ctx, argc, argv); });
 }
 
 // SQLite's per-group aggregate context: where this group's accumulator lives (0: not yet made).
@@ -183,8 +193,12 @@ void Accumulate(sqlite3_context* ctx, int argc, sqlite3_value** argv, uint32_t c
   }
 }
 
-void AggregateStep(sqlite3_context* ctx, int argc, sqlite3_value** argv) { Accumulate(ctx, argc, argv, kStep); }
-void AggregateInverse(sqlite3_context* ctx, int argc, sqlite3_value** argv) { Accumulate(ctx, argc, argv, kInverse); }
+void AggregateStep(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardSqliteFunction(ctx, [&] { Accumulate(ctx, argc, argv, kStep); });
+}
+void AggregateInverse(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  GuardSqliteFunction(ctx, [&] { Accumulate(ctx, argc, argv, kInverse); });
+}
 
 // The SQL result for an accumulator: result(accumulator) when there is a result callback.
 void ReturnAccumulator(UserFunction* function, sqlite3_context* ctx, napi_value accumulator) {
@@ -196,7 +210,7 @@ void ReturnAccumulator(UserFunction* function, sqlite3_context* ctx, napi_value 
 }
 
 // xValue (window functions): the current result, keeping the accumulator.
-void AggregateValue(sqlite3_context* ctx) {
+void ValueBody(sqlite3_context* ctx) {
   UserFunction* function;
   AggregateContext* group;
   if (!GroupOf(ctx, &function, &group)) return;
@@ -208,9 +222,13 @@ void AggregateValue(sqlite3_context* ctx) {
   ReturnAccumulator(function, ctx, accumulator);
 }
 
+void AggregateValue(sqlite3_context* ctx) {
+  GuardSqliteFunction(ctx, [&] { ValueBody(ctx); });
+}
+
 // xFinal: the group's result, and its accumulator freed. SQLite also calls it for groups an
 // error abandoned, possibly with a JS exception pending: then only the slot is freed.
-void AggregateFinal(sqlite3_context* ctx) {
+void FinalBody(sqlite3_context* ctx) {
   auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
   napi_env env = function->env;
   auto* group = static_cast<AggregateContext*>(sqlite3_aggregate_context(ctx, 0));
@@ -236,6 +254,10 @@ void AggregateFinal(sqlite3_context* ctx) {
   if (slot != 0) function->FreeSlot(slot);
   if (accumulator == nullptr) return FailWithPendingException(ctx);
   ReturnAccumulator(function, ctx, accumulator);
+}
+
+void AggregateFinal(sqlite3_context* ctx) {
+  GuardSqliteFunction(ctx, [&] { FinalBody(ctx); });
 }
 
 // Makes the function's holder array from `callbacks` (in HolderIndex order). nullptr entries

@@ -55,7 +55,12 @@ export class Transaction extends Queries {
 
   /** A statement of this database, run inside this transaction. */
   statement(statement: AsyncStatement): AsyncStatement {
-    return new AsyncStatement(this.core, statement.target, this.options, true);
+    const state = AsyncStatement.stateIn(this.core, statement);
+    if (state === undefined) throw invalidArgType('The "statement" argument must be an AsyncStatement.');
+    if (state === 'foreign') {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "statement" argument must be a statement of this database.');
+    }
+    return new AsyncStatement(this.core, state, this.options, true);
   }
 
   /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */

@@ -60,6 +60,17 @@ export class AsyncStatement extends Runner {
     unreachable.register(state, { core, id: state.statement }, state);
   }
 
+  /**
+   * @internal The statement `value` is, if it is an AsyncStatement of the database `core` — by
+   * brand check, never by its shape: a look-alike (`{ target }`) or another database's
+   * statement would otherwise run whatever statement has that id on this one.
+   */
+  static stateIn(core: DatabaseCore, value: unknown): StatementState | 'foreign' | undefined {
+    if (typeof value !== 'object' || value === null || !(#state in value)) return undefined;
+    const statement = value as AsyncStatement;
+    return statement.core === core ? statement.#state : 'foreign';
+  }
+
   /** @internal */
   get target(): StatementState {
     return this.#state;
