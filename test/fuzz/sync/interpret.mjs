@@ -274,10 +274,14 @@ export async function runProgram(sqlite, program, { dir }) {
 
 /** Runs `program` in a fresh directory under `base`, removed afterwards. */
 export async function runInDir(sqlite, program, base, seed) {
-  const dir = fs.mkdtempSync(path.join(base, `s${seed}-`));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(base, `s${seed}-`)));
+  // Relative paths (a junk location such as a Uint8Array of odd bytes) land in the seed's folder.
+  const cwd = process.cwd();
+  process.chdir(dir);
   try {
-    return await runProgram(sqlite, program, { dir: fs.realpathSync(dir) });
+    return await runProgram(sqlite, program, { dir });
   } finally {
+    process.chdir(cwd);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
