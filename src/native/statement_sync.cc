@@ -92,6 +92,9 @@ void StatementSync::DetachFromDatabase() {
 
 void StatementSync::Finalize() {
   if (stmt_ != nullptr) {
+    // An unfinished statement "ends" in sqlite3_finalize: node publishes nothing for it, and
+    // this may run from a garbage-collection finalizer, where no JS may run.
+    DatabaseSync::TraceMute mute(db_);
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
   }
@@ -121,8 +124,9 @@ bool StatementSync::RequireRunnable(napi_env env) {
 
 bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
   if (!RequireRunnable(env)) return false;
-  // Every call resets when it is done; only an unfinished iteration leaves the statement busy.
-  if (sqlite3_stmt_busy(stmt_)) sqlite3_reset(stmt_);
+  // Every call resets when it is done; only an unfinished iteration leaves the statement busy
+  // (its end is published here, as node does).
+  if (sqlite3_stmt_busy(stmt_)) Reset();
   Args args(info);
   if (!BindArguments(env, db_->handle(), stmt_, args.data, args.count, bind_options_, &bare_names_)) {
     sqlite3_reset(stmt_);
@@ -150,16 +154,21 @@ RowScratch& StatementSync::Scratch(napi_env env) {
 napi_value StatementSync::ReadOneRow(napi_env env) {
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
-  bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells);
-  napi_value result = nullptr;
-  if (ok && cells.boxed.size() == 1) {
-    // Saves creating an array for the common single-string row.
-    if (PublishRows(env, scratch, cells, 1, /*boxed_array=*/false) != nullptr) result = cells.boxed[0];
-  } else if (ok) {
-    result = PublishRows(env, scratch, cells, 1);
-  }
+  napi_value result = CollectOneRow(env, &cells) ? PublishOneRow(env, scratch, cells) : nullptr;
   scratch.ReturnBuffer(std::move(cells));
   return result;
+}
+
+bool StatementSync::CollectOneRow(napi_env env, RowBuffer* cells) {
+  return CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, cells);
+}
+
+napi_value StatementSync::PublishOneRow(napi_env env, RowScratch& scratch, const RowBuffer& cells) {
+  // Saves creating an array for the common single-string row.
+  if (cells.boxed.size() == 1) {
+    return PublishRows(env, scratch, cells, 1, /*boxed_array=*/false) != nullptr ? cells.boxed[0] : nullptr;
+  }
+  return PublishRows(env, scratch, cells, 1);
 }
 
 // Publishes `rows` rows of `cells`; returns the boxed values as an array (null if there are
@@ -207,11 +216,13 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   }
   if (rc != SQLITE_DONE) {
     ThrowSqliteError(env, db);
-    sqlite3_reset(stmt_);
+    Reset();
     return Napi::Value();
   }
-  sqlite3_reset(stmt_);
-  // Like node, a rowid beyond 2^53 throws ERR_OUT_OF_RANGE (after the statement has run).
+  Reset();
+  // Like node, a rowid beyond 2^53 throws ERR_OUT_OF_RANGE (after the statement has run). Also
+  // like node, both are read after the statement's diagnostics were published (at DONE): rows a
+  // subscriber inserted count.)
   int64_t changes = sqlite3_changes64(db);
   int64_t last_id = sqlite3_last_insert_rowid(db);
   if (read_bigints_) {
@@ -234,13 +245,22 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
-    result = ReadOneRow(env);
-  } else if (rc == SQLITE_DONE) {
+    // The reset publishes the query's diagnostics, whose subscriber may use the scratch: collect
+    // the row first, publish it to the scratch after.
+    RowScratch& scratch = Scratch(env);
+    RowBuffer cells = scratch.TakeBuffer();
+    bool ok = CollectOneRow(env, &cells);
+    Reset();
+    if (ok) result = PublishOneRow(env, scratch, cells);
+    scratch.ReturnBuffer(std::move(cells));
+    return Napi::Value(env, result);
+  }
+  if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);
   } else {
     ThrowSqliteError(env, db_->handle());
   }
-  sqlite3_reset(stmt_);
+  Reset();
   return Napi::Value(env, result);
 }
 
@@ -261,14 +281,13 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
     if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
     rows++;
   }
-  if (rc == SQLITE_DONE) {
-    // Published before reset: only then do the column names belong to the rows returned.
-    result = PublishRows(env, scratch, cells, rows);
-  } else if (rc != SQLITE_ROW) {
-    ThrowSqliteError(env, db_->handle());
-  }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) ThrowSqliteError(env, db_->handle());
+  // Reset before publishing: the query's diagnostics may be published in the reset, and their
+  // subscriber may use the scratch. (The column set cannot change meanwhile: only a step of this
+  // statement re-prepares it, and the subscriber cannot step it.)
+  Reset();
+  if (rc == SQLITE_DONE) result = PublishRows(env, scratch, cells, rows);
   scratch.ReturnBuffer(std::move(cells));
-  sqlite3_reset(stmt_);
   return Napi::Value(env, result);
 }
 
@@ -294,12 +313,12 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   } else {
     ThrowSqliteError(env, db_->handle());
   }
-  sqlite3_reset(stmt_);
+  Reset();
   return Napi::Value(env, result);
 }
 
 Napi::Value StatementSync::IterateStop(const Napi::CallbackInfo& info) {
-  if (RequireUsable(info.Env())) sqlite3_reset(stmt_);
+  if (RequireUsable(info.Env())) Reset();
   return Napi::Value();
 }
 
@@ -413,8 +432,8 @@ Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   if (db_ != nullptr) db_->Untrack(this);
+  Finalize();  // while db_ is still known: it mutes the diagnostics
   db_ = nullptr;
-  Finalize();
   return Napi::Value();
 }
 

@@ -4,6 +4,7 @@
 import { binding, type BoxedValues, type NativeStatement } from './binding';
 import { illegalConstructor, illegalInvocation } from './class-shape';
 import { invalidState } from './errors';
+import { queryChannel, traceQueries } from './query-diagnostics';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from './row-factory';
 
 /** A value SQLite can store, as it comes back from a query. */
@@ -127,6 +128,7 @@ export class Statement {
   /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
   iterate<T = Row>(...params: unknown[]): IterableIterator<T> {
     const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     native.iterateStart(...params);
     const execution = ++this.#execution;
     return new StatementIterator(CREATE_STATEMENT, (stop) => this.#iterationStep(execution, stop)) as IterableIterator<T>;
@@ -135,6 +137,7 @@ export class Statement {
   /** Runs the statement and returns every row. */
   all<T = Row>(...params: unknown[]): T[] {
     const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
     const boxed = native.all(...params) ?? null;
     const meta = scratch.meta;
@@ -147,6 +150,7 @@ export class Statement {
   /** Runs the statement and returns the first row, or `undefined` if there is none. */
   get<T = Row>(...params: unknown[]): T | undefined {
     const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
     const boxed = native.get(...params);
     return boxed === undefined ? undefined : (this.#oneRow(boxed) as T);
@@ -155,6 +159,7 @@ export class Statement {
   /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
   run(...params: unknown[]): StatementResultingChanges {
     const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
     const bigints = native.run(...params);
     if (bigints !== undefined) return { changes: bigints[0], lastInsertRowid: bigints[1] };
@@ -224,6 +229,9 @@ export class Statement {
       native.iterateCheck();
       throw invalidState('iterator was invalidated');
     }
+    // Checked on every step, not only by iterate(): a subscriber that arrives before the first
+    // row sees the query, as with node.
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     const boxed = native.iterateNext();
     return boxed === undefined ? undefined : this.#oneRow(boxed);
   }
