@@ -530,7 +530,9 @@ void RunDatabaseThread(AsyncCore* core) {
   }
   while (job) {
     BeginReadRun(core, *job);
+    BeginJobTrace(core, *job);
     Execute(core, *job);
+    EndJobTrace(core);
     bool closed = job->kind == JobKind::Close;
     // The next job becomes the running one before this one is reported complete: whoever sees
     // a completion knows the job queued after it is already running (and cancellable as such).

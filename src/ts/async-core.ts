@@ -9,6 +9,7 @@ import { AbortError } from './async-errors';
 import type { NativeDatabaseConfig } from './binding';
 import { Engine, JobKind, type JobSpec } from './engine';
 import { invalidState } from './errors';
+import { publishQuery } from './query-diagnostics';
 
 /** Per-operation options, passed with `.with(options)`. */
 export interface OperationOptions {
@@ -43,6 +44,11 @@ export class DatabaseCore {
   state: 'open' | 'closing' | 'closed' = 'open';
   /** Settles when close() has finished. */
   closed: Promise<void> = Promise.resolve();
+  /**
+   * The AsyncDatabase that open() returned: the `database` of this database's query
+   * diagnostics, whichever view (`with()`), transaction scope or statement ran the query.
+   */
+  database: object | undefined;
   #holder: object | null = null;
   #parked: Parked[] = [];
   #nextStatement = 1;
@@ -52,6 +58,13 @@ export class DatabaseCore {
   constructor(config: NativeDatabaseConfig) {
     this.config = config;
     this.engine = new Engine(config);
+    this.engine.onQueries = (queries) => {
+      const database = this.database;
+      if (database === undefined) return;
+      for (let i = 0; i < queries.length; i += 2) {
+        if (!publishQuery(queries[i] as string, database, queries[i + 1] as number)) return;
+      }
+    };
   }
 
   newStatementId(): number {
