@@ -505,6 +505,17 @@ export const scenarios = [
     },
   },
   {
+    name: 'session: changeset() as the first call after subscribing',
+    run(t) {
+      const db = setup(t);
+      const session = db.createSession();
+      db.exec('INSERT INTO t VALUES (4, 40)');
+      t.subscribe();
+      t.call('changeset bytes', () => session.changeset().length > 0);
+      t.call('patchset bytes', () => session.patchset().length > 0);
+    },
+  },
+  {
     name: 'applyChangeset publishes its statements on the target database',
     run(t) {
       const source = setup(t, 'source');
@@ -559,6 +570,24 @@ export const scenarios = [
       db.open();
       t.mark('reopened');
       db.prepare('SELECT 1').get();
+    },
+  },
+  {
+    name: 'a user function deserializes the database: refused while in a callback',
+    run(t) {
+      const db = setup(t);
+      const bytes = db.serialize();
+      db.function('reload', () => {
+        try {
+          db.deserialize(bytes);
+          return 'deserialized';
+        } catch (e) {
+          return `${e.code}: ${e.message}`;
+        }
+      });
+      t.subscribe();
+      t.call('all', () => db.prepare('SELECT reload() AS r FROM t WHERE a < 3').all());
+      t.call('count', () => db.prepare('SELECT count(*) AS n FROM t').get());
     },
   },
   {
