@@ -281,13 +281,16 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
     if (!CollectRowCells(env, stmt_, count, read_bigints_, &cells)) break;
     rows++;
   }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) ThrowSqliteError(env, db_->handle());
-  // Reset before publishing: the query's diagnostics may be published in the reset, and their
-  // subscriber may use the scratch. (The column set cannot change meanwhile: only a step of this
-  // statement re-prepares it, and the subscriber cannot step it.)
-  Reset();
-  if (rc == SQLITE_DONE) result = PublishRows(env, scratch, cells, rows);
+  if (rc == SQLITE_DONE) {
+    // Published before reset: only then do the column names belong to the rows returned. (The
+    // query diagnostics ran already, in the step that returned DONE; a reset after an error or
+    // a failed conversion publishes nothing to the scratch.)
+    result = PublishRows(env, scratch, cells, rows);
+  } else if (rc != SQLITE_ROW) {
+    ThrowSqliteError(env, db_->handle());
+  }
   scratch.ReturnBuffer(std::move(cells));
+  Reset();
   return Napi::Value(env, result);
 }
 

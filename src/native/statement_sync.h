@@ -14,9 +14,10 @@
 //   - The sqlite3_stmt is always reset after get()/all()/run() and at the end of iteration, so
 //     it never holds a read transaction open between calls.
 //   - Query diagnostics (database_trace.cc) run JS from inside sqlite3_step and sqlite3_reset:
-//     both go through Step()/Reset(), which mark the statement as executing, and every result is
-//     published to the RowScratch only after the reset (a subscriber may run queries that use
-//     the scratch too). Finalizing mutes the diagnostics (node reports nothing then).
+//     both go through Step()/Reset(), which mark the statement as executing, and nothing is
+//     written to the RowScratch before a reset that may still publish (get() with a row resets
+//     after collecting it and before publishing it): the subscriber may run queries that use
+//     the scratch too. Finalizing mutes the diagnostics (node reports nothing then).
 #pragma once
 #include <optional>
 #include <vector>
