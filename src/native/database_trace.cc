@@ -18,7 +18,11 @@
 //   - While the tracer runs the database is in a callback (CallbackScope: close() refuses) and
 //     the statement being stepped or reset counts as executing (StatementSync::Stepping): the
 //     subscriber may run other statements, but neither pull this one from under SQLite nor
-//     close the connection. (node refuses the same, with the same errors.)
+//     close or deserialize the connection. (node refuses the same, with the same errors —
+//     except in an iterator's return(), where it lets the subscriber step or even finalize the
+//     statement SQLite is resetting.)
+//   - Muted too while backup() reads its source (backup_job.cc): node's backup runs no
+//     statement there.
 //   - An exception already pending when the hook fires (a user function threw) is set aside for
 //     the call and restored afterwards, so the caller still sees that error. (node, here, loses
 //     it: the statement throws an empty ERR_SQLITE_ERROR.) An exception the call itself leaves

@@ -546,7 +546,11 @@ export const scenarios = [
     async run(t) {
       const db = setup(t);
       t.subscribe();
+      db.prepare('SELECT 1').get();
       await t.callAsync('backup', () => t.sqlite.backup(db, t.tmp('copy.db')));
+      const file = t.open('file', t.tmp('source.db'));
+      file.exec('CREATE TABLE x(a); INSERT INTO x VALUES (1)');
+      await t.callAsync('backup of a file', () => t.sqlite.backup(file, t.tmp('copy2.db')));
       const copy = t.open('copy', t.tmp('copy.db'));
       t.call('count', () => copy.prepare('SELECT count(*) AS n FROM t').get());
     },
