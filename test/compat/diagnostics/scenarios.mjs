@@ -560,6 +560,8 @@ export const scenarios = [
     run(t) {
       const db = setup(t);
       t.subscribe();
+      db.prepare('SELECT 0').get();
+      t.mark('subscribed and used');
       db.location();
       db.limits.length = 1000000;
       db.function('f', () => 1);
@@ -569,6 +571,8 @@ export const scenarios = [
       db.setAuthorizer(null);
       db.createTagStore();
       db.createSession().close();
+      db.prepare('SELECT 1').columns();
+      db.createModule('empty', { columns: [{ name: 'x', type: 'INTEGER' }], rows: () => [] });
       t.mark(`isOpen ${db.isOpen} isTransaction ${db.isTransaction}`);
       db.close();
       db.open();
