@@ -38,8 +38,9 @@ export function publishQuery(sql: string, database: object, duration: number): b
   try {
     queryChannel.publish(queryMessage(sql, database, duration));
   } catch (error) {
-    // Not reachable through diagnostics_channel itself (it catches subscriber errors), but the
-    // caller is SQLite or a completion callback, which must never see an exception.
+    // diagnostics_channel catches what subscribers throw; this is for what publish() itself
+    // may throw (a stack overflow at depth): the caller is SQLite or a completion callback,
+    // which must never see an exception. Reported like a subscriber's error.
     process.nextTick(() => {
       throw error;
     });

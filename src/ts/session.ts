@@ -119,14 +119,14 @@ export class Session extends Uncloneable {
     const native = nativeOf(this);
     // SQLite runs statements to build it (SAVEPOINT, PRAGMA table_xinfo, SELECT …), and node
     // publishes them.
-    if (queryChannel.hasSubscribers) traceQueries((this as unknown as Session).#database);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     return native.changeset();
   }
 
   /** The changes recorded so far, as a patchset (a more compact changeset: no old values of updated columns). */
   patchset(): Uint8Array {
     const native = nativeOf(this);
-    if (queryChannel.hasSubscribers) traceQueries((this as unknown as Session).#database);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     return native.patchset();
   }
 

@@ -128,7 +128,7 @@ export class Statement {
   /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
   iterate<T = Row>(...params: unknown[]): IterableIterator<T> {
     const native = nativeOf(this);
-    if (queryChannel.hasSubscribers) traceQueries(this.#database);
+    // No diagnostics check here: the statement starts at the first next(), which checks.
     native.iterateStart(...params);
     const execution = ++this.#execution;
     return new StatementIterator(CREATE_STATEMENT, (stop) => this.#iterationStep(execution, stop)) as IterableIterator<T>;
