@@ -208,6 +208,8 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
   sqlite3* db = db_->handle();
+  // As the call began: a query-diagnostics subscriber may change it before the results are read.
+  bool bigints = read_bigints_;
   int rc;
   {
     Stepping stepping(this);
@@ -225,7 +227,7 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   // subscriber inserted count.)
   int64_t changes = sqlite3_changes64(db);
   int64_t last_id = sqlite3_last_insert_rowid(db);
-  if (read_bigints_) {
+  if (bigints) {
     napi_value pair, value;
     napi_create_array_with_length(env, 2, &pair);
     napi_create_bigint_int64(env, changes, &value);

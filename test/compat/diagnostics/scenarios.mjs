@@ -794,6 +794,25 @@ export const scenarios = [
     },
   },
   {
+    name: 'subscriber changes the statement\'s settings during get() and all()',
+    run(t) {
+      const db = setup(t);
+      const s = db.prepare('SELECT a, b FROM t WHERE a < 3');
+      let arrays = false;
+      t.subscribe(() => {
+        arrays = !arrays;
+        s.setReturnArrays(arrays);
+        s.setReadBigInts(arrays);
+      });
+      t.call('get', () => s.get());
+      t.call('get', () => s.get());
+      t.call('all', () => s.all());
+      t.call('all', () => s.all());
+      t.call('run', () => s.run());
+      t.call('run', () => s.run());
+    },
+  },
+  {
     name: 'subscriber unsubscribes itself and subscribes another',
     run(t) {
       const db = setup(t);
