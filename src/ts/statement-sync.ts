@@ -117,9 +117,11 @@ export class Statement {
 
   // The single row just published in the scratch. A row with exactly one boxed value gets that
   // value itself (see ReadOneRow in statement_sync.cc): boxed values are never arrays.
-  #oneRow(boxed: BoxedValues | SQLOutputValue): Row | SQLOutputValue[] {
+  // `arrays`: returnArrays as it was when the call began — a query-diagnostics subscriber, which
+  // runs before the row is built here, may change it (node's row is already built by then).
+  #oneRow(boxed: BoxedValues | SQLOutputValue, arrays: boolean): Row | SQLOutputValue[] {
     if (boxed !== null && !isArray(boxed)) boxed = [boxed];
-    if (this.#returnArrays) {
+    if (arrays) {
       return arrayRows(scratch.tags, scratch.numbers, boxed, 1, scratch.meta[COLUMNS])[0] as SQLOutputValue[];
     }
     return this.#rows().one(scratch.tags, scratch.numbers, boxed);
@@ -139,11 +141,12 @@ export class Statement {
     const native = nativeOf(this);
     if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
+    const arrays = this.#returnArrays; // see #oneRow
     const boxed = native.all(...params) ?? null;
     const meta = scratch.meta;
     const rows = meta[ROWS];
     if (rows === 0) return [];
-    if (this.#returnArrays) return arrayRows(scratch.tags, scratch.numbers, boxed, rows, meta[COLUMNS]) as T[];
+    if (arrays) return arrayRows(scratch.tags, scratch.numbers, boxed, rows, meta[COLUMNS]) as T[];
     return this.#rows().many(scratch.tags, scratch.numbers, boxed, rows) as T[];
   }
 
@@ -152,8 +155,9 @@ export class Statement {
     const native = nativeOf(this);
     if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
+    const arrays = this.#returnArrays; // see #oneRow
     const boxed = native.get(...params);
-    return boxed === undefined ? undefined : (this.#oneRow(boxed) as T);
+    return boxed === undefined ? undefined : (this.#oneRow(boxed, arrays) as T);
   }
 
   /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
@@ -233,7 +237,7 @@ export class Statement {
     // row sees the query, as with node.
     if (queryChannel.hasSubscribers) traceQueries(this.#database);
     const boxed = native.iterateNext();
-    return boxed === undefined ? undefined : this.#oneRow(boxed);
+    return boxed === undefined ? undefined : this.#oneRow(boxed, this.#returnArrays);
   }
 }
 
