@@ -30,6 +30,14 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
     return;
   }
   exports.Set("scratch", Napi::Value(env, scratch.Holder(env)));
+  exports.Set("queryTraceStats", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    Napi::Env env = info.Env();
+    Addon* addon = env.GetInstanceData<Addon>();
+    Napi::Object stats = Napi::Object::New(env);
+    stats.Set("syncTraceInstalls", Napi::Number::New(env, addon ? static_cast<double>(addon->sync_trace_installs) : 0));
+    stats.Set("asyncTracedJobs", Napi::Number::New(env, addon ? static_cast<double>(addon->async_traced_jobs) : 0));
+    return stats;
+  }, "queryTraceStats"));
   exports.Set("sqliteVersion", Napi::String::New(env, sqlite3_libversion()));
   exports.Set("sqliteSourceId", Napi::String::New(env, sqlite3_sourceid()));
 #ifdef STRAND_FAULT_INJECTION

@@ -33,6 +33,12 @@ class Addon : public Napi::Addon<Addon> {
   Napi::FunctionReference shared_array_buffer_constructor;
   Napi::FunctionReference uint8_array_constructor;
 
+  // Query diagnostics instrumentation, read by the tests through queryTraceStats(): how often a
+  // DatabaseSync installed SQLite's profile hook, and how many AsyncDatabase jobs asked their
+  // database thread to trace. Both stay 0 while nobody subscribes to 'sqlite.db.query'.
+  uint64_t sync_trace_installs = 0;
+  uint64_t async_traced_jobs = 0;
+
   void Register(DatabaseSync* db) { databases_.insert(db); }
   void Unregister(DatabaseSync* db) { databases_.erase(db); }
   void Register(AsyncDatabase* db) { async_databases_.insert(db); }

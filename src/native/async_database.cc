@@ -33,8 +33,26 @@ napi_value ColumnNames(napi_env env, const Job& job) {
   return names;
 }
 
-// Calls onComplete(id, error, a, b, c, inTransaction) for one job (inTransaction: Job::in_transaction).
-// The meaning of a/b/c depends on the kind:
+// The statements a traced job ran (async_database.h rule 10), flat: [sql, nanoseconds, ...];
+// undefined when it ran none (or was not traced).
+napi_value TracedQueries(napi_env env, const Job& job) {
+  if (job.queries.empty()) return Undefined(env);
+  napi_value flat;
+  napi_create_array_with_length(env, job.queries.size() * 2, &flat);
+  uint32_t i = 0;
+  for (const TracedQuery& query : job.queries) {
+    napi_value sql, duration;
+    napi_create_string_utf8(env, query.sql.data(), query.sql.size(), &sql);
+    napi_create_double(env, static_cast<double>(query.nanoseconds), &duration);
+    napi_set_element(env, flat, i++, sql);
+    napi_set_element(env, flat, i++, duration);
+  }
+  return flat;
+}
+
+// Calls onComplete(id, error, a, b, c, queries, inTransaction) for one job; `queries` is
+// TracedQueries (any kind, failed jobs too), inTransaction is Job::in_transaction. The meaning of
+// a/b/c depends on the kind:
 //   Run:               changes, lastInsertRowid (numbers, or bigints when readBigInts is on)
 //   Get/All/IterOpen/IterNext: boxed values (rows are in the scratch), column names or
 //                      undefined, done (iterations only)
@@ -47,14 +65,15 @@ napi_value ColumnNames(napi_env env, const Job& job) {
 //   Serialize, SessionChangeset, SessionPatchset: the bytes, a Uint8Array
 //   Exec/others:       nothing
 void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
-  napi_value argv[6];
+  napi_value argv[7];
   double id = static_cast<double>(job.id);
   napi_create_double(env, job.kind == JobKind::BackupProgress ? -id : id, &argv[0]);
   argv[1] = Undefined(env);
   argv[2] = Undefined(env);
   argv[3] = Undefined(env);
   argv[4] = Undefined(env);
-  napi_get_boolean(env, job.in_transaction, &argv[5]);
+  argv[5] = TracedQueries(env, job);
+  napi_get_boolean(env, job.in_transaction, &argv[6]);
   if (!job.ok) {
     argv[1] = MakeError(env, job.error);
   } else {
@@ -133,7 +152,7 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
     }
   }
   napi_value recv = Undefined(env);
-  napi_call_function(env, recv, callback, 6, argv, nullptr);
+  napi_call_function(env, recv, callback, 7, argv, nullptr);
 }
 
 // Settles a job that DeliverJob could not deliver (it threw: rule 10) with `error` instead.
@@ -341,13 +360,15 @@ void AsyncDatabase::Shutdown(AsyncCore* core) {
 }
 
 // add(id, kind, statement, cursor, sql, readBigInts, allowBare, allowUnknown, batchRows,
-//     batchBytes, ...params): stages one job. Throws (synchronously) if a parameter cannot be
-// bound, or with the coded error of cpp_exceptions.h if the job cannot be built (copying a huge
-// parameter); the TypeScript layer turns that into a rejection.
+//     batchBytes, trace, ...params): stages one job. Throws (synchronously) if a parameter
+// cannot be bound, or with the coded error of cpp_exceptions.h if the job cannot be built (copying
+// a huge parameter); the TypeScript layer turns that into a rejection.
+// add()'s arguments before the parameters.
+constexpr size_t kFixedAddArguments = 11;
+
 Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  constexpr size_t kFixed = 10;
-  if (!core_ || core_->shut_down || info.Length() < kFixed) {
+  if (!core_ || core_->shut_down || info.Length() < kFixedAddArguments) {
     ThrowInvalidState(env, "database is not open");
     return Napi::Value();
   }
@@ -360,7 +381,7 @@ Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
 }
 
 void AsyncDatabase::StageJob(napi_env env, const Napi::CallbackInfo& info) {
-  constexpr size_t kFixed = 10;
+  constexpr size_t kFixed = kFixedAddArguments;
   auto job = std::make_unique<Job>();
   double id = 0;
   napi_get_value_double(env, info[0], &id);
@@ -374,6 +395,7 @@ void AsyncDatabase::StageJob(napi_env env, const Napi::CallbackInfo& info) {
   job->bind.allow_unknown_named = ReadBoolValue(env, info[7]);
   job->batch_rows = ReadUint32(env, info[8]);
   job->batch_bytes = ReadUint32(env, info[9]);
+  job->trace = ReadBoolValue(env, info[10]);
   size_t count = info.Length() - kFixed;
   if (count > 0) {
     std::vector<napi_value> params(count);
@@ -394,6 +416,7 @@ void AsyncDatabase::StageJob(napi_env env, const Napi::CallbackInfo& info) {
     ThrowInvalidState(env, "not a job");
     return;
   }
+  if (job->trace && addon_ != nullptr) addon_->async_traced_jobs++;
   core_->staged.push_back(std::move(job));
 }
 

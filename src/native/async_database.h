@@ -57,6 +57,13 @@
 //     that error, except Close, which completes, so close() still resolves. The TSFN callback
 //     delivers each job inside a catch-all too: a job that cannot be delivered is settled with
 //     the error instead.
+// 11. Query diagnostics (async_trace.cc): a job submitted while someone subscribed to
+//     'sqlite.db.query' carries `trace`. SQLite's profile hook is installed for such a job (and
+//     removed before the next job that did not ask), and records each statement that ends
+//     during it — its text expanded on the database thread, SQLite's duration — into the job.
+//     The JS thread publishes them from the completion, before the job's promise settles.
+//     Nothing is recorded outside a traced job: not the read-run BEGIN/COMMIT, not the
+//     finalization done by a Finalize or Close job. No N-API on this path (rule 1).
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -156,6 +163,10 @@ struct AsyncCore {
   uint64_t next_group = 1;
   uint64_t threw_in_job = 0;                  // the job in which a JS callback last threw
   std::vector<uint32_t> destroyed_functions;  // ids whose xDestroy ran (F9)
+
+  // Query diagnostics (rule 10). Database thread only.
+  Job* traced_job = nullptr;    // the running job, while it asked to be traced
+  bool trace_installed = false;  // SQLite's profile hook is on the connection
 };
 
 // The database thread's entry function and main loop (async_worker.cc). Catches everything.
@@ -164,6 +175,9 @@ void RunDatabaseThread(AsyncCore* core) noexcept;
 bool StopRequested(AsyncCore* core);
 // Database thread: signals completions that wait for their coalesced signal, at once.
 void SignalUnreported(AsyncCore* core);
+// Database thread: around each job, the query diagnostics' profile hook (rule 10).
+void BeginJobTrace(AsyncCore* core, Job& job);
+void EndJobTrace(AsyncCore* core);
 // JS thread: asks the database thread to stop job `id` (0: whichever runs) if it is running.
 // Call with queue_mutex held. True when a running job was asked to stop.
 bool RequestCancelLocked(AsyncCore* core, uint64_t id);

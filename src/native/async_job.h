@@ -50,6 +50,12 @@ enum class JobKind : uint8_t {
   ApplyChangeset,
 };
 
+// One statement a job ran, for the query diagnostics (async_trace.cc): node's message fields.
+struct TracedQuery {
+  std::string sql;          // sqlite3_expanded_sql, or the source text past the length limit
+  int64_t nanoseconds = 0;  // SQLite's profile time (its clock ticks in milliseconds)
+};
+
 struct Job {
   // In (set on the JS thread).
   uint64_t id = 0;
@@ -66,6 +72,9 @@ struct Job {
   std::string backup_target = "main";  // …into this schema of the destination file
   int backup_rate = 100;               // Backup: pages per step
   bool backup_progress = false;        // Backup: report progress after each step
+  // Someone subscribed to 'sqlite.db.query' when the job was submitted: record the statements
+  // it runs into `queries`. Off, the database thread measures and expands nothing.
+  bool trace = false;
 
   // Out (set on the database thread).
   bool ok = true;
@@ -87,6 +96,8 @@ struct Job {
   // Serialize, SessionChangeset/Patchset: the copy SQLite made (freed with the job, on whichever thread drops it).
   SqliteBytes bytes;
   int64_t bytes_size = 0;
+  // trace: every statement that ended during the job, in order (even if the job failed).
+  std::vector<TracedQuery> queries;
 
   void Fail(ErrorInfo e) {
     ok = false;

@@ -603,7 +603,9 @@ void ServeJobs(AsyncCore* core, std::unique_ptr<Job>& job) {
   }
   while (job) {
     BeginReadRun(core, *job);
+    BeginJobTrace(core, *job);
     ExecuteGuarded(core, *job);
+    EndJobTrace(core);
     bool closed = job->kind == JobKind::Close;
     // The next job becomes the running one before this one is reported complete: whoever sees
     // a completion knows the job queued after it is already running (and cancellable as such).

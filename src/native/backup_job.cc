@@ -93,6 +93,9 @@ void BackupJob::StartGuarded(napi_env env, napi_callback_info info) {
   } else {
     job->source_kind_ = SourceKind::Memory;
     sqlite3_int64 size = 0;
+    // The page count and sqlite3_serialize run statements on the source connection; node's
+    // backup runs none there, and publishes no query diagnostics (database_trace.cc).
+    DatabaseSync::TraceMute mute(database);
     // An empty in-memory database has 0 pages (node's backup copies 0), but its serialization
     // is one page long: serialize only when there are pages.
     if (!unopened_temp && PageCount(db, job->source_name_) != 0) job->image_.reset(sqlite3_serialize(db, schema, &size, 0));

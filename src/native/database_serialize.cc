@@ -73,7 +73,9 @@ Napi::Value DatabaseSync::Serialize(const Napi::CallbackInfo& info) {
 Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env)) return Napi::Value();
-  if (authorizer_depth_ > 0) {
+  // (Bug fixed: from a user function, deserialize() finalized the statement SQLite was
+  // stepping — a segfault. node refuses from any callback, the query diagnostics' included.)
+  if (authorizer_depth_ > 0 || InCallback()) {
     ThrowInvalidState(env, "database cannot be deserialized while in a callback");
     return Napi::Value();
   }

@@ -44,6 +44,7 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::Serialize>("serialize"),
           InstanceMethod<&DatabaseSync::Deserialize>("deserialize"),
           InstanceMethod<&DatabaseSync::SetAuthorizer>("setAuthorizer"),
+          InstanceMethod<&DatabaseSync::SetQueryTracer>("setQueryTracer"),
       });
 }
 
@@ -139,6 +140,8 @@ void DatabaseSync::FinalizeStatements() {
 }
 
 void DatabaseSync::CloseConnection() {
+  // Runs from close(), garbage collection and env teardown: no query diagnostics from here.
+  TraceMute mute(this);
   // Statements first: sqlite3_close_v2 would otherwise keep a zombie connection — and its file
   // locks — until they go.
   FinalizeStatements();
@@ -178,6 +181,7 @@ Napi::Value DatabaseSync::Open(const Napi::CallbackInfo& info) {
   // Settings changed on the previous connection carry over, as in node.
   sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, load_extension_enabled_ ? 1 : 0, nullptr);
   InstallAuthorizer();
+  InstallQueryTracer();
   return Napi::Value();
 }
 

@@ -32,6 +32,16 @@
 //     can neither close the connection under SQLite's feet nor re-enter the parser. A callback
 //     that throws leaves its exception pending: ThrowSqliteError then throws nothing, so the
 //     original JS error propagates from prepare/exec/step, as in node.
+//   - Query diagnostics (diagnostics_channel 'sqlite.db.query', database_trace.cc): while the
+//     TypeScript layer has installed a tracer (a JS function stored, like the authorizer, as a
+//     property of this wrapper's JS object), SQLite's SQLITE_TRACE_PROFILE hook calls it
+//     synchronously on the JS thread — from inside sqlite3_step (a statement that ends: DONE or
+//     an error) or sqlite3_reset — exactly where node:sqlite publishes. While it runs the
+//     database is "in a callback" (close() refuses) and a StatementSync being stepped or reset is
+//     "already being executed". The hook is off whenever nobody subscribes, and muted
+//     (trace_muted_ > 0) while statements are finalized and while the connection closes: node
+//     publishes nothing for an unfinished statement that is finalized, and no JS may run from a
+//     garbage-collection finalizer or env teardown.
 #pragma once
 #include <string>
 #include <vector>
@@ -119,6 +129,22 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   void EnterCallback() { callback_depth_++; }
   void LeaveCallback() { callback_depth_--; }
 
+  // Query diagnostics (see above): no tracer call while a TraceMute lives.
+  class TraceMute {
+   public:
+    explicit TraceMute(DatabaseSync* db) : db_(db) {
+      if (db_ != nullptr) db_->trace_muted_++;
+    }
+    ~TraceMute() {
+      if (db_ != nullptr) db_->trace_muted_--;
+    }
+    TraceMute(const TraceMute&) = delete;
+    TraceMute& operator=(const TraceMute&) = delete;
+
+   private:
+    DatabaseSync* db_;
+  };
+
   // Finalizes statements and closes the connection; safe to call more than once.
   void CloseConnection();
   // Called by the Addon when the env dies first: close, and forget the registry.
@@ -152,6 +178,11 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
                        const char* trigger_or_view);
   // Installs the stored authorizer (if any) on a freshly opened connection.
   void InstallAuthorizer();
+  // database_trace.cc
+  Napi::Value SetQueryTracer(const Napi::CallbackInfo& info);
+  static int TraceQuery(unsigned int type, void* self, void* statement, void* elapsed);
+  // Installs (or removes) the profile hook on the open connection, per has_query_tracer_.
+  void InstallQueryTracer();
 
   bool RequireOpen(napi_env env);
   void FinalizeStatements();
@@ -168,6 +199,9 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   bool load_extension_enabled_ = false;
   bool has_authorizer_ = false;
   int authorizer_depth_ = 0;
+  // Query diagnostics; like the authorizer, the tracer survives close()/open().
+  bool has_query_tracer_ = false;
+  int trace_muted_ = 0;
 };
 
 }  // namespace strand

@@ -12,9 +12,11 @@
 //
 // Rules:
 //   - One scratch per env (owned by Addon), used only on that env's JS thread.
-//   - The scratch is written only after the last sqlite3_step of a call, immediately before the
-//     call returns: a user-defined function running inside a step may itself run queries, and
-//     must not be able to overwrite rows its caller has not read yet. Calls that step many
+//   - The scratch is written only after the last sqlite3_step of a call — and after a reset
+//     that may still publish query diagnostics (get() with a row) — immediately before the call
+//     returns: a user-defined function running inside a step, or a diagnostics subscriber
+//     running inside a step or reset, may itself run queries, and must not be able to overwrite
+//     rows its caller has not read yet. Calls that step many
 //     times collect cells in a RowBuffer first.
 //   - The holder reference lives as long as the env's Addon, which releases it when it goes.
 //   - run() reports { changes, lastInsertRowid } as numbers[0..1] when they are numbers, so the

@@ -96,6 +96,9 @@ void StatementSync::DetachFromDatabase() {
 
 void StatementSync::Finalize() {
   if (stmt_ != nullptr) {
+    // An unfinished statement "ends" in sqlite3_finalize: node publishes nothing for it, and
+    // this may run from a garbage-collection finalizer, where no JS may run.
+    DatabaseSync::TraceMute mute(db_);
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
   }
@@ -127,8 +130,9 @@ bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
   if (!RequireRunnable(env)) return false;
   // As node, every call starts with a reset and reports what it returns: get/all/run reset when
   // they are done, but an iteration that failed leaves its error in the statement, and the next
-  // call on it throws that error once more (an unfinished iteration just ends here).
-  if (sqlite3_reset(stmt_) != SQLITE_OK) {
+  // call on it throws that error once more (an unfinished iteration just ends here, and its end
+  // is published, as node does).
+  if (Reset() != SQLITE_OK) {
     ThrowSqliteError(env, db_->handle());
     return false;
   }
@@ -163,13 +167,7 @@ napi_value StatementSync::ReadOneRow(napi_env env) {
   RowBuffer cells = scratch.TakeBuffer();
   napi_value result = nullptr;
   try {
-    bool ok = CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, &cells);
-    if (ok && cells.boxed.size() == 1) {
-      // Saves creating an array for the common single-string row.
-      if (PublishRows(env, scratch, cells, 1, /*boxed_array=*/false) != nullptr) result = cells.boxed[0];
-    } else if (ok) {
-      result = PublishRows(env, scratch, cells, 1);
-    }
+    result = CollectOneRow(env, &cells) ? PublishOneRow(env, scratch, cells) : nullptr;
   } catch (...) {
     result = nullptr;
     cells = RowBuffer();
@@ -177,6 +175,18 @@ napi_value StatementSync::ReadOneRow(napi_env env) {
   }
   scratch.ReturnBuffer(std::move(cells));
   return result;
+}
+
+bool StatementSync::CollectOneRow(napi_env env, RowBuffer* cells) {
+  return CollectRowCells(env, stmt_, sqlite3_column_count(stmt_), read_bigints_, cells);
+}
+
+napi_value StatementSync::PublishOneRow(napi_env env, RowScratch& scratch, const RowBuffer& cells) {
+  // Saves creating an array for the common single-string row.
+  if (cells.boxed.size() == 1) {
+    return PublishRows(env, scratch, cells, 1, /*boxed_array=*/false) != nullptr ? cells.boxed[0] : nullptr;
+  }
+  return PublishRows(env, scratch, cells, 1);
 }
 
 // Publishes `rows` rows of `cells`; returns the boxed values as an array (null if there are
@@ -216,6 +226,8 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!Prepare(env, info)) return Napi::Value();
   sqlite3* db = db_->handle();
+  // As the call began: a query-diagnostics subscriber may change it before the results are read.
+  bool bigints = read_bigints_;
   int rc;
   {
     Stepping stepping(this);
@@ -224,14 +236,16 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   }
   if (rc != SQLITE_DONE) {
     ThrowSqliteError(env, db);
-    sqlite3_reset(stmt_);
+    Reset();
     return Napi::Value();
   }
-  sqlite3_reset(stmt_);
-  // Like node, a rowid beyond 2^53 throws ERR_OUT_OF_RANGE (after the statement has run).
+  Reset();
+  // Like node, a rowid beyond 2^53 throws ERR_OUT_OF_RANGE (after the statement has run). Also
+  // like node, both are read after the statement's diagnostics were published (at DONE): rows a
+  // subscriber inserted count.)
   int64_t changes = sqlite3_changes64(db);
   int64_t last_id = sqlite3_last_insert_rowid(db);
-  if (read_bigints_) {
+  if (bigints) {
     napi_value pair, value;
     napi_create_array_with_length(env, 2, &pair);
     napi_create_bigint_int64(env, changes, &value);
@@ -251,13 +265,22 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
-    result = ReadOneRow(env);
-  } else if (rc == SQLITE_DONE) {
+    // The reset publishes the query's diagnostics, whose subscriber may use the scratch: collect
+    // the row first, publish it to the scratch after.
+    RowScratch& scratch = Scratch(env);
+    RowBuffer cells = scratch.TakeBuffer();
+    bool ok = CollectOneRow(env, &cells);
+    Reset();
+    if (ok) result = PublishOneRow(env, scratch, cells);
+    scratch.ReturnBuffer(std::move(cells));
+    return Napi::Value(env, result);
+  }
+  if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);
   } else {
     ThrowSqliteError(env, db_->handle());
   }
-  sqlite3_reset(stmt_);
+  Reset();
   return Napi::Value(env, result);
 }
 
@@ -283,7 +306,9 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
       rows++;
     }
     if (rc == SQLITE_DONE) {
-      // Published before reset: only then do the column names belong to the rows returned.
+      // Published before reset: only then do the column names belong to the rows returned. (The
+      // query diagnostics ran already, in the step that returned DONE; a reset after an error or
+      // a failed conversion publishes nothing to the scratch.)
       result = PublishRows(env, scratch, cells, rows);
     } else if (rc != SQLITE_ROW) {
       ThrowSqliteError(env, db_->handle());
@@ -294,7 +319,7 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
     ThrowCurrentException(env);
   }
   scratch.ReturnBuffer(std::move(cells));
-  sqlite3_reset(stmt_);
+  Reset();
   return Napi::Value(env, result);
 }
 
@@ -317,7 +342,7 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   }
   if (rc == SQLITE_DONE) {
     napi_get_undefined(env, &result);
-    sqlite3_reset(stmt_);
+    Reset();
   } else {
     // Not reset: the error stays in the statement for the next call's reset (see Prepare).
     ThrowSqliteError(env, db_->handle());
@@ -326,7 +351,7 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StatementSync::IterateStop(const Napi::CallbackInfo& info) {
-  if (RequireUsable(info.Env())) sqlite3_reset(stmt_);
+  if (RequireUsable(info.Env())) Reset();
   return Napi::Value();
 }
 
@@ -440,8 +465,8 @@ Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   if (db_ != nullptr) db_->Untrack(this);
+  Finalize();  // while db_ is still known: it mutes the diagnostics
   db_ = nullptr;
-  Finalize();
   return Napi::Value();
 }
 

@@ -15,6 +15,11 @@
 //     it never holds a read transaction open between calls. An iteration that fails is the one
 //     exception (node's rule): the statement keeps its error until the next call resets it and
 //     throws it once more.
+//   - Query diagnostics (database_trace.cc) run JS from inside sqlite3_step and sqlite3_reset:
+//     both go through Step()/Reset(), which mark the statement as executing, and nothing is
+//     written to the RowScratch before a reset that may still publish (get() with a row resets
+//     after collecting it and before publishing it): the subscriber may run queries that use
+//     the scratch too. Finalizing mutes the diagnostics (node reports nothing then).
 #pragma once
 #include <optional>
 #include <vector>
@@ -70,6 +75,12 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
     Stepping stepping(this);
     return sqlite3_step(stmt_);
   }
+  // sqlite3_reset may run the query diagnostics' subscriber (a statement that had started ends
+  // there): it must not be able to re-run or finalize this statement meanwhile.
+  int Reset() {
+    Stepping stepping(this);
+    return sqlite3_reset(stmt_);
+  }
 
   // Shared prologue: usable state, then reset + bind. False with a pending exception.
   bool Prepare(napi_env env, const Napi::CallbackInfo& info);
@@ -81,6 +92,9 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   bool ColumnsChanged();
   static RowScratch& Scratch(napi_env env);
   napi_value ReadOneRow(napi_env env);
+  // ReadOneRow in two halves, for get(): collect the cells, reset, then publish them.
+  bool CollectOneRow(napi_env env, RowBuffer* cells);
+  napi_value PublishOneRow(napi_env env, RowScratch& scratch, const RowBuffer& cells);
   napi_value PublishRows(napi_env env, RowScratch& scratch, const RowBuffer& cells, uint32_t rows,
                          bool boxed_array = true);
   bool SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag);

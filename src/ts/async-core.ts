@@ -10,6 +10,7 @@ import { AbortError } from './async-errors';
 import type { NativeDatabaseConfig } from './binding';
 import { Engine, JobKind, type JobSpec } from './engine';
 import { codedError, invalidArgType, invalidState } from './errors';
+import { publishQuery } from './query-diagnostics';
 import { isInt32, isObject } from './v8-checks';
 
 /** Per-operation options, passed with `.with(options)`. */
@@ -88,6 +89,11 @@ export class DatabaseCore {
   state: 'open' | 'closing' | 'closed' = 'open';
   /** Settles when close() has finished. */
   closed: Promise<void> = Promise.resolve();
+  /**
+   * The AsyncDatabase that open() returned: the `database` of this database's query
+   * diagnostics, whichever view (`with()`), transaction scope or statement ran the query.
+   */
+  database: object | undefined;
   #holder: object | null = null;
   #parked: Parked[] = [];
   #nextStatement = 1;
@@ -97,6 +103,13 @@ export class DatabaseCore {
   constructor(config: NativeDatabaseConfig) {
     this.config = config;
     this.engine = new Engine(config);
+    this.engine.onQueries = (queries) => {
+      const database = this.database;
+      if (database === undefined) return;
+      for (let i = 0; i < queries.length; i += 2) {
+        if (!publishQuery(queries[i] as string, database, queries[i + 1] as number)) return;
+      }
+    };
   }
 
   newStatementId(): number {

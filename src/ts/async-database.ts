@@ -131,7 +131,9 @@ export class AsyncDatabase extends Queries {
     }
     const core = new DatabaseCore(config);
     await withCallerStack(core.call(false, { kind: JobKind.Open }, () => undefined, undefined));
-    return newDatabase(core);
+    const database = newDatabase(core);
+    core.database = database;
+    return database;
   }
 
   /** Whether the database is open (close() not yet called). */

@@ -128,6 +128,8 @@ export interface NativeDatabase {
   serialize(dbName?: unknown): Uint8Array;
   deserialize(buffer: unknown, options?: unknown): void;
   setAuthorizer(callback: unknown): void;
+  /** Query diagnostics (database_trace.cc): tracer(sql, nanoseconds) → false to remove itself. */
+  setQueryTracer(tracer: ((sql: string, duration: number) => boolean) | null): void;
 }
 
 interface NativeBinding {
@@ -146,6 +148,8 @@ interface NativeBinding {
   ): void;
   sqliteVersion: string;
   sqliteSourceId: string;
+  /** Test instrumentation of the query diagnostics (addon.h). */
+  queryTraceStats(): { syncTraceInstalls: number; asyncTracedJobs: number };
 }
 
 // dist/index.{js,cjs} sit one level below the package root, where binding.gyp and prebuilds/ are.

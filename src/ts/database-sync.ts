@@ -31,6 +31,7 @@ import {
   type SQLFunctionResult,
 } from './user-functions';
 
+import { publishQuery, queryChannel, registerDatabaseTracing, traceQueries } from './query-diagnostics';
 import { createTagStore, type SQLTagStore } from './tag-store';
 import { normalizeModuleOptions, type VirtualTableOptions } from './virtual-table';
 
@@ -45,6 +46,9 @@ let limitsOf: (self: unknown) => DatabaseLimits;
 export class Database extends Uncloneable {
   #native: NativeDatabase;
   #limits: DatabaseLimits | undefined;
+  // A tracer is installed natively (database_trace.cc); it clears this when it finds nobody
+  // subscribing any more and the native side removes it.
+  #tracing = false;
 
   /**
    * Opens (unless `options.open` is false) the database at `path`: a file name, `':memory:'`,
@@ -73,6 +77,16 @@ export class Database extends Uncloneable {
     };
     nativeDatabaseOf = (value) =>
       typeof value === 'object' && value !== null && #native in value ? (value as Database).#native : undefined;
+    registerDatabaseTracing((database) => {
+      const db = database as Database;
+      if (db.#tracing) return;
+      db.#tracing = true;
+      db.#native.setQueryTracer((sql: string, duration: number): boolean => {
+        if (publishQuery(sql, db, duration)) return true;
+        db.#tracing = false;
+        return false;
+      });
+    });
     limitsOf = (self) => {
       const native = nativeOf(self);
       const db = self as Database;
@@ -114,7 +128,9 @@ export class Database extends Uncloneable {
 
   /** Runs one or more SQL statements that return no rows. */
   exec(sql: string): void {
-    nativeOf(this).exec(sql);
+    const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this);
+    native.exec(sql);
   }
 
   /**
@@ -159,6 +175,7 @@ export class Database extends Uncloneable {
     const native = nativeOf(this);
     if (!native.isOpen()) throw invalidState('database is not open');
     const { filter, onConflict } = parseApplyChangesetOptions(arguments.length > 1, changeset, options);
+    if (queryChannel.hasSubscribers) traceQueries(this);
     return native.applyChangeset(changeset, filter, onConflict);
   }
 
@@ -207,7 +224,9 @@ export class Database extends Uncloneable {
 
   /** A copy of database `dbName` (default `'main'`) as SQLite's file format. */
   serialize(dbName?: string): Uint8Array {
-    return nativeOf(this).serialize(dbName);
+    const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this);
+    return native.serialize(dbName);
   }
 
   /**
@@ -215,7 +234,9 @@ export class Database extends Uncloneable {
    * serialized database). Every statement prepared on this database is finalized first.
    */
   deserialize(buffer: Uint8Array, options?: { dbName?: string }): void {
-    nativeOf(this).deserialize(buffer, options);
+    const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this);
+    native.deserialize(buffer, options);
   }
 
   /**

@@ -5,6 +5,7 @@
 import { FunctionTable, type CallType } from './async-functions';
 import { binding, type NativeDatabaseConfig } from './binding';
 import { invalidState } from './errors';
+import { queryChannel } from './query-diagnostics';
 
 export const enum JobKind {
   Open = 0,
@@ -30,6 +31,31 @@ export const enum JobKind {
   SessionClose = 20,
   ApplyChangeset = 21,
 }
+
+// The kinds of job that can run SQL statements, and so publish on 'sqlite.db.query' — those of
+// DatabaseSync's calls that do (exec, statements, iteration, serialize/deserialize, sessions'
+// changeset/patchset, applyChangeset). Not Prepare, Columns, Finalize, Close, Backup or Function:
+// node publishes nothing for their DatabaseSync counterparts.
+const TRACED_KINDS: readonly boolean[] = (() => {
+  const kinds: boolean[] = [];
+  for (const kind of [
+    JobKind.Exec,
+    JobKind.Run,
+    JobKind.Get,
+    JobKind.All,
+    JobKind.IterOpen,
+    JobKind.IterNext,
+    JobKind.IterClose,
+    JobKind.Serialize,
+    JobKind.Deserialize,
+    JobKind.SessionChangeset,
+    JobKind.SessionPatchset,
+    JobKind.ApplyChangeset,
+  ]) {
+    kinds[kind] = true;
+  }
+  return kinds;
+})();
 
 /** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */
 export type Completion = (error: Error | undefined, a: unknown, b: unknown, c: unknown) => void;
@@ -61,6 +87,7 @@ interface NativeAsyncDatabase {
     allowUnknown: boolean,
     batchRows: number,
     batchBytes: number,
+    trace: boolean,
     ...params: unknown[]
   ): void;
   flush(): void;
@@ -88,12 +115,19 @@ export class Engine {
   #closeSubmitted = false;
   /** The connection's transaction state (sqlite3_get_autocommit) after the last completed job. */
   inTransaction = false;
+  /**
+   * Publishes the statements a traced job ran — flat [sql, nanoseconds, ...] — on
+   * 'sqlite.db.query' (set by the database core; query-diagnostics.ts). Called from the
+   * completion, before the job settles; must not throw.
+   */
+  onQueries: ((queries: unknown[]) => void) | undefined;
 
   constructor(config: NativeDatabaseConfig) {
     // The TSFN holds its callback strongly; a WeakRef keeps that from pinning this engine, so an
     // idle database that is no longer referenced can be garbage-collected (and its thread ended).
     const self = new WeakRef(this);
-    const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, d?: unknown): unknown => {
+    // `d`: a user-function call's arguments (id 0), or a completion's traced queries.
+    const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, d?: unknown, e?: unknown): unknown => {
       const engine = self.deref();
       if (engine === undefined) return null;
       // Id 0 is a user-function call, answered synchronously (may throw: the native side notes
@@ -105,9 +139,9 @@ export class Engine {
       if (id < 0) {
         engine.#reportProgress(-id, a as number, b as number);
       } else {
-        // d: whether the connection was inside a transaction once the job was done.
-        engine.inTransaction = d === true;
-        engine.#complete(id, error, a, b, c);
+        // e: whether the connection was inside a transaction once the job was done.
+        if (typeof e === 'boolean') engine.inTransaction = e;
+        engine.#complete(id, error, a, b, c, d as unknown[] | undefined);
       }
       return undefined;
     };
@@ -126,6 +160,9 @@ export class Engine {
     }
     if (spec.kind === JobKind.Close) this.#closeSubmitted = true;
     const id = this.#nextId++;
+    // Decided now, once per job: the database thread times and expands SQL only for a job that
+    // someone was listening for when it was submitted.
+    const trace = queryChannel.hasSubscribers && TRACED_KINDS[spec.kind] === true;
     try {
       this.#native.add(
         id,
@@ -138,6 +175,7 @@ export class Engine {
         spec.allowUnknownNamedParameters ?? false,
         spec.batchRows ?? 0,
         spec.batchBytes ?? 0,
+        trace,
         ...(spec.params ?? []),
       );
     } catch (error) {
@@ -203,10 +241,12 @@ export class Engine {
   }
 
   // Runs inside the TSFN callback, which must never throw: settle functions catch their own.
-  #complete(id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown): void {
+  #complete(id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, queries: unknown[] | undefined): void {
     const settle = this.#jobs.get(id);
     if (settle === undefined) return;
     this.#forget(id);
+    // Published first: a subscriber has seen a query before the code awaiting it resumes.
+    if (queries !== undefined) this.onQueries?.(queries);
     try {
       // A job failed by a throwing user function rejects with what it threw (rule F7).
       if (error !== undefined) error = this.functions.claim(error) as Error;

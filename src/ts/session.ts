@@ -5,6 +5,7 @@ import type { NativeSession } from './binding';
 import { types } from 'node:util';
 import { hideUncloneableBase, illegalConstructor, illegalInvocation, Uncloneable } from './class-shape';
 import { invalidArgType } from './errors';
+import { queryChannel, traceQueries } from './query-diagnostics';
 import { isObject } from './v8-checks';
 
 /** Token that lets only this package construct sessions. */
@@ -113,12 +114,18 @@ export class Session extends Uncloneable {
 
   /** The changes recorded so far, as a changeset (old and new values of every changed row). */
   changeset(): Uint8Array {
-    return nativeOf(this).changeset();
+    const native = nativeOf(this);
+    // SQLite runs statements to build it (SAVEPOINT, PRAGMA table_xinfo, SELECT …), and node
+    // publishes them.
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
+    return native.changeset();
   }
 
   /** The changes recorded so far, as a patchset (a more compact changeset: no old values of updated columns). */
   patchset(): Uint8Array {
-    return nativeOf(this).patchset();
+    const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
+    return native.patchset();
   }
 
   /** Stops recording and frees the session. */

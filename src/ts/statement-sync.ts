@@ -4,6 +4,7 @@
 import { binding, type BoxedValues, type NativeStatement } from './binding';
 import { illegalConstructor, illegalInvocation } from './class-shape';
 import { invalidState } from './errors';
+import { queryChannel, traceQueries } from './query-diagnostics';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from './row-factory';
 
 /** A value SQLite can store, as it comes back from a query. */
@@ -116,9 +117,11 @@ export class Statement {
 
   // The single row just published in the scratch. A row with exactly one boxed value gets that
   // value itself (see ReadOneRow in statement_sync.cc): boxed values are never arrays.
-  #oneRow(boxed: BoxedValues | SQLOutputValue): Row | SQLOutputValue[] {
+  // `arrays`: returnArrays as it was when the call began — a query-diagnostics subscriber, which
+  // runs before the row is built here, may change it (node's row is already built by then).
+  #oneRow(boxed: BoxedValues | SQLOutputValue, arrays: boolean): Row | SQLOutputValue[] {
     if (boxed !== null && !isArray(boxed)) boxed = [boxed];
-    if (this.#returnArrays) {
+    if (arrays) {
       return arrayRows(scratch.tags, scratch.numbers, boxed, 1, scratch.meta[COLUMNS])[0] as SQLOutputValue[];
     }
     return this.#rows().one(scratch.tags, scratch.numbers, boxed);
@@ -127,7 +130,8 @@ export class Statement {
   /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
   iterate<T = Row>(...params: unknown[]): IterableIterator<T> {
     const native = nativeOf(this);
-    // Counted before binding: a call that fails to bind still invalidates older iterators.
+    // Counted before binding: a call that fails to bind still invalidates older iterators. No
+    // diagnostics check here: the statement starts at the first next(), which checks.
     const execution = ++this.#execution;
     native.iterateStart(...params);
     return new StatementIterator(CREATE_STATEMENT, (action) => this.#iterationStep(execution, action)) as IterableIterator<T>;
@@ -136,26 +140,31 @@ export class Statement {
   /** Runs the statement and returns every row. */
   all<T = Row>(...params: unknown[]): T[] {
     const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
+    const arrays = this.#returnArrays; // see #oneRow
     const boxed = native.all(...params) ?? null;
     const meta = scratch.meta;
     const rows = meta[ROWS];
     if (rows === 0) return [];
-    if (this.#returnArrays) return arrayRows(scratch.tags, scratch.numbers, boxed, rows, meta[COLUMNS]) as T[];
+    if (arrays) return arrayRows(scratch.tags, scratch.numbers, boxed, rows, meta[COLUMNS]) as T[];
     return this.#rows().many(scratch.tags, scratch.numbers, boxed, rows) as T[];
   }
 
   /** Runs the statement and returns the first row, or `undefined` if there is none. */
   get<T = Row>(...params: unknown[]): T | undefined {
     const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
+    const arrays = this.#returnArrays; // see #oneRow
     const boxed = native.get(...params);
-    return boxed === undefined ? undefined : (this.#oneRow(boxed) as T);
+    return boxed === undefined ? undefined : (this.#oneRow(boxed, arrays) as T);
   }
 
   /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
   run(...params: unknown[]): StatementResultingChanges {
     const native = nativeOf(this);
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
     const bigints = native.run(...params);
     if (bigints !== undefined) return { changes: bigints[0], lastInsertRowid: bigints[1] };
@@ -230,8 +239,11 @@ export class Statement {
       native.iterateCheck();
       throw invalidState('iterator was invalidated');
     }
+    // Checked on every step, not only by iterate(): a subscriber that arrives before the first
+    // row sees the query, as with node.
+    if (queryChannel.hasSubscribers) traceQueries(this.#database);
     const boxed = native.iterateNext();
-    return boxed === undefined ? undefined : this.#oneRow(boxed);
+    return boxed === undefined ? undefined : this.#oneRow(boxed, this.#returnArrays);
   }
 }
 
