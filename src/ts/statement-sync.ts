@@ -4,6 +4,7 @@
 import { binding, type BoxedValues, type NativeStatement } from './binding';
 import { illegalConstructor, illegalInvocation } from './class-shape';
 import { invalidState } from './errors';
+import { iteratorHelpersParent } from './iterator-helpers';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from './row-factory';
 
 /** A value SQLite can store, as it comes back from a query. */
@@ -266,9 +267,6 @@ export const STATEMENT_METHOD_ORDER = [
 
 type IterationStep = (stop: boolean) => Row | SQLOutputValue[] | undefined;
 
-// %IteratorPrototype%: gives [Symbol.iterator]() { return this } and, on Node 22+, the iterator
-// helpers — the same chain node:sqlite's iterators have.
-const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
 let stepOf: (self: unknown) => StatementIterator;
 
@@ -320,4 +318,7 @@ export class StatementIterator {
 
   declare [Symbol.iterator]: () => this;
 }
-Object.setPrototypeOf(StatementIterator.prototype, IteratorPrototype);
+// %IteratorPrototype% (node:sqlite's chain): [Symbol.iterator]() { return this } and, on Node
+// 22+, the iterator helpers. On Node 20/21 one prototype in between adds the helpers, which
+// that platform lacks (iterator-helpers.ts).
+Object.setPrototypeOf(StatementIterator.prototype, iteratorHelpersParent);
