@@ -3,11 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const distCjs = join(projectRoot, 'dist', 'index.cjs');
 export const distEsm = join(projectRoot, 'dist', 'index.js');
+
+/** The native addon itself (the one dist/ loads), for its test-only exports such as testCounters(). */
+export const nativeBinding = () => createRequire(import.meta.url)('node-gyp-build')(projectRoot);
 
 export function tempDir(prefix = 'strand-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
