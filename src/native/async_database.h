@@ -58,7 +58,7 @@
 #include <vector>
 #include "async_functions.h"
 #include "async_job.h"
-#include "cancel_counters.h"
+#include "test_counters.h"
 #include "database_sync.h"
 #include "napi_config.h"
 #include "sqlite3.h"
@@ -106,7 +106,7 @@ struct AsyncCore {
   std::atomic<uint64_t> running_for_handlers{0};
   std::atomic<uint64_t> cancel_id{0};
   std::atomic<bool> aborting{false};
-  CancelCounters cancel_counters;  // for tests (cancel_counters.h)
+  TestCounters test_counters;  // for tests (test_counters.h)
 
   std::mutex done_mutex;
   std::vector<std::unique_ptr<Job>> done;  // guarded by done_mutex
@@ -162,7 +162,7 @@ class AsyncDatabase : public Napi::ObjectWrap<AsyncDatabase> {
   // Called by the Addon when the env dies first.
   void DetachFromAddon();
   // For the module's testCounters(): this database's cancellation counters (null once failed).
-  const CancelCounters* cancel_counters() const { return core_ ? &core_->cancel_counters : nullptr; }
+  const TestCounters* test_counters() const { return core_ ? &core_->test_counters : nullptr; }
 
  private:
   Napi::Value Add(const Napi::CallbackInfo& info);

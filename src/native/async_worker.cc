@@ -15,7 +15,7 @@ bool StopRequested(AsyncCore* core) {
   // A recorded cancel stops only the job it names; ids are never reused, so one left over from
   // a job that finished first matches nothing (async_database.h, rule 2).
   bool stop = cancel == core->running_for_handlers.load(std::memory_order_relaxed);
-  (stop ? core->cancel_counters.stop_checks : core->cancel_counters.stale_checks).fetch_add(1, std::memory_order_relaxed);
+  (stop ? core->test_counters.stop_checks : core->test_counters.stale_checks).fetch_add(1, std::memory_order_relaxed);
   return stop;
 }
 
@@ -55,6 +55,7 @@ int OnProgress(void* data) {
 // so a cancelled job or a shutdown does not wait out the whole timeout.
 int WaitWhileBusy(void* data, int attempts) {
   auto* core = static_cast<AsyncCore*>(data);
+  core->test_counters.busy_waits.fetch_add(1, std::memory_order_relaxed);
   auto now = std::chrono::steady_clock::now();
   if (attempts == 0) core->busy_since = now;
   SignalIfOverdue(core);
@@ -452,7 +453,7 @@ void SignalUnreported(AsyncCore* core) {
 bool RequestCancelLocked(AsyncCore* core, uint64_t id) {
   bool running = core->running != 0 && (id == 0 || id == core->running);
   if (id != 0) {
-    (running ? core->cancel_counters.requests_running : core->cancel_counters.requests_finished)
+    (running ? core->test_counters.requests_running : core->test_counters.requests_finished)
         .fetch_add(1, std::memory_order_relaxed);
   }
   if (!running) return false;
