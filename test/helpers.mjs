@@ -3,11 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const distCjs = join(projectRoot, 'dist', 'index.cjs');
 export const distEsm = join(projectRoot, 'dist', 'index.js');
+/** This module's URL, for scripts run by runChild() to import watchWorker() from. */
+export const helpersUrl = pathToFileURL(fileURLToPath(import.meta.url)).href;
+
+/** The native addon itself (the one dist/ loads), for its test-only exports such as testCounters(). */
+export const nativeBinding = () => createRequire(import.meta.url)('node-gyp-build')(projectRoot);
 
 export function tempDir(prefix = 'strand-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -43,4 +49,54 @@ export async function rejection(promise) {
     return error;
   }
   throw new Error('expected a rejection');
+}
+
+/**
+ * Attaches every listener a test needs to `worker` at once — call it on the line that creates
+ * the worker, never after an `await`: a worker may post and exit before the test's next line
+ * runs, and an event with no listener yet is lost ('exit') or crashes the process ('error').
+ *
+ *   message()    the next message (queued if it came before the call); rejects if the worker
+ *                fails or exits first
+ *   messages     every message received so far
+ *   exited       resolves with the exit code (also after an 'error')
+ *   error        the worker's uncaught error, if it had one
+ *   terminate()  worker.terminate(), resolving with the exit code of the 'exit' event
+ */
+export function watchWorker(worker) {
+  const messages = [];
+  const unread = [];
+  const waiting = [];
+  let ended = null; // the reason message() can no longer wait
+  const watch = { worker, messages, error: undefined, exitCode: undefined };
+  const endWith = (reason) => {
+    ended ??= reason;
+    for (const { reject } of waiting.splice(0)) reject(ended);
+  };
+  worker.on('message', (message) => {
+    messages.push(message);
+    if (waiting.length > 0) waiting.shift().resolve(message);
+    else unread.push(message);
+  });
+  worker.on('error', (error) => {
+    watch.error = error;
+    endWith(error);
+  });
+  watch.exited = new Promise((resolve) => {
+    worker.once('exit', (code) => {
+      watch.exitCode = code;
+      endWith(new Error(`the worker exited (code ${code}) before posting the awaited message`));
+      resolve(code);
+    });
+  });
+  watch.message = () => {
+    if (unread.length > 0) return Promise.resolve(unread.shift());
+    if (ended) return Promise.reject(ended);
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  };
+  watch.terminate = () => {
+    worker.terminate();
+    return watch.exited;
+  };
+  return watch;
 }

@@ -24,6 +24,7 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   if (napi_create_function(env, "startBackup", NAPI_AUTO_LENGTH, BackupJob::Start, nullptr, &start_backup) == napi_ok) {
     exports.Set("startBackup", Napi::Value(env, start_backup));
   }
+  exports.Set("testCounters", Napi::Function::New(env, ReadTestCounters, "testCounters"));
   // 2048 cells hold any single row (SQLITE_MAX_COLUMN is 2000); all() grows it as needed.
   if (!scratch.Init(env, 2048)) {
     Napi::Error::New(env, "could not allocate the row scratch").ThrowAsJavaScriptException();
@@ -72,6 +73,30 @@ Addon::~Addon() {
   // instance data is finalized before the env frees its remaining strong references, so they
   // are still valid now, and deleting them is what keeps a worker's end from leaking them.
   scratch.Release(env_);
+}
+
+void Addon::Unregister(AsyncDatabase* db) {
+  if (async_databases_.erase(db) == 0) return;
+  if (const TestCounters* counters = db->test_counters()) retired_test_counters_.Add(*counters);
+}
+
+// For tests only (test_counters.h): { cancelRequestsRunning, cancelRequestsFinished,
+// staleCancelChecks, cancelStopChecks, busyWaits } of every AsyncDatabase this env has had.
+Napi::Value Addon::ReadTestCounters(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto* addon = env.GetInstanceData<Addon>();
+  if (addon == nullptr) return env.Undefined();
+  TestCounterTotals totals = addon->retired_test_counters_;
+  for (AsyncDatabase* db : addon->async_databases_) {
+    if (const TestCounters* counters = db->test_counters()) totals.Add(*counters);
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("cancelRequestsRunning", Napi::Number::New(env, static_cast<double>(totals.requests_running)));
+  out.Set("cancelRequestsFinished", Napi::Number::New(env, static_cast<double>(totals.requests_finished)));
+  out.Set("staleCancelChecks", Napi::Number::New(env, static_cast<double>(totals.stale_checks)));
+  out.Set("cancelStopChecks", Napi::Number::New(env, static_cast<double>(totals.stop_checks)));
+  out.Set("busyWaits", Napi::Number::New(env, static_cast<double>(totals.busy_waits)));
+  return out;
 }
 
 }  // namespace strand

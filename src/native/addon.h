@@ -12,6 +12,7 @@
 //   - Its address is half of every type tag this env's objects carry (type_tags.h T3).
 #pragma once
 #include <unordered_set>
+#include "test_counters.h"
 #include "napi_config.h"
 #include "row_scratch.h"
 
@@ -42,15 +43,19 @@ class Addon : public Napi::Addon<Addon> {
   void Register(DatabaseSync* db) { databases_.insert(db); }
   void Unregister(DatabaseSync* db) { databases_.erase(db); }
   void Register(AsyncDatabase* db) { async_databases_.insert(db); }
-  void Unregister(AsyncDatabase* db) { async_databases_.erase(db); }
+  void Unregister(AsyncDatabase* db);  // keeps its test counters' totals (test_counters.h)
   void Register(BackupJob* job) { backups_.insert(job); }
   void Unregister(BackupJob* job) { backups_.erase(job); }
+
+  // testCounters(): the test counters (test_counters.h) of this env's AsyncDatabases.
+  static Napi::Value ReadTestCounters(const Napi::CallbackInfo& info);
 
  private:
   napi_env env_;
   std::unordered_set<DatabaseSync*> databases_;
   std::unordered_set<AsyncDatabase*> async_databases_;
   std::unordered_set<BackupJob*> backups_;  // module-level backup() calls still running
+  TestCounterTotals retired_test_counters_;  // of the AsyncDatabases already unregistered
 };
 
 }  // namespace strand

@@ -78,6 +78,7 @@
 #include <vector>
 #include "async_functions.h"
 #include "async_job.h"
+#include "test_counters.h"
 #include "database_sync.h"
 #include "fault_injection.h"
 #include "napi_config.h"
@@ -131,6 +132,7 @@ struct AsyncCore {
   std::atomic<uint64_t> running_for_handlers{0};
   std::atomic<uint64_t> cancel_id{0};
   std::atomic<bool> aborting{false};
+  TestCounters test_counters;  // for tests (test_counters.h)
 
   std::mutex done_mutex;
   JobList done;                            // guarded by done_mutex
@@ -192,6 +194,8 @@ class AsyncDatabase : public Napi::ObjectWrap<AsyncDatabase> {
   static void Shutdown(AsyncCore* core);
   // Called by the Addon when the env dies first.
   void DetachFromAddon();
+  // For the module's testCounters(): this database's cancellation counters (null once failed).
+  const TestCounters* test_counters() const { return core_ ? &core_->test_counters : nullptr; }
 
  private:
   void Init(const Napi::CallbackInfo& info);  // the constructor's body; may throw

@@ -16,7 +16,12 @@ namespace strand {
 bool StopRequested(AsyncCore* core) {
   if (core->aborting.load(std::memory_order_relaxed)) return true;
   uint64_t cancel = core->cancel_id.load(std::memory_order_relaxed);
-  return cancel != 0 && cancel == core->running_for_handlers.load(std::memory_order_relaxed);
+  if (cancel == 0) return false;
+  // A recorded cancel stops only the job it names; ids are never reused, so one left over from
+  // a job that finished first matches nothing (async_database.h, rule 2).
+  bool stop = cancel == core->running_for_handlers.load(std::memory_order_relaxed);
+  (stop ? core->test_counters.stop_checks : core->test_counters.stale_checks).fetch_add(1, std::memory_order_relaxed);
+  return stop;
 }
 
 namespace {
@@ -55,6 +60,7 @@ int OnProgress(void* data) {
 // so a cancelled job or a shutdown does not wait out the whole timeout.
 int WaitWhileBusy(void* data, int attempts) {
   auto* core = static_cast<AsyncCore*>(data);
+  core->test_counters.busy_waits.fetch_add(1, std::memory_order_relaxed);
   auto now = std::chrono::steady_clock::now();
   if (attempts == 0) core->busy_since = now;
   SignalIfOverdue(core);
@@ -514,7 +520,12 @@ void SignalUnreported(AsyncCore* core) {
 }
 
 bool RequestCancelLocked(AsyncCore* core, uint64_t id) {
-  if (core->running == 0 || (id != 0 && id != core->running)) return false;
+  bool running = core->running != 0 && (id == 0 || id == core->running);
+  if (id != 0) {
+    (running ? core->test_counters.requests_running : core->test_counters.requests_finished)
+        .fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!running) return false;
   core->cancel_id.store(core->running, std::memory_order_relaxed);
   return true;
 }

@@ -4,6 +4,7 @@
 import { binding, type BoxedValues, type NativeStatement } from './binding';
 import { illegalConstructor, illegalInvocation } from './class-shape';
 import { invalidState } from './errors';
+import { iteratorHelpersParent } from './iterator-helpers';
 import { queryChannel, traceQueries } from './query-diagnostics';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from './row-factory';
 
@@ -288,9 +289,6 @@ const CHECK = 2;
 type IterationAction = typeof NEXT | typeof STOP | typeof CHECK;
 type IterationStep = (action: IterationAction) => Row | SQLOutputValue[] | undefined;
 
-// %IteratorPrototype%: gives [Symbol.iterator]() { return this } and, on Node 22+, the iterator
-// helpers — the same chain node:sqlite's iterators have.
-const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
 
 let stepOf: (self: unknown) => StatementIterator;
 
@@ -345,4 +343,7 @@ export class StatementIterator {
 
   declare [Symbol.iterator]: () => this;
 }
-Object.setPrototypeOf(StatementIterator.prototype, IteratorPrototype);
+// %IteratorPrototype% (node:sqlite's chain): [Symbol.iterator]() { return this } and, on Node
+// 22+, the iterator helpers. On Node 20/21 one prototype in between adds the helpers, which
+// that platform lacks (iterator-helpers.ts).
+Object.setPrototypeOf(StatementIterator.prototype, iteratorHelpersParent);

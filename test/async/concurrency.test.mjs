@@ -2,7 +2,20 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncDatabase, DatabaseSync } from '../../dist/index.js';
-import { tempDir, rejection } from '../helpers.mjs';
+import { nativeBinding, tempDir, rejection } from '../helpers.mjs';
+
+const counters = nativeBinding().testCounters;
+
+// Resolves once an AsyncDatabase's busy handler has run since `busyBefore` (a job of this suite
+// is waiting for a lock: src/native/test_counters.h), checking between turns of the event loop;
+// fails if the query settled first — it did not wait. Pushes 'waiting for the lock' to `events`.
+async function untilWaitingForLock(busyBefore, events) {
+  while (counters().busyWaits === busyBefore) {
+    assert.equal(events, [], 'the query settled without waiting for the lock');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  events.push('waiting for the lock');
+}
 
 test('a locked database: timeout 0 fails with SQLITE_BUSY, a timeout waits for the lock', async () => {
   const tmp = tempDir();
@@ -20,11 +33,18 @@ test('a locked database: timeout 0 fails with SQLITE_BUSY, a timeout waits for t
   assert.is(busy.errcode, 5);
   assert.is(busy.errstr, 'database is locked');
 
-  const before = patient.get('SELECT 0 AS ready');
+  // The ordering claimed: the query starts, waits for the lock, and runs once COMMIT released
+  // it. Its busy handler's calls (a native test counter) show it waiting before the COMMIT; the
+  // events show that it settled only after.
+  const events = [];
+  const busyBefore = counters().busyWaits;
   const waiting = patient.get('SELECT count(*) AS n FROM t');
-  await before; // the counting query is now the running job, waiting on the lock
+  waiting.then(() => events.push('query settled'), () => events.push('query failed'));
+  await untilWaitingForLock(busyBefore, events);
+  events.push('commit');
   holder.exec('COMMIT');
   assert.equal(await waiting, { __proto__: null, n: 1 });
+  assert.equal(events, ['waiting for the lock', 'commit', 'query settled']);
   holder.close();
   await impatient.close();
   await patient.close();
@@ -40,9 +60,11 @@ test('a query waiting on a lock is cancelled promptly by its signal', async () =
   await db.get('SELECT count(*) FROM t'); // schema loaded: `SELECT 0` needs no lock
   holder.exec('BEGIN EXCLUSIVE');
   const controller = new AbortController();
-  const before = db.get('SELECT 0');
+  const events = [];
+  const busyBefore = counters().busyWaits;
   const waiting = db.with({ signal: controller.signal }).get('SELECT count(*) FROM t');
-  await before;
+  waiting.then(() => events.push('query settled'), () => events.push('query failed'));
+  await untilWaitingForLock(busyBefore, events);
   controller.abort();
   // Would take ten minutes if the busy wait ignored the signal.
   assert.is((await rejection(waiting)).name, 'AbortError');

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncDatabase, DatabaseSync } from '../../dist/index.js';
-import { distCjs, distEsm, rejection, runChild } from '../helpers.mjs';
+import { distCjs, distEsm, helpersUrl, rejection, runChild } from '../helpers.mjs';
 
 const ENDLESS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c';
 
@@ -437,6 +437,7 @@ test('worker.terminate() while the worker is inside a long query calling a funct
   const r = runChild(
     `
     import { Worker } from 'node:worker_threads';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const source = \`
       const { AsyncDatabase } = require(${JSON.stringify(distCjs)});
       const { parentPort } = require('node:worker_threads');
@@ -452,8 +453,8 @@ test('worker.terminate() while the worker is inside a long query calling a funct
       })();
     \`;
     for (let rep = 0; rep < 25; rep++) {
-      const worker = new Worker(source, { eval: true, execArgv: [] });
-      await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [] }));
+      if ((await worker.message()) !== 'calling') throw new Error('unexpected message');
       const code = await worker.terminate();
       if (code !== 1) throw new Error('exit code ' + code);
     }

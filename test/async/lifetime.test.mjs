@@ -2,22 +2,32 @@
 // hang fails the test, not the runner).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distEsm } from '../helpers.mjs';
+import { runChild, distEsm, tempDir } from '../helpers.mjs';
 
-const prelude = `
+// Each scenario's files go in a directory the test owns and removes, even if the child crashed.
+const prelude = (dir) => `
 import { AsyncDatabase } from ${JSON.stringify(distEsm)};
-import { readdirSync, readlinkSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-const dir = mkdtempSync(join(tmpdir(), 'strand-async-life-'));
+const dir = ${JSON.stringify(dir)};
 const openFiles = () => readdirSync('/proc/self/fd').filter((fd) => {
   try { return readlinkSync('/proc/self/fd/' + fd).startsWith(dir); } catch { return false; }
 }).length;
 const threads = () => readdirSync('/proc/self/task').length;
 `;
 
+// runChild(prelude + body, options) in a fresh temp directory, removed afterwards.
+function runScenario(body, options) {
+  const tmp = tempDir('strand-async-life-');
+  try {
+    return runChild(prelude(tmp.dir) + body, options);
+  } finally {
+    tmp.remove();
+  }
+}
+
 test('the process exits on its own with an open, idle database', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const db = await AsyncDatabase.open(join(dir, 'idle.db'));
     await db.exec('CREATE TABLE t(x)');
     globalThis.keep = db;
@@ -28,7 +38,7 @@ test('the process exits on its own with an open, idle database', () => {
 });
 
 test('a pending operation keeps the process alive until it settles', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const db = await AsyncDatabase.open(':memory:');
     db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT count(*) AS n FROM c')
       .then((row) => console.log('settled', row.n));
@@ -38,7 +48,7 @@ test('a pending operation keeps the process alive until it settles', () => {
 });
 
 test('a database dropped without close() is closed and its thread ended by GC', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const baseline = threads();
     await (async () => {
       const db = await AsyncDatabase.open(join(dir, 'gc.db'));
@@ -58,7 +68,7 @@ test('a database dropped without close() is closed and its thread ended by GC', 
 });
 
 test('the event loop keeps ticking while a long query runs', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const db = await AsyncDatabase.open(':memory:');
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
@@ -77,7 +87,7 @@ test('the event loop keeps ticking while a long query runs', () => {
 });
 
 test('streaming a million rows keeps memory bounded', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const db = await AsyncDatabase.open(':memory:');
     globalThis.gc();
     const baseline = process.memoryUsage().heapUsed;

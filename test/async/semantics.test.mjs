@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncDatabase } from '../../dist/index.js';
-import { rejection } from '../helpers.mjs';
+import { nativeBinding, rejection } from '../helpers.mjs';
 
 // A query that runs until cancelled (a recursive CTE counting far beyond what finishes).
 const ENDLESS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c';
@@ -121,16 +121,39 @@ test('AbortSignal: a running operation is interrupted; an aborted signal rejects
   await db.close();
 });
 
+// The abort must reach the database thread while its job runs — else it only exercises the JS
+// side, where an abort after the completion finds no listener. So the job aborts itself, from a
+// user function it calls (run on the JS thread while the database thread waits): cancel() then
+// finds the job running and records its id. In even rounds the job ends right after the call
+// (one row, fewer VM steps than the progress handler's period, so nothing checks the cancel
+// before it completes): that recorded cancel is left over, "late", while the next job runs —
+// whose progress checks must see it and ignore it. In odd rounds the job has rows left and is
+// stopped by its own cancel. The native counters (binding.testCounters(), src/native/test_counters.h)
+// prove each step happened.
 test('a late abort never cancels the next operation', async () => {
+  const counters = nativeBinding().testCounters;
   const db = await AsyncDatabase.open(':memory:');
-  for (let i = 0; i < 200; i++) {
-    const controller = new AbortController();
-    const first = db.with({ signal: controller.signal }).get('SELECT ? AS i', i);
-    const second = db.get('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT count(*) AS n FROM c');
+  let controller;
+  await db.function('abort_me', () => {
+    controller.abort();
+    return 1;
+  });
+  const ROWS = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000) SELECT x FROM c';
+  const COUNT = `SELECT count(*) AS n FROM (${ROWS})`;
+  for (let i = 0; i < 100; i++) {
+    const late = i % 2 === 0;
+    controller = new AbortController();
+    const before = counters();
+    const first = db.with({ signal: controller.signal }).get(late ? 'SELECT abort_me() AS v' : `SELECT count(abort_me()) AS v FROM (${ROWS})`);
+    const second = db.get(COUNT);
     const r = await first.then((v) => v, (e) => e);
-    controller.abort(); // after `first` settled: must not touch `second`
-    if (r instanceof Error) assert.is(r.name, 'AbortError');
+    if (late) assert.equal(r, { __proto__: null, v: 1 }, 'finished before any check saw its cancel');
+    else assert.is(r.name, 'AbortError', 'stopped by its own cancel');
     assert.equal(await second, { __proto__: null, n: 2000 });
+    const after = counters();
+    assert.is(after.cancelRequestsRunning - before.cancelRequestsRunning, 1, 'the abort reached the database thread while the job ran');
+    assert.ok(after.staleCancelChecks > before.staleCancelChecks, 'the next job ran with the old cancel recorded, and went on');
+    if (!late) assert.ok(after.cancelStopChecks > before.cancelStopChecks, 'the cancelled job was stopped by a check');
   }
   await db.close();
 });

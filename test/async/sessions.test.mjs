@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AsyncDatabase, AsyncSession, DatabaseSync, constants } from '../../dist/index.js';
-import { distCjs, distEsm, rejection, runChild, thrown } from '../helpers.mjs';
+import { distCjs, distEsm, helpersUrl, rejection, runChild, thrown } from '../helpers.mjs';
 
 const TABLES = 'CREATE TABLE t(id INTEGER PRIMARY KEY, v); CREATE TABLE u(k TEXT PRIMARY KEY, n)';
 // Rows that exist before recording starts, so the changes include updates and deletes of them.
@@ -353,6 +353,7 @@ test('worker.terminate() while the database thread waits in onConflict, 20 times
   const r = runChild(
     `
     import { Worker } from 'node:worker_threads';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const source = \`
       const { AsyncDatabase, DatabaseSync, constants } = require(${JSON.stringify(distCjs)});
       const { parentPort, workerData } = require('node:worker_threads');
@@ -384,16 +385,17 @@ test('worker.terminate() while the database thread waits in onConflict, 20 times
       })();
     \`;
     for (let rep = 0; rep < 20; rep++) {
-      const worker = new Worker(source, { eval: true, execArgv: [], workerData: { mode: rep % 2 ? 'block' : 'spin' } });
-      const message = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { mode: rep % 2 ? 'block' : 'spin' } }));
+      const message = await worker.message();
       if (message !== 'calling') throw new Error('unexpected ' + message);
       const code = await worker.terminate();
       if (code !== 1) throw new Error('exit code ' + code);
     }
     for (let rep = 0; rep < 3; rep++) {
-      const worker = new Worker(source, { eval: true, execArgv: [], workerData: { mode: 'end' } });
-      const message = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-      const code = await new Promise((resolve) => worker.once('exit', resolve));
+      // Posts and exits on its own: the exit listener must be there from the start.
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { mode: 'end' } }));
+      const message = await worker.message();
+      const code = await worker.exited;
       if (message !== 'ending' || code !== 0) throw new Error(message + ' ' + code);
     }
     console.log('parent alive');

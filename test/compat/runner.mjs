@@ -62,6 +62,12 @@ export function members(sqlite, exportsObject = sqlite) {
         return chain;
       }),
       'iterator parent is %IteratorPrototype%': guard(() => Object.getPrototypeOf(Object.getPrototypeOf(it)) === IteratorPrototype),
+      // Where %IteratorPrototype% is in 'iterator chain' (2 in node:sqlite: it, its prototype, then it).
+      'iterator chain index of %IteratorPrototype%': guard(() => {
+        let level = 0;
+        for (let p = it; p !== null; p = Object.getPrototypeOf(p), level++) if (p === IteratorPrototype) return level;
+        return null;
+      }),
       'db.limits': guard(() => names(db.limits)),
     };
   } finally {

@@ -3,7 +3,7 @@
 // sessions before closing the connection. Each in a child process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distEsm, tempDir } from '../helpers.mjs';
+import { runChild, distEsm, helpersUrl, tempDir } from '../helpers.mjs';
 
 const cjs = JSON.stringify(distEsm.replace(/index\.js$/, 'index.cjs'));
 
@@ -14,6 +14,7 @@ test('a worker ending with open sessions exits cleanly; its file database is lef
     const r = runChild(`
       import { Worker } from 'node:worker_threads';
       import { DatabaseSync } from ${JSON.stringify(distEsm)};
+      import { watchWorker } from ${JSON.stringify(helpersUrl)};
       const setup = new DatabaseSync(${file});
       setup.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v)');
       setup.close();
@@ -34,13 +35,14 @@ test('a worker ending with open sessions exits cleanly; its file database is lef
         globalThis.keep = [db, all, one, closed, mem, orphan];
       \`;
       for (let i = 0; i < 20; i++) {
-        const worker = new Worker(source, { eval: true, execArgv: [], workerData: i });
-        const code = await new Promise((resolve, reject) => { worker.once('exit', resolve); worker.once('error', reject); });
-        if (code !== 0) throw new Error('exit code ' + code);
+        const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: i }));
+        const code = await worker.exited;
+        if (worker.error || code !== 0) throw worker.error ?? new Error('exit code ' + code);
       }
       const db = new DatabaseSync(${file}, { timeout: 0 });
       db.exec('BEGIN IMMEDIATE; INSERT INTO t(v) VALUES (99); COMMIT'); // throws SQLITE_BUSY if a worker left a lock
       console.log(db.prepare('SELECT count(*) AS n FROM t').get().n);
+      db.close();
     `);
     assert.is(r.status, 0, r.stderr);
     assert.is(r.stdout.trim(), '21');
@@ -52,6 +54,7 @@ test('a worker ending with open sessions exits cleanly; its file database is lef
 test('worker.terminate() inside an applyChangeset() filter: no crash', () => {
   const r = runChild(`
     import { Worker } from 'node:worker_threads';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const source = \`
       const { DatabaseSync } = require(${cjs});
       const { parentPort } = require('node:worker_threads');
@@ -70,8 +73,8 @@ test('worker.terminate() inside an applyChangeset() filter: no crash', () => {
       });
     \`;
     for (let i = 0; i < 10; i++) {
-      const worker = new Worker(source, { eval: true, execArgv: [] });
-      await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [] }));
+      if ((await worker.message()) !== 'in filter') throw new Error('unexpected message');
       const code = await worker.terminate();
       if (code !== 1) throw new Error('unexpected exit code ' + code);
     }

@@ -2,44 +2,55 @@
 // scenario runs in a child process so a crash fails the test instead of the runner.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distEsm } from '../helpers.mjs';
+import { runChild, distEsm, helpersUrl, tempDir } from '../helpers.mjs';
 
-const prelude = `
+// Each scenario's files go in a directory the test owns and removes, even if the child crashed.
+const prelude = (dir) => `
 import { DatabaseSync } from ${JSON.stringify(distEsm)};
-import { readdirSync, readlinkSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { watchWorker } from ${JSON.stringify(helpersUrl)};
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-const dir = mkdtempSync(join(tmpdir(), 'strand-life-'));
+const dir = ${JSON.stringify(dir)};
 const openFiles = () => readdirSync('/proc/self/fd').filter((fd) => {
   try { return readlinkSync('/proc/self/fd/' + fd).startsWith(dir); } catch { return false; }
 }).length;
 const settle = async () => { for (let i = 0; i < 20 && openFiles() > 0; i++) { globalThis.gc(); await new Promise((r) => setImmediate(r)); } };
 `;
 
+// runChild(prelude + body) in a fresh temp directory, removed afterwards.
+function runScenario(body) {
+  const tmp = tempDir('strand-life-');
+  try {
+    return runChild(prelude(tmp.dir) + body, { args: ['--expose-gc'] });
+  } finally {
+    tmp.remove();
+  }
+}
+
 test('a database dropped without close() is closed by garbage collection', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     (() => { const db = new DatabaseSync(join(dir, 'a.db')); db.exec('CREATE TABLE t(x)'); db.prepare('SELECT * FROM t').all(); })();
     const before = openFiles();
     await settle();
     console.log(JSON.stringify({ before, after: openFiles() }));
-  `, { args: ['--expose-gc'] });
+  `);
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), { before: 1, after: 0 });
 });
 
 test('process exit with open databases and live statements exits cleanly', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const dbs = [];
     for (let i = 0; i < 5; i++) { const db = new DatabaseSync(join(dir, i + '.db')); db.exec('CREATE TABLE t(x); INSERT INTO t VALUES (1)'); dbs.push([db, db.prepare('SELECT * FROM t'), db.prepare('SELECT 1').iterate()]); }
     console.log('done');
     process.exit(0);
-  `, { args: ['--expose-gc'] });
+  `);
   assert.is(r.status, 0, r.stderr);
   assert.is(r.stdout.trim(), 'done');
 });
 
 test('a worker that ends with open databases releases their files', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     import { Worker } from 'node:worker_threads';
     const source = \`
       const { DatabaseSync } = require(${JSON.stringify(distEsm.replace(/index\.js$/, 'index.cjs'))});
@@ -51,12 +62,13 @@ test('a worker that ends with open databases releases their files', () => {
       }
     \`;
     for (let round = 0; round < 5; round++) {
-      const worker = new Worker(source, { eval: true, workerData: dir, execArgv: [] });
-      await new Promise((resolve, reject) => { worker.on('exit', resolve); worker.on('error', reject); });
+      const worker = watchWorker(new Worker(source, { eval: true, workerData: dir, execArgv: [] }));
+      if ((await worker.exited) !== 0) throw worker.error ?? new Error('exit code ' + worker.exitCode);
     }
     const check = new DatabaseSync(join(dir, 'w0.db'));
     console.log(JSON.stringify({ open: openFiles(), rows: check.prepare('SELECT count(*) AS n FROM t').get().n }));
-  `, { args: ['--expose-gc'] });
+    check.close();
+  `);
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), { open: 1, rows: 5 });
 });

@@ -2,13 +2,14 @@
 // that just ends, and process.exit() with queries in flight. Each in a child process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distCjs, distEsm } from '../helpers.mjs';
+import { runChild, distCjs, distEsm, helpersUrl, tempDir } from '../helpers.mjs';
 
 const cjs = JSON.stringify(distEsm.replace(/index\.js$/, 'index.cjs'));
 
 test('worker.terminate() while an async query runs: no crash, the query is interrupted', () => {
   const r = runChild(`
     import { Worker } from 'node:worker_threads';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const source = \`
       const { AsyncDatabase } = require(${cjs});
       const { parentPort } = require('node:worker_threads');
@@ -21,8 +22,8 @@ test('worker.terminate() while an async query runs: no crash, the query is inter
       })();
     \`;
     for (let i = 0; i < 20; i++) {
-      const worker = new Worker(source, { eval: true, execArgv: [] });
-      await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [] }));
+      if ((await worker.message()) !== 'running') throw new Error('unexpected message');
       const code = await worker.terminate();
       if (code !== 1) throw new Error('unexpected exit code ' + code);
     }
@@ -35,6 +36,7 @@ test('worker.terminate() while an async query runs: no crash, the query is inter
 test('worker.terminate() during a synchronous query waits for it and exits cleanly', () => {
   const r = runChild(`
     import { Worker } from 'node:worker_threads';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const source = \`
       const { DatabaseSync } = require(${cjs});
       const { parentPort } = require('node:worker_threads');
@@ -45,8 +47,8 @@ test('worker.terminate() during a synchronous query waits for it and exits clean
       stmt.get();
     \`;
     for (let i = 0; i < 10; i++) {
-      const worker = new Worker(source, { eval: true, execArgv: [] });
-      await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [] }));
+      if ((await worker.message()) !== 'starting') throw new Error('unexpected message');
       const code = await worker.terminate();
       if (code !== 1) throw new Error('unexpected exit code ' + code);
     }
@@ -59,6 +61,7 @@ test('worker.terminate() during a synchronous query waits for it and exits clean
 test('a worker ending with open async databases, statements and iterators exits cleanly', () => {
   const r = runChild(`
     import { Worker } from 'node:worker_threads';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const source = \`
       const { AsyncDatabase } = require(${cjs});
       (async () => {
@@ -72,9 +75,9 @@ test('a worker ending with open async databases, statements and iterators exits 
       })();
     \`;
     for (let i = 0; i < 20; i++) {
-      const worker = new Worker(source, { eval: true, execArgv: [] });
-      const code = await new Promise((resolve, reject) => { worker.once('exit', resolve); worker.once('error', reject); });
-      if (code !== 0) throw new Error('exit code ' + code);
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [] }));
+      const code = await worker.exited;
+      if (worker.error || code !== 0) throw worker.error ?? new Error('exit code ' + code);
     }
     console.log('ok');
   `);
@@ -94,14 +97,16 @@ test('process.exit() with async queries in flight exits with its code', () => {
 });
 
 test('process.exit() inside a worker with queries in flight ends that worker only, and it cleans up (20 times)', () => {
+  const tmp = tempDir('strand-exit-');
   const r = runChild(`
     import { Worker } from 'node:worker_threads';
-    import { mkdtempSync } from 'node:fs';
-    import { tmpdir } from 'node:os';
     import { join } from 'node:path';
     import { DatabaseSync } from ${JSON.stringify(distEsm)};
-    const file = join(mkdtempSync(join(tmpdir(), 'strand-exit-')), 'db.db');
-    new DatabaseSync(file).exec('PRAGMA journal_mode = WAL; CREATE TABLE t(rep, ok)');
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
+    const file = join(${JSON.stringify(tmp.dir)}, 'db.db');
+    const setup = new DatabaseSync(file);
+    setup.exec('PRAGMA journal_mode = WAL; CREATE TABLE t(rep, ok)');
+    setup.close();
     const source = \`
       const { DatabaseSync, AsyncDatabase } = require(${JSON.stringify(distCjs)});
       const { workerData: { file, rep } } = require('node:worker_threads');
@@ -118,15 +123,18 @@ test('process.exit() inside a worker with queries in flight ends that worker onl
     \`;
     const codes = [];
     for (let rep = 0; rep < 20; rep++) {
-      const worker = new Worker(source, { eval: true, execArgv: [], workerData: { file, rep } });
-      codes.push(await new Promise((resolve, reject) => { worker.once('exit', resolve); worker.once('error', reject); }));
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { file, rep } }));
+      codes.push(await worker.exited);
+      if (worker.error) throw worker.error;
     }
     // The last worker's write transaction must be gone: this write would otherwise time out.
     const db = new DatabaseSync(file, { timeout: 100 });
     db.exec('INSERT INTO t VALUES (-1, 1)');
     const counts = db.prepare('SELECT sum(ok = 1) AS committed, sum(ok = 0) AS uncommitted FROM t').get();
+    db.close();
     console.log(JSON.stringify({ codes: [...new Set(codes)], ...counts }));
   `);
+  tmp.remove();
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), { codes: [3], committed: 21, uncommitted: 0 });
 });

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DatabaseSync, constants } from '../../dist/index.js';
 import { buildExtension } from '../fixtures/extension.mjs';
-import { runChild, tempDir, thrown } from '../helpers.mjs';
+import { helpersUrl, runChild, tempDir, thrown } from '../helpers.mjs';
 
 test('a compiled extension loads, registers its functions, and reports init failures', () => {
   const tmp = tempDir();
@@ -82,6 +82,7 @@ test('an authorizer that closes over its database does not keep it alive', () =>
 test('a worker terminated while its authorizer runs does not crash the process', () => {
   const result = runChild(`
     import { Worker } from 'node:worker_threads';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const source = \`
       const { parentPort } = require('node:worker_threads');
       const { DatabaseSync } = require(\${JSON.stringify(process.cwd() + '/dist/index.cjs')});
@@ -89,9 +90,9 @@ test('a worker terminated while its authorizer runs does not crash the process',
       db.setAuthorizer(() => { parentPort.postMessage('inside'); for (;;) {} });
       db.prepare('SELECT 1');
     \`;
-    const worker = new Worker(source, { eval: true, execArgv: [] });
-    worker.once('message', () => worker.terminate());
-    const code = await new Promise((resolve) => worker.once('exit', resolve));
+    const worker = watchWorker(new Worker(source, { eval: true, execArgv: [] }));
+    if ((await worker.message()) !== 'inside') throw new Error('unexpected message');
+    const code = await worker.terminate();
     console.log('exit', code);
   `);
   assert.is(result.stderr, '');

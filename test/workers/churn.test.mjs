@@ -2,19 +2,21 @@
 // In a child process, so a crash fails the test rather than the runner.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distCjs } from '../helpers.mjs';
+import { runChild, distCjs, helpersUrl, tempDir } from '../helpers.mjs';
 
 test('200 workers ending with open sync and async databases leak no descriptors and little memory', () => {
+  const tmp = tempDir('strand-churn-');
   const r = runChild(`
     import { Worker } from 'node:worker_threads';
-    import { readdirSync, mkdtempSync, readFileSync } from 'node:fs';
-    import { tmpdir } from 'node:os';
+    import { readdirSync, readFileSync } from 'node:fs';
     import { join } from 'node:path';
     import { createRequire } from 'node:module';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const { DatabaseSync } = createRequire(import.meta.url)(${JSON.stringify(distCjs)});
-    const dir = mkdtempSync(join(tmpdir(), 'strand-churn-'));
-    const file = join(dir, 'churn.db');
-    new DatabaseSync(file).exec('PRAGMA journal_mode = WAL; CREATE TABLE t(x)');
+    const file = join(${JSON.stringify(tmp.dir)}, 'churn.db');
+    const setup = new DatabaseSync(file);
+    setup.exec('PRAGMA journal_mode = WAL; CREATE TABLE t(x)');
+    setup.close();
     const fds = () => readdirSync('/proc/self/fd').length;
     const rssMB = () => Number(readFileSync('/proc/self/status', 'utf8').match(/VmRSS:\\s+(\\d+)/)[1]) / 1024;
     const source = \`
@@ -30,18 +32,23 @@ test('200 workers ending with open sync and async databases leak no descriptors 
       })();\`;
     async function round(count, first) {
       for (let i = first; i < first + count; i++) {
-        const worker = new Worker(source, { eval: true, execArgv: [], workerData: { file, i } });
-        await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-        await new Promise((resolve) => { worker.once('exit', resolve); worker.terminate(); });
+        // Listeners attached at creation: the worker may post and exit on its own before
+        // terminate() below (when its databases do not keep it alive).
+        const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { file, i } }));
+        if ((await worker.message()) !== 'done') throw new Error('unexpected message');
+        await worker.terminate();
       }
     }
     await round(20, 1); // warm-up: the first workers grow allocator arenas and code caches
     const before = { fds: fds(), rss: rssMB() };
     await round(200, 21);
     const after = { fds: fds(), rss: rssMB() };
-    const rows = new DatabaseSync(file).prepare('SELECT count(*) AS n, count(DISTINCT x) AS d FROM t').get();
+    const check = new DatabaseSync(file);
+    const rows = check.prepare('SELECT count(*) AS n, count(DISTINCT x) AS d FROM t').get();
+    check.close();
     console.log(JSON.stringify({ before, after, rows: { ...rows } }));
   `);
+  tmp.remove();
   if (r.status !== 0) console.log('STDERR', r.stderr, 'STDOUT', r.stdout);
   assert.is(r.status, 0, r.stderr);
   const { before, after, rows } = JSON.parse(r.stdout);

@@ -5,18 +5,17 @@
 // crash fails this test rather than the runner.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distCjs } from '../helpers.mjs';
+import { runChild, distCjs, helpersUrl, tempDir } from '../helpers.mjs';
 
 test('terminating a worker inside a JS virtual table mid-query does not crash or keep locks', () => {
+  const tmp = tempDir('strand-vtab-');
   const r = runChild(`
     import { Worker } from 'node:worker_threads';
-    import { mkdtempSync } from 'node:fs';
-    import { tmpdir } from 'node:os';
     import { join } from 'node:path';
     import { createRequire } from 'node:module';
+    import { watchWorker } from ${JSON.stringify(helpersUrl)};
     const { DatabaseSync } = createRequire(import.meta.url)(${JSON.stringify(distCjs)});
-    const dir = mkdtempSync(join(tmpdir(), 'strand-vtab-'));
-    const file = join(dir, 'vtab.db');
+    const file = join(${JSON.stringify(tmp.dir)}, 'vtab.db');
     new DatabaseSync(file).exec('CREATE TABLE t(x)');
     const source = \`
       const { DatabaseSync } = require(${JSON.stringify(distCjs)});
@@ -40,16 +39,18 @@ test('terminating a worker inside a JS virtual table mid-query does not crash or
     \`;
     const modes = ['all', 'exec', 'iterate'];
     for (let i = 0; i < 30; i++) {
-      const worker = new Worker(source, { eval: true, execArgv: [], workerData: { file, i, mode: modes[i % 3] } });
-      await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-      const code = await new Promise((resolve) => { worker.once('exit', resolve); worker.terminate(); });
+      const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { file, i, mode: modes[i % 3] } }));
+      if ((await worker.message()) !== 'inside') throw new Error('unexpected message');
+      const code = await worker.terminate();
       if (code !== 1) throw new Error('unexpected exit code ' + code);
     }
     // Every worker's transaction was rolled back and its locks released.
     const db = new DatabaseSync(file);
     db.exec('BEGIN IMMEDIATE; INSERT INTO t VALUES (-1); COMMIT');
     console.log(JSON.stringify(db.prepare('SELECT count(*) AS n FROM t').get()));
+    db.close();
   `);
+  tmp.remove();
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), { n: 1 });
 });

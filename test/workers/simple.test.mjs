@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { pathToFileURL } from 'node:url';
-import { runChild, distCjs, distEsm } from '../helpers.mjs';
+import { runChild, distCjs, distEsm, helpersUrl, tempDir } from '../helpers.mjs';
 
 // The worker's body, shared by both module systems; `DatabaseSync`, `AsyncDatabase`, `file` and
 // `parentPort` are in scope.
@@ -31,26 +31,32 @@ const EXPECTED = {
   closed: true,
 };
 
-// Runs `workerFile` (written by the child) and reports its message, exit code and the rows a
-// fresh connection sees afterwards.
+// Runs `workerFile` (written by the child, in a temp directory removed afterwards) and reports
+// its message, exit code and the rows a fresh connection sees afterwards.
 function runWorkerScenario(workerFileName, workerSource) {
-  return runChild(`
-    import { Worker } from 'node:worker_threads';
-    import { mkdtempSync, writeFileSync } from 'node:fs';
-    import { tmpdir } from 'node:os';
-    import { join } from 'node:path';
-    import { DatabaseSync } from ${JSON.stringify(pathToFileURL(distEsm).href)};
-    const dir = mkdtempSync(join(tmpdir(), 'strand-simple-'));
-    const workerFile = join(dir, ${JSON.stringify(workerFileName)});
-    writeFileSync(workerFile, ${JSON.stringify(workerSource)});
-    const file = join(dir, 'db.db');
-    const worker = new Worker(workerFile, { workerData: { file }, execArgv: [] });
-    let message;
-    worker.on('message', (m) => (message = m));
-    const code = await new Promise((resolve, reject) => { worker.on('exit', resolve); worker.on('error', reject); });
-    const after = new DatabaseSync(file).prepare('SELECT count(*) AS n FROM t').get().n;
-    console.log(JSON.stringify({ message, code, after }));
-  `);
+  const tmp = tempDir('strand-simple-');
+  try {
+    return runChild(`
+      import { Worker } from 'node:worker_threads';
+      import { writeFileSync } from 'node:fs';
+      import { join } from 'node:path';
+      import { DatabaseSync } from ${JSON.stringify(pathToFileURL(distEsm).href)};
+      import { watchWorker } from ${JSON.stringify(helpersUrl)};
+      const dir = ${JSON.stringify(tmp.dir)};
+      const workerFile = join(dir, ${JSON.stringify(workerFileName)});
+      writeFileSync(workerFile, ${JSON.stringify(workerSource)});
+      const file = join(dir, 'db.db');
+      const worker = watchWorker(new Worker(workerFile, { workerData: { file }, execArgv: [] }));
+      const code = await worker.exited;
+      if (worker.error) throw worker.error;
+      const check = new DatabaseSync(file);
+      const after = check.prepare('SELECT count(*) AS n FROM t').get().n;
+      check.close();
+      console.log(JSON.stringify({ message: worker.messages[0], code, after }));
+    `);
+  } finally {
+    tmp.remove();
+  }
 }
 
 test('an ES module worker opens, queries and closes sync and async databases', () => {
@@ -127,14 +133,14 @@ test('a database cannot be posted to a worker: DataCloneError, and the database 
 test('native methods refuse an object of another loaded copy of the addon (Illegal invocation), touching nothing', () => {
   // The only way a native object can reach code of another env: two copies of the addon loaded in
   // one thread. V8's receiver check on every native method rejects it before any C++ runs.
+  const tmp = tempDir('strand-copy-');
   const r = runChild(`
     import { createRequire } from 'node:module';
-    import { copyFileSync, mkdtempSync } from 'node:fs';
-    import { tmpdir } from 'node:os';
+    import { copyFileSync } from 'node:fs';
     import { join } from 'node:path';
     const require = createRequire(import.meta.url);
     const original = require('node-gyp-build').path(${JSON.stringify(new URL('../..', import.meta.url).pathname)});
-    const copy = join(mkdtempSync(join(tmpdir(), 'strand-copy-')), 'copy.node');
+    const copy = join(${JSON.stringify(tmp.dir)}, 'copy.node');
     copyFileSync(original, copy);
     const a = require(original);
     const b = require(copy);
@@ -158,6 +164,7 @@ test('native methods refuse an object of another loaded copy of the addon (Illeg
       open: db.isOpen(),
     }));
   `);
+  tmp.remove();
   assert.is(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout), {
     sameModule: false,

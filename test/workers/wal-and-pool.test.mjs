@@ -2,25 +2,38 @@
 // plain worker_threads pool running 10k queries. Each scenario in a child process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distCjs } from '../helpers.mjs';
+import { runChild, distCjs, helpersUrl, tempDir } from '../helpers.mjs';
 
-const prelude = `
+// Each scenario's files go in a directory the test owns and removes, even if the child crashed.
+const prelude = (dir) => `
   import { Worker } from 'node:worker_threads';
-  import { mkdtempSync } from 'node:fs';
-  import { tmpdir } from 'node:os';
   import { join } from 'node:path';
   import { createRequire } from 'node:module';
+  import { watchWorker } from ${JSON.stringify(helpersUrl)};
   const { DatabaseSync, AsyncDatabase } = createRequire(import.meta.url)(${JSON.stringify(distCjs)});
-  const file = join(mkdtempSync(join(tmpdir(), 'strand-wal-')), 'shared.db');
-  new DatabaseSync(file).exec('PRAGMA journal_mode = WAL; CREATE TABLE t(who TEXT, n INTEGER, UNIQUE (who, n))');
-  const finished = (worker) => new Promise((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error('worker exit ' + code))));
-  });
+  const file = join(${JSON.stringify(dir)}, 'shared.db');
+  const setup = new DatabaseSync(file);
+  setup.exec('PRAGMA journal_mode = WAL; CREATE TABLE t(who TEXT, n INTEGER, UNIQUE (who, n))');
+  setup.close();
+  // Resolves when the watched worker exits with code 0; rejects with its error or exit code.
+  const finished = async (worker) => {
+    const code = await worker.exited;
+    if (worker.error) throw worker.error;
+    if (code !== 0) throw new Error('worker exit ' + code);
+  };
 `;
 
+function runScenario(body) {
+  const tmp = tempDir('strand-wal-');
+  try {
+    return runChild(prelude(tmp.dir) + body);
+  } finally {
+    tmp.remove();
+  }
+}
+
 test('8 workers and 2 async databases write one WAL file concurrently; every committed row is there', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const source = \`
       const { DatabaseSync } = require(${JSON.stringify(distCjs)});
       const { workerData } = require('node:worker_threads');
@@ -33,7 +46,7 @@ test('8 workers and 2 async databases write one WAL file concurrently; every com
       }
       db.close();
     \`;
-    const workers = Array.from({ length: 8 }, (_, w) => finished(new Worker(source, { eval: true, execArgv: [], workerData: { file, who: 'worker' + w } })));
+    const workers = Array.from({ length: 8 }, (_, w) => finished(watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { file, who: 'worker' + w } }))));
     const asyncWriters = [0, 1].map(async (a) => {
       const db = await AsyncDatabase.open(file, { timeout: 60000 });
       const insert = await db.prepare('INSERT INTO t VALUES (?, ?)');
@@ -45,7 +58,9 @@ test('8 workers and 2 async databases write one WAL file concurrently; every com
       await db.close();
     });
     await Promise.all([...workers, ...asyncWriters]);
-    const rows = new DatabaseSync(file).prepare('SELECT who, count(*) AS n FROM t GROUP BY who ORDER BY who').all();
+    const check = new DatabaseSync(file);
+    const rows = check.prepare('SELECT who, count(*) AS n FROM t GROUP BY who ORDER BY who').all();
+    check.close();
     console.log(JSON.stringify(rows.map((r) => [r.who, r.n])));
   `);
   assert.is(r.status, 0, r.stderr);
@@ -54,7 +69,7 @@ test('8 workers and 2 async databases write one WAL file concurrently; every com
 });
 
 test('a plain worker_threads pool runs 10k queries against one WAL database', () => {
-  const r = runChild(prelude + `
+  const r = runScenario(`
     const db = new DatabaseSync(file);
     db.exec("INSERT INTO t SELECT 'seed', value FROM (WITH RECURSIVE c(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM c WHERE value < 1000) SELECT value FROM c)");
     const source = \`
@@ -67,19 +82,22 @@ test('a plain worker_threads pool runs 10k queries against one WAL database', ()
         parentPort.postMessage({ id: task.id, twice: lookup.get(task.n).twice });
       });
     \`;
-    const pool = Array.from({ length: 4 }, () => new Worker(source, { eval: true, execArgv: [], workerData: { file } }));
+    // Watched from creation: an error or an early exit ends the wait below instead of being lost.
+    const pool = Array.from({ length: 4 }, () => watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { file } })));
+    const exits = pool.map(finished);
     const pending = new Map();
-    for (const worker of pool) worker.on('message', ({ id, twice }) => { pending.get(id)(twice); pending.delete(id); });
+    for (const { worker } of pool) worker.on('message', ({ id, twice }) => { pending.get(id)(twice); pending.delete(id); });
     let sum = 0;
     const tasks = [];
     for (let id = 0; id < 10000; id++) {
       const n = (id % 1000) + 1;
       tasks.push(new Promise((resolve) => pending.set(id, resolve)).then((twice) => { if (twice !== n * 2) throw new Error('wrong answer'); sum += twice; }));
-      pool[id % pool.length].postMessage({ id, n });
+      pool[id % pool.length].worker.postMessage({ id, n });
     }
-    await Promise.all(tasks);
-    for (const worker of pool) worker.postMessage(null);
-    await Promise.all(pool.map(finished));
+    // A worker that fails or exits early rejects here rather than leaving its tasks pending.
+    await Promise.race([Promise.all(tasks), ...exits.map((exit) => exit.then(() => { throw new Error('a pool worker exited early'); }))]);
+    for (const { worker } of pool) worker.postMessage(null);
+    await Promise.all(exits);
     console.log(JSON.stringify({ sum }));
   `);
   assert.is(r.status, 0, r.stderr);

@@ -55,9 +55,3 @@ export function withRows(db, n = 3) {
   for (let i = 1; i <= n; i++) ins.run(`v${i}`);
   return db;
 }
-
-export function elapsed(fn) {
-  const t0 = process.hrtime.bigint();
-  const r = attempt(fn);
-  return { ...r, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
-}

@@ -109,11 +109,15 @@ export default [
         protoKeys: keyNames(proto),
         protoDescriptors: Reflect.ownKeys(proto).map((k) => [keyName(k), describe(proto, k)]),
         protoCtorName: proto.constructor.name,
-        parentIsIteratorPrototype: Object.getPrototypeOf(proto) === IteratorPrototype,
+        inheritsIteratorPrototype: IteratorPrototype.isPrototypeOf(proto),
         selfIterable: it[Symbol.iterator]() === it,
         notStatementProto: proto !== sqlite.StatementSync.prototype,
       };
     },
+  },
+  {
+    name: "iterate: the prototype's parent is %IteratorPrototype%",
+    run: (sqlite, ctx) => Object.getPrototypeOf(Object.getPrototypeOf(iterOf(ctx, 1).iterate())) === IteratorPrototype,
   },
   {
     name: 'iterate: Symbol.toStringTag',

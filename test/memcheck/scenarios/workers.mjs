@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watchWorker } from '../../helpers.mjs';
 
 const dist = new URL('../../../dist/index.cjs', import.meta.url).pathname;
 const source = `
@@ -53,9 +54,15 @@ const { parentPort } = require('node:worker_threads');
 })();`;
 for (let i = 0; i < 3; i++) {
   const dir = mkdtempSync(join(tmpdir(), 'strand-memcheck-'));
-  const worker = new Worker(source, { eval: true, execArgv: [], workerData: dir });
-  await new Promise((resolve) => worker.once('message', resolve));
-  await worker.terminate();
-  rmSync(dir, { recursive: true, force: true });
+  // Watched from creation: a worker that fails before 'running' rejects message() (and so
+  // fails the scenario) instead of leaving it waiting for ever.
+  const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: dir }));
+  try {
+    if ((await worker.message()) !== 'running') throw new Error('unexpected message');
+    const code = await worker.terminate();
+    if (code !== 1) throw new Error('exit code ' + code);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 console.log('workers scenario done');

@@ -22,6 +22,7 @@ async function main() {
     const worker = new Worker(join(__dirname, 'worker.cjs'));
     worker.once('message', resolve);
     worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the worker exited (code ${code}) without posting`)));
   });
   assert.deepEqual(fromWorker, { sum: 6 });
   console.log('cjs ok');

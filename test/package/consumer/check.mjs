@@ -17,6 +17,7 @@ const fromWorker = await new Promise((resolve, reject) => {
   const worker = new Worker(new URL('./worker.cjs', import.meta.url));
   worker.once('message', resolve);
   worker.once('error', reject);
+  worker.once('exit', (code) => reject(new Error(`the worker exited (code ${code}) without posting`)));
 });
 assert.deepEqual(fromWorker, { sum: 6 });
 console.log('esm ok');
