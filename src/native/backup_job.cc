@@ -98,6 +98,7 @@ napi_value BackupJob::Start(napi_env env, napi_callback_info info) {
   }
   // From here the TSFN's finalizer owns the job (rule 4).
   job.release();
+  raw->source_in_use_.Hold(database->backups());
   raw->addon_ = static_cast<Addon*>(nullptr);
   napi_get_instance_data(env, reinterpret_cast<void**>(&raw->addon_));
   if (raw->addon_ != nullptr) raw->addon_->Register(raw);
@@ -266,6 +267,7 @@ void BackupJob::Shutdown(bool normal_end) {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  source_in_use_.Release();
   if (!tsfn_released_ && tsfn_ != nullptr) {
     tsfn_released_ = true;
     napi_release_threadsafe_function(tsfn_, normal_end ? napi_tsfn_release : napi_tsfn_abort);

@@ -41,6 +41,9 @@
 //  6. Closing the source database while the backup runs is harmless: the thread works on its own
 //     connection or copy, and completes (node completes too).
 //  7. No C++ exceptions: raw N-API with status checks everywhere in this file.
+//  8. While it runs, the job holds the source database's backups() mark (in_use.h), released by
+//     Shutdown: node's backup reads the source connection itself, and SQLite then refuses
+//     deserialize() on it (SQLITE_BUSY); the source's deserialize() checks the mark to say so.
 #pragma once
 #include <condition_variable>
 #include <memory>
@@ -48,6 +51,7 @@
 #include <string>
 #include <thread>
 #include "backup_steps.h"
+#include "in_use.h"
 #include "napi_config.h"
 #include "sqlite3.h"
 
@@ -107,6 +111,7 @@ class BackupJob {
   ErrorInfo error_;
 
   // JS thread only.
+  InUse::Lease source_in_use_;  // rule 8
   napi_threadsafe_function tsfn_ = nullptr;
   bool tsfn_released_ = false;
   bool shut_down_ = false;
