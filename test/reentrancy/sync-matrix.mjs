@@ -16,11 +16,14 @@
 //
 // Objects (env): the callback's setup puts the objects of the outer operation into `env` by
 // name (db, stmt, iterator, session); an action that needs one the callback does not make
-// gets a fresh one, made before the outer operation ("needs"). In the gc variant, once the
-// outer operation starts the script keeps only the action's own object, and hands that over
-// when the action runs (env.target): by the time the callback calls gc(), nothing but the
-// running operation (and what it references) keeps any of them alive. The state afterwards
-// reaches them through WeakRefs made at set-up; one that was collected reads 'collected'.
+// gets a fresh one, made before the outer operation ("needs", "provided"). In the gc variant,
+// once the outer operation starts the script lets go of the outer operation's objects: it keeps
+// only the action's object, and hands that over when the action runs (env.target). So when the
+// callback calls gc(), nothing but the running operation (and what it references) keeps them
+// alive; one it failed to keep reads 'collected' in the state afterwards (reached through
+// WeakRefs made at set-up; the script holds them again as soon as the operation is over, so
+// that what the collector does later, or what an engine keeps of a dropped object, never shows).
+// Provided objects are the callback's, not the outer operation's: the script keeps them.
 import { serialize } from '../compat/serialize.mjs';
 
 const SQLITE_OK = 0;
@@ -282,6 +285,23 @@ export const ACTIONS = [
   { name: 'stmt.close()', needs: 'stmt', run: (env) => env.target('stmt').close() },
   { name: 'stmt[Symbol.dispose]()', needs: 'stmt', run: (env) => env.target('stmt')[Symbol.dispose]() },
   { name: 'iterator.return()', needs: 'iterator', run: (env) => env.target('iterator').return() },
+  // An idle statement the script drops, collected (and finalized) while SQLite is mid-operation.
+  {
+    name: 'drop a busy iterator, gc()',
+    needs: 'iterator',
+    run: (env) => {
+      env.forget('iterator');
+      globalThis.gc();
+    },
+  },
+  {
+    name: 'drop a session, gc()',
+    needs: 'session',
+    run: (env) => {
+      env.forget('session');
+      globalThis.gc();
+    },
+  },
   { name: 'db.deserialize()', run: (env) => env.db().deserialize(env.image) },
   { name: 'db.setAuthorizer(null)', run: (env) => env.db().setAuthorizer(null) },
   {
@@ -313,6 +333,13 @@ export const ACTIONS = [
     },
     probe: (env) => env.db().limits.attach,
   },
+  {
+    name: 'db.createModule()',
+    run: (env) => env.db().createModule('other', { columns: moduleColumns, rows: () => [[7]] }),
+    probe: (env) => env.db().prepare('SELECT x FROM other').all(),
+  },
+  { name: 'db.createTagStore()', run: (env) => env.db().createTagStore().get`SELECT count(*) AS n FROM t` },
+  { name: 'db.applyChangeset()', run: (env) => env.db().applyChangeset(env.otherChangeset) },
   { name: 'db.exec()', run: (env) => env.db().exec('INSERT INTO log VALUES (1)') },
   { name: 'db.prepare().get()', run: (env) => env.db().prepare('SELECT count(*) AS n FROM t').get() },
   { name: 'backup(db)', run: (env) => env.sqlite.backup(env.db(), env.tmp('action-copy.db')) },
@@ -350,6 +377,7 @@ class Env {
     this.strong = new Map();
     this.weak = new Map();
     this.names = [];
+    this.provided = new Set();
     this.opened = [];
     this.otherAuthorizerCalls = 0;
     this.pending = [];
@@ -367,25 +395,42 @@ class Env {
     if (this.strong.has(name)) return this.strong.get(name);
     return this.weak.get(name)?.deref();
   }
-  // The object an action works on; in the gc variant the script lets go of it here.
+  // The object an action works on; in the gc variant the script lets go of it here, unless it
+  // was provided for the action.
   target(name) {
     const object = this.get(name);
     if (object === undefined) throw new Error(`${name} was collected`);
-    if (this.gc && this.released) this.strong.delete(name);
+    if (this.gc && this.released && !this.provided.has(name)) this.strong.delete(name);
+    return object;
+  }
+  // The script forgets `name` altogether (it is no longer part of the state afterwards).
+  forget(name) {
+    const object = this.target(name);
+    this.names = this.names.filter((n) => n !== name);
+    this.strong.delete(name);
+    this.weak.delete(name);
+    this.provided.delete(name);
     return object;
   }
   db() {
     return this.target('db');
   }
   // Hands `root` to the outer operation. In the gc variant the script keeps only `kept` (the
-  // action's object) from here on.
+  // action's object) and the provided objects from here on.
   release(root, kept) {
     const object = this.get(root);
     this.released = true;
     if (this.gc) {
-      for (const name of [...this.strong.keys()]) if (name !== kept) this.strong.delete(name);
+      for (const name of [...this.strong.keys()]) if (name !== kept && !this.provided.has(name)) this.strong.delete(name);
     }
     return object;
+  }
+  // The outer operation is over: the script holds what is left again.
+  reacquire() {
+    for (const [name, ref] of this.weak) {
+      const object = ref.deref();
+      if (object !== undefined) this.strong.set(name, object);
+    }
   }
   json(value) {
     return serialize(value, { replace: this.replace });
@@ -421,6 +466,7 @@ function openDatabase(env) {
 function provide(env, need) {
   if (env.has(need)) return;
   const db = env.db();
+  env.provided.add(need);
   if (need === 'session') {
     env.put('session', db.createSession());
   } else if (need === 'stmt') {
@@ -443,9 +489,23 @@ function makeImage(sqlite) {
   }
 }
 
+// The changeset the applyChangeset action applies: one row (20) inserted into t.
+function makeOtherChangeset(sqlite) {
+  const other = new sqlite.DatabaseSync(':memory:');
+  try {
+    other.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v); CREATE TABLE log(x)');
+    const session = other.createSession();
+    other.exec("INSERT INTO t VALUES (20, 'other')");
+    return session.changeset();
+  } finally {
+    other.close();
+  }
+}
+
 function setUp(env, cell, fire) {
   openDatabase(env);
   env.image = makeImage(env.sqlite);
+  env.otherChangeset = makeOtherChangeset(env.sqlite);
   cell.callback.setup(env, fire);
   if (cell.action.needs) provide(env, cell.action.needs);
 }
@@ -492,6 +552,21 @@ function cleanUp(env) {
   }
 }
 
+// The action, recorded. A frame of its own: what it returned or threw (an error's stack trace
+// references the receivers of its frames) must not stay in the caller's frame during gc().
+function runAction(env, cell) {
+  let returned;
+  try {
+    returned = cell.action.run(env, cell.callback);
+  } catch (error) {
+    return { threw: env.json(error) };
+  }
+  if (!(returned instanceof Promise)) return { ok: env.json(returned) };
+  const entry = { promise: null };
+  env.pending.push(env.settle(returned).then((settled) => (entry.promise = settled)));
+  return entry;
+}
+
 /**
  * Runs one cell and returns its record as JSON. ctx: { tmp(name) → a path in a directory of
  * this cell's own, replace: [[from, to], ...] for serialize }. Never throws.
@@ -505,25 +580,17 @@ export async function runCell(sqlite, cell, ctx) {
   const fire = () => {
     if (!armed) return;
     armed = false;
-    let returned;
-    try {
-      returned = cell.action.run(env, cell.callback);
-    } catch (error) {
-      record.action = { threw: env.json(error) };
-    }
-    if (returned instanceof Promise) {
-      record.action = { promise: null };
-      env.pending.push(env.settle(returned).then((settled) => (record.action.promise = settled)));
-    } else if (!('threw' in record.action)) {
-      record.action = { ok: env.json(returned) };
-    }
+    record.action = runAction(env, cell);
     if (env.gc) globalThis.gc();
   };
   try {
     setUp(env, cell, fire);
     if (env.gc) await nextMacrotask(); // WeakRefs made this turn keep their targets until it ends
     armed = true;
-    record.outer = await env.settle(cell.callback.outer(env.release(cell.callback.root, cell.action.needs ?? 'db'), env));
+    const returned = cell.callback.outer(env.release(cell.callback.root, cell.action.needs ?? 'db'), env);
+    if (!(returned instanceof Promise)) env.reacquire();
+    record.outer = await env.settle(returned);
+    env.reacquire();
     armed = false;
     await Promise.all(env.pending);
     record.after = stateAfter(env, cell);
