@@ -24,7 +24,7 @@
 // WeakRefs made at set-up; the script holds them again as soon as the operation is over, so
 // that what the collector does later, or what an engine keeps of a dropped object, never shows).
 // Provided objects are the callback's, not the outer operation's: the script keeps them.
-import { serialize } from '../compat/serialize.mjs';
+import { Env, nextMacrotask } from './matrix-env.mjs';
 
 const SQLITE_OK = 0;
 const SQLITE_CHANGESET_OMIT = 0;
@@ -67,8 +67,8 @@ const aggregateOptions = (fire, where) => ({
 const redefineAggregate = (where) => (env) =>
   env.db().aggregate('agg', {
     start: 0,
-    step: (acc) => acc + 100,
-    ...(where === 'inverse' ? { inverse: (acc) => acc - 100 } : {}),
+    step: (acc, x) => acc + 100, // same arity (1) as the running one
+    ...(where === 'inverse' ? { inverse: (acc, x) => acc - 100 } : {}),
   });
 
 const moduleColumns = [{ name: 'x', type: 'INTEGER' }];
@@ -363,94 +363,6 @@ export const cellsById = new Map(cells.map((c) => [c.id, c]));
 
 // --- running one cell --------------------------------------------------------------------------
 
-const nextMacrotask = () => new Promise((resolve) => setImmediate(resolve));
-
-// Holds the cell's objects (see "Objects" above) and turns outcomes into JSON as they are
-// recorded (serialize.mjs; temp paths replaced).
-class Env {
-  constructor(sqlite, ctx, gc) {
-    this.sqlite = sqlite;
-    this.tmp = ctx.tmp;
-    this.replace = ctx.replace;
-    this.gc = gc;
-    this.released = false;
-    this.strong = new Map();
-    this.weak = new Map();
-    this.names = [];
-    this.provided = new Set();
-    this.opened = [];
-    this.otherAuthorizerCalls = 0;
-    this.pending = [];
-  }
-  put(name, object) {
-    if (!this.names.includes(name)) this.names.push(name);
-    this.strong.set(name, object);
-    if (this.gc) this.weak.set(name, new WeakRef(object));
-  }
-  has(name) {
-    return this.names.includes(name);
-  }
-  // The object, or undefined once collected.
-  get(name) {
-    if (this.strong.has(name)) return this.strong.get(name);
-    return this.weak.get(name)?.deref();
-  }
-  // The object an action works on; in the gc variant the script lets go of it here, unless it
-  // was provided for the action.
-  target(name) {
-    const object = this.get(name);
-    if (object === undefined) throw new Error(`${name} was collected`);
-    if (this.gc && this.released && !this.provided.has(name)) this.strong.delete(name);
-    return object;
-  }
-  // The script forgets `name` altogether (it is no longer part of the state afterwards).
-  forget(name) {
-    const object = this.target(name);
-    this.names = this.names.filter((n) => n !== name);
-    this.strong.delete(name);
-    this.weak.delete(name);
-    this.provided.delete(name);
-    return object;
-  }
-  db() {
-    return this.target('db');
-  }
-  // Hands `root` to the outer operation. In the gc variant the script keeps only `kept` (the
-  // action's object) and the provided objects from here on.
-  release(root, kept) {
-    const object = this.get(root);
-    this.released = true;
-    if (this.gc) {
-      for (const name of [...this.strong.keys()]) if (name !== kept && !this.provided.has(name)) this.strong.delete(name);
-    }
-    return object;
-  }
-  // The outer operation is over: the script holds what is left again.
-  reacquire() {
-    for (const [name, ref] of this.weak) {
-      const object = ref.deref();
-      if (object !== undefined) this.strong.set(name, object);
-    }
-  }
-  json(value) {
-    return serialize(value, { replace: this.replace });
-  }
-  // { ok: value } | { threw: error }, serialized.
-  outcome(fn) {
-    try {
-      return { ok: this.json(fn()) };
-    } catch (error) {
-      return { threw: this.json(error) };
-    }
-  }
-  async settle(value) {
-    try {
-      return { ok: this.json(await value) };
-    } catch (error) {
-      return { threw: this.json(error) };
-    }
-  }
-}
 
 // The cell's database, with t (3 rows), log (empty) and the identity function fn. Made in a
 // function of its own so that no frame of the cell keeps a reference to it.
