@@ -1,4 +1,4 @@
-// npm run test:memcheck — runs the worker and lifecycle scenarios under valgrind (memcheck) and
+// npm run test:memcheck — runs the worker, lifecycle and re-entrancy scenarios (scenarios/*.mjs) under valgrind (memcheck) and
 // fails on any invalid read/write, use of uninitialised memory, or definite leak whose stack
 // passes through our addon (sqlite_strand.node). Node's and V8's own reports do not count, and no
 // suppression file is needed for that: the report is filtered by whose frames it names.
