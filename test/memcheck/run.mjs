@@ -1,8 +1,8 @@
-// npm run test:memcheck — runs the worker, lifecycle and re-entrancy scenarios (scenarios/*.mjs) under valgrind (memcheck) and
-// fails on any invalid read/write, use of uninitialised memory, or definite leak whose stack
-// passes through our addon (sqlite_strand.node). Node's and V8's own reports do not count, and no
-// suppression file is needed for that: the report is filtered by whose frames it names.
-// Slow: each scenario takes a few minutes under valgrind.
+// npm run test:memcheck — runs the worker, lifecycle and re-entrancy scenarios (scenarios/*.mjs)
+// under valgrind (memcheck) and fails on any invalid read/write, use of uninitialised memory, or
+// definite leak whose stack passes through our addon (sqlite_strand.node). Node's and V8's own
+// reports do not count, and no suppression file is needed for that: the report is filtered by
+// whose frames it names. Slow: each scenario takes a few minutes under valgrind.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
