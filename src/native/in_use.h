@@ -29,7 +29,7 @@
 //                                  "statement is already being executed"
 //   in the authorizer, anything else that uses the connection (exec, prepare, function,
 //   aggregate, createSession, createModule, createTagStore, applyChangeset, setAuthorizer,
-//   serialize, iterator.return(), limits, extensions, defensive)
+//   serialize, iterator.return(), setting a limit, extensions, defensive)
 //                                  "database cannot be accessed from an authorizer callback"
 //   backup(db) from a callback     starts once the current operation is over (src/ts/backup.ts):
 //                                  node's first step waits for the connection the same way
