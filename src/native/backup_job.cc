@@ -115,6 +115,7 @@ void BackupJob::StartGuarded(napi_env env, napi_callback_info info) {
   // From here the TSFN's finalizer owns the job (rule 4), and nothing may throw past it: the
   // TSFN is ref'd, so a job left half-started would keep the process alive.
   job.release();
+  raw->source_in_use_.Hold(database->backups());
   ErrorInfo error;
   Addon* addon = nullptr;
   napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
@@ -302,6 +303,7 @@ void BackupJob::Shutdown(bool normal_end) {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  source_in_use_.Release();
   if (!tsfn_released_ && tsfn_ != nullptr) {
     tsfn_released_ = true;
     napi_release_threadsafe_function(tsfn_, normal_end ? napi_tsfn_release : napi_tsfn_abort);

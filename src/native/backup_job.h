@@ -47,6 +47,9 @@
 //     (StartThread) rejects backup() with ERR_OPERATION_FAILED, the job unregistered and its TSFN
 //     released.
 //  8. The source argument is unwrapped only through UnwrapTagged (type_tags.h T2).
+//  9. While it runs, the job holds the source database's backups() mark (in_use.h), released by
+//     Shutdown: node's backup reads the source connection itself, and SQLite then refuses
+//     deserialize() on it (SQLITE_BUSY); the source's deserialize() checks the mark to say so.
 #pragma once
 #include <condition_variable>
 #include <memory>
@@ -54,6 +57,7 @@
 #include <string>
 #include <thread>
 #include "backup_steps.h"
+#include "in_use.h"
 #include "napi_config.h"
 #include "sqlite3.h"
 
@@ -114,6 +118,7 @@ class BackupJob {
   ErrorInfo error_;
 
   // JS thread only.
+  InUse::Lease source_in_use_;  // rule 8
   napi_threadsafe_function tsfn_ = nullptr;
   bool tsfn_released_ = false;
   bool shut_down_ = false;

@@ -103,7 +103,7 @@ bool CopyUint8Array(napi_env env, napi_value value, std::vector<uint8_t>* out) {
 
 Napi::Value DatabaseSync::ApplyChangeset(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireOpen(env)) return Napi::Value();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   std::vector<uint8_t> changeset;
   if (info.Length() < 1 || !CopyUint8Array(env, info[0], &changeset)) {
     ThrowInvalidArgType(env, "The \"changeset\" argument must be a Uint8Array.");

@@ -7,8 +7,8 @@
 //     of our N-API methods is running, so calling into JS is allowed. Everything here is raw N-API
 //     with status checks: a node-addon-api C++ exception must never unwind through SQLite's C
 //     frames.
-//   - While the callback runs, authorizer_depth_ > 0 and the connection refuses to be used,
-//     closed or deserialized (node's ERR_INVALID_STATE errors).
+//   - While the callback runs, authorizer_ is in use (in_use.h) and the connection refuses to be
+//     used, closed or deserialized (node's ERR_INVALID_STATE errors).
 //   - A callback that throws, or returns something other than SQLITE_OK/DENY/IGNORE, leaves a
 //     pending exception and denies: SQLite fails the statement and ThrowSqliteError (errors.cc)
 //     throws nothing over the pending error, so the caller sees the callback's error.
@@ -90,9 +90,11 @@ int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char
     argv[3] = NullableString(env, db_name);
     argv[4] = NullableString(env, trigger_or_view);
     napi_get_undefined(env, &receiver);
-    self->authorizer_depth_++;
-    napi_status status = napi_call_function(env, receiver, callback, 5, argv, &result);
-    self->authorizer_depth_--;
+    napi_status status;
+    {
+      InUse::Scope in_authorizer(self->authorizer_);
+      status = napi_call_function(env, receiver, callback, 5, argv, &result);
+    }
     int32_t code = 0;
     if (status != napi_ok) {
       // The callback threw (or the env is going away): its error stays pending.

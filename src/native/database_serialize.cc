@@ -73,9 +73,11 @@ Napi::Value DatabaseSync::Serialize(const Napi::CallbackInfo& info) {
 Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env)) return Napi::Value();
-  // (Bug fixed: from a user function, deserialize() finalized the statement SQLite was
-  // stepping — a segfault. node refuses from any callback, the query diagnostics' included.)
-  if (authorizer_depth_ > 0 || InCallback()) {
+  // SQLite is inside a call on this connection (in_use.h) — a user function, the authorizer, a
+  // query diagnostics subscriber...: replacing the database would pull its pages, and the
+  // statements being stepped, from under it. (Bug fixed: from a user function, deserialize()
+  // finalized the statement SQLite was stepping — a segfault.)
+  if (InCallback()) {
     ThrowInvalidState(env, "database cannot be deserialized while in a callback");
     return Napi::Value();
   }
@@ -119,6 +121,13 @@ Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
   }
   // Like node, every statement goes first: their pages would belong to the replaced database.
   FinalizeStatements();
+  // A backup() of this database is running. node's reads this connection, and SQLite refuses
+  // to replace a database a backup reads from (SQLITE_BUSY); ours reads its own connection or
+  // copy, so the refusal is made here, the same way (in_use.h).
+  if (backups_->active()) {
+    ThrowSqliteError(env, SQLITE_BUSY, sqlite3_errstr(SQLITE_BUSY));
+    return Napi::Value();
+  }
   ErrorInfo error;
   if (!DeserializeDatabase(db_, name, static_cast<const uint8_t*>(data), length, &error)) ThrowError(env, error);
   return Napi::Value();

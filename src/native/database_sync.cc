@@ -28,6 +28,8 @@ Napi::Function DatabaseSync::DefineClass(Napi::Env env) {
           InstanceMethod<&DatabaseSync::Open>("open"),
           InstanceMethod<&DatabaseSync::Close>("close"),
           InstanceMethod<&DatabaseSync::IsOpenMethod>("isOpen"),
+          InstanceMethod<&DatabaseSync::InAuthorizerMethod>("inAuthorizer"),
+          InstanceMethod<&DatabaseSync::InCallbackMethod>("inCallback"),
           InstanceMethod<&DatabaseSync::IsTransaction>("isTransaction"),
           InstanceMethod<&DatabaseSync::Exec>("exec"),
           InstanceMethod<&DatabaseSync::Function>("function"),
@@ -160,7 +162,7 @@ bool DatabaseSync::RequireOpen(napi_env env) {
 }
 
 bool DatabaseSync::RequireNotInAuthorizer(napi_env env) {
-  if (authorizer_depth_ == 0) return true;
+  if (!authorizer_.active()) return true;
   ThrowInvalidState(env, "database cannot be accessed from an authorizer callback");
   return false;
 }
@@ -189,7 +191,7 @@ Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
   if (!RequireOpen(info.Env())) return Napi::Value();
   // A JS callback further up the stack (user function, changeset callback, virtual table,
   // authorizer) is inside SQLite on this connection: closing it now would free it under them.
-  if (InCallback() || authorizer_depth_ > 0) {
+  if (InCallback()) {
     ThrowInvalidState(info.Env(), "database cannot be closed while in a callback");
     return Napi::Value();
   }
@@ -199,6 +201,14 @@ Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
 
 Napi::Value DatabaseSync::IsOpenMethod(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), db_ != nullptr);
+}
+
+Napi::Value DatabaseSync::InAuthorizerMethod(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), InAuthorizer());
+}
+
+Napi::Value DatabaseSync::InCallbackMethod(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), InCallback());
 }
 
 Napi::Value DatabaseSync::IsTransaction(const Napi::CallbackInfo& info) {
@@ -317,7 +327,7 @@ Napi::Value DatabaseSync::Limit(const Napi::CallbackInfo& info) {
 // function(name, fn, arity, flags, useBigIntArguments) — validated by the TypeScript layer.
 Napi::Value DatabaseSync::Function(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireOpen(env)) return Napi::Value();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   std::string name = ReadUtf8(env, info[0]);
   ScalarFunctionSpec spec{info[1], info[2].As<Napi::Number>().Int32Value(), info[3].As<Napi::Number>().Int32Value(),
                           info[4].ToBoolean().Value()};
@@ -329,7 +339,7 @@ Napi::Value DatabaseSync::Function(const Napi::CallbackInfo& info) {
 // result and inverse are undefined when absent. Validated by the TypeScript layer.
 Napi::Value DatabaseSync::Aggregate(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireOpen(env)) return Napi::Value();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   std::string name = ReadUtf8(env, info[0]);
   auto optional = [](const Napi::Value& value) -> napi_value { return value.IsFunction() ? napi_value(value) : nullptr; };
   AggregateFunctionSpec spec{info[1],
@@ -347,7 +357,7 @@ Napi::Value DatabaseSync::Aggregate(const Napi::CallbackInfo& info) {
 // createSession(table, dbName) — both strings, validated by the TypeScript layer ("" = all tables).
 Napi::Value DatabaseSync::CreateSessionMethod(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireOpen(env)) return Napi::Value();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 2 || !IsString(env, info[0]) || !IsString(env, info[1])) {
     ThrowInvalidArgType(env, "The \"options\" argument must be an object.");
     return Napi::Value();
@@ -366,7 +376,7 @@ namespace strand {
 // the TypeScript layer (src/ts/virtual-table.ts).
 Napi::Value DatabaseSync::CreateModule(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!RequireOpen(env)) return Napi::Value();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   JsModuleSpec spec;
   spec.name = ReadUtf8(env, info[0]);
   spec.declaration = ReadUtf8(env, info[1]);

@@ -20,16 +20,17 @@
 //   - Sessions (session_sync.h) are tracked for the wrapper's whole life: close deletes their
 //     sqlite3_session before the connection closes (SQLite requires it), destruction clears
 //     their back pointer.
-//   - While SQLite runs a JS callback of this database (applyChangeset's filter/onConflict),
-//     callback_depth_ > 0 and close() throws "database cannot be closed while in a callback"
-//     (node 26's rule): closing would free the connection SQLite is still using.
+//   - While SQLite runs a JS callback of this database, the connection is marked in use and
+//     close(), deserialize() and the rest refuse (in_use.h has the rule and the full list):
+//     closing would free the connection SQLite is still using.
 //   - The authorizer (setAuthorizer) is a JS function stored as a property of this wrapper's own
 //     JS object (never a napi_ref): the GC traces it like node's internal field, so a callback
 //     that closes over its database cannot keep it alive, and env teardown has nothing to free.
 //     It survives close()/open() as node's does. SQLite calls it synchronously from prepare/step on
-//     the JS thread (database_authorizer.cc); while it runs, every method that would use the
-//     connection throws (node's "cannot be accessed from an authorizer callback"), so a callback
-//     can neither close the connection under SQLite's feet nor re-enter the parser. A callback
+//     the JS thread (database_authorizer.cc); while it runs (authorizer_ in use, in_use.h), every
+//     method that would use the connection throws (node's "cannot be accessed from an authorizer
+//     callback"), so a callback can neither close the connection under SQLite's feet nor re-enter
+//     the parser. A callback
 //     that throws leaves its exception pending: ThrowSqliteError then throws nothing, so the
 //     original JS error propagates from prepare/exec/step, as in node.
 //   - Query diagnostics (diagnostics_channel 'sqlite.db.query', database_trace.cc): while the
@@ -43,11 +44,13 @@
 //     publishes nothing for an unfinished statement that is finalized, and no JS may run from a
 //     garbage-collection finalizer or env teardown.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 #include <unordered_set>
 #include "napi_config.h"
 #include "errors.h"
+#include "in_use.h"
 #include "sqlite3.h"
 
 namespace strand {
@@ -102,7 +105,7 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   const DatabaseConfig& config() const { return config_; }
 
   // The authorizer callback is running: the connection must not be used (see above).
-  bool InAuthorizer() const { return authorizer_depth_ > 0; }
+  bool InAuthorizer() const { return authorizer_.active(); }
   // Throws node's ERR_INVALID_STATE when InAuthorizer(); false then.
   bool RequireNotInAuthorizer(napi_env env);
 
@@ -111,23 +114,20 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   void TrackSession(SessionSync* session) { sessions_.insert(session); }
   void UntrackSession(SessionSync* session) { sessions_.erase(session); }
 
-  // JS callbacks of this database on the stack (see the lifetime rules above).
-  bool InCallback() const { return callback_depth_ > 0; }
+  // A JS callback of this database (the authorizer included) is on the stack: in_use.h.
+  bool InCallback() const { return callbacks_.active() || authorizer_.active(); }
+  // Marks the database in use while SQLite runs one of its user functions, aggregates, virtual
+  // table methods or changeset callbacks.
   class CallbackScope {
    public:
-    explicit CallbackScope(DatabaseSync* db) : db_(db) { db_->callback_depth_++; }
-    ~CallbackScope() { db_->callback_depth_--; }
-    CallbackScope(const CallbackScope&) = delete;
-    CallbackScope& operator=(const CallbackScope&) = delete;
+    explicit CallbackScope(DatabaseSync* db) : scope_(db->callbacks_) {}
 
    private:
-    DatabaseSync* db_;
+    InUse::Scope scope_;
   };
-
-  // JS callbacks SQLite runs during a statement (virtual table rows(), js_module.h) bracket
-  // themselves with these; close() refuses while one runs.
-  void EnterCallback() { callback_depth_++; }
-  void LeaveCallback() { callback_depth_--; }
+  // In use while a backup() of this database runs; shared, since the backup may outlive the
+  // database object (BackupJob holds it).
+  const std::shared_ptr<InUse>& backups() const { return backups_; }
 
   // Query diagnostics (see above): no tracer call while a TraceMute lives.
   class TraceMute {
@@ -154,6 +154,9 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value Open(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value IsOpenMethod(const Napi::CallbackInfo& info);
+  // For the TypeScript layer's checks, made before it reads any argument (node's order).
+  Napi::Value InAuthorizerMethod(const Napi::CallbackInfo& info);
+  Napi::Value InCallbackMethod(const Napi::CallbackInfo& info);
   Napi::Value IsTransaction(const Napi::CallbackInfo& info);
   Napi::Value Exec(const Napi::CallbackInfo& info);
   Napi::Value Prepare(const Napi::CallbackInfo& info);
@@ -191,14 +194,15 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   DatabaseConfig config_;
   std::unordered_set<StatementSync*> statements_;
   std::unordered_set<SessionSync*> sessions_;
-  int callback_depth_ = 0;
+  InUse callbacks_;
+  std::shared_ptr<InUse> backups_ = std::make_shared<InUse>();
   Addon* addon_ = nullptr;
   napi_env env_ = nullptr;
   // enableLoadExtension() state; starts as the allowExtension option and, like node's, survives
   // close()/open().
   bool load_extension_enabled_ = false;
   bool has_authorizer_ = false;
-  int authorizer_depth_ = 0;
+  InUse authorizer_;
   // Query diagnostics; like the authorizer, the tracer survives close()/open().
   bool has_query_tracer_ = false;
   int trace_muted_ = 0;

@@ -84,19 +84,17 @@ bool IsFunction(napi_env env, napi_value value) {
 // one SQLite method creates (a long scan would otherwise pile them up in the caller's scope).
 class CallbackScope {
  public:
-  CallbackScope(napi_env env, DatabaseSync* owner) : env_(env), owner_(owner) {
-    owner_->EnterCallback();
+  CallbackScope(napi_env env, DatabaseSync* owner) : env_(env), in_callback_(owner) {
     if (napi_open_handle_scope(env, &scope_) != napi_ok) scope_ = nullptr;
   }
   ~CallbackScope() {
     if (scope_ != nullptr) napi_close_handle_scope(env_, scope_);
-    owner_->LeaveCallback();
   }
   bool ok() const { return scope_ != nullptr; }
 
  private:
   napi_env env_;
-  DatabaseSync* owner_;
+  DatabaseSync::CallbackScope in_callback_;
   napi_handle_scope scope_ = nullptr;
 };
 

@@ -24,8 +24,9 @@
 //     pending exception and lets that original error propagate, as node does. node's own
 //     messages about bad iterables are SQLite errors (ERR_SQLITE_ERROR) set via zErrMsg, and an
 //     unconvertible row value is a sqlite3_result_error.
-//   - While a callback runs, DatabaseSync::InCallback() is true and close() refuses ("database
-//     cannot be closed while in a callback"): closing would finalize the statement being stepped.
+//   - While a callback runs, the database is marked in use (in_use.h) and close(), deserialize()
+//     refuse ("database cannot be closed while in a callback"): closing would finalize the
+//     statement being stepped.
 //   - When the env is terminating (worker.terminate()), every N-API call fails; the methods just
 //     return SQLITE_ERROR and the statement unwinds normally.
 #pragma once

@@ -78,7 +78,11 @@ Napi::Value SessionSync::Generate(const Napi::CallbackInfo& info, Generator gene
   if (!RequireUsable(env)) return Napi::Value();
   int size = 0;
   void* raw = nullptr;
-  int rc = generate(session_, &size, &raw);
+  int rc;
+  {
+    InUse::Scope in_use(generating_);
+    rc = generate(session_, &size, &raw);
+  }
   std::unique_ptr<void, SqliteFree> data(raw);  // freed on every path below
   if (rc != SQLITE_OK) {
     ThrowSqliteError(env, db_->handle());
@@ -95,27 +99,33 @@ Napi::Value SessionSync::Generate(const Napi::CallbackInfo& info, Generator gene
   return Napi::Value(env, array);
 }
 
-Napi::Value SessionSync::Close(const Napi::CallbackInfo& info) {
-  napi_env env = info.Env();
-  if (!RequireUsable(env)) return Napi::Value();
-  // A callback of this database (applyChangeset's filter/onConflict) is running: SQLite may be
-  // inside a call that uses the connection's sessions.
+bool SessionSync::RequireClosable(napi_env env) {
+  // Its own changeset is being built (the authorizer runs inside it).
+  if (generating_.active()) {
+    ThrowInvalidState(env, "session is currently in use");
+    return false;
+  }
+  // A callback of its database runs: SQLite may be inside a call that uses the connection's
+  // sessions (recording the changes of the running statement, applying a changeset).
   if (db_->InCallback()) {
     ThrowInvalidState(env, "session cannot be closed while in a callback");
-    return Napi::Value();
+    return false;
   }
+  return true;
+}
+
+Napi::Value SessionSync::Close(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireUsable(env) || !RequireClosable(env)) return Napi::Value();
   DeleteSession();
   return Napi::Value();
 }
 
 // [Symbol.dispose]: a no-op when the session or its database is already closed; like node, it
-// still refuses to close from inside a callback.
+// still refuses to close while in use.
 Napi::Value SessionSync::Dispose(const Napi::CallbackInfo& info) {
   if (db_ == nullptr || !db_->IsOpen() || session_ == nullptr) return Napi::Value();
-  if (db_->InCallback()) {
-    ThrowInvalidState(info.Env(), "session cannot be closed while in a callback");
-    return Napi::Value();
-  }
+  if (!RequireClosable(info.Env())) return Napi::Value();
   DeleteSession();
   return Napi::Value();
 }

@@ -13,10 +13,14 @@
 //   - The JS Session keeps its Database object alive (a plain JS reference), so in normal use the
 //     database outlives its sessions; the rules above cover env teardown, where finalizers run in
 //     any order.
+//   - While sqlite3session_changeset/patchset runs, the session is marked in use (generating_,
+//     in_use.h): SQLite runs SQL for it, so the authorizer may run JS, and closing the session
+//     there would delete it under SQLite ("session is currently in use", node's message).
 //   - A session is created and handed to its wrapper with raw N-API (as prepare() does): a
 //     sqlite3_session that has no wrapper yet must be deleted on every failure path, and
 //     node-addon-api's helpers would throw C++ exceptions past that delete.
 #pragma once
+#include "in_use.h"
 #include "napi_config.h"
 #include "sqlite3.h"
 
@@ -47,9 +51,13 @@ class SessionSync : public Napi::ObjectWrap<SessionSync> {
   Napi::Value Generate(const Napi::CallbackInfo& info, Generator generate);
   // node's checks, in node's order: database open, then session open.
   bool RequireUsable(napi_env env);
+  // close() and [Symbol.dispose]() of an open session: false (and a pending ERR_INVALID_STATE)
+  // when SQLite is using it or a callback of its database runs (in_use.h).
+  bool RequireClosable(napi_env env);
 
   DatabaseSync* db_ = nullptr;
   sqlite3_session* session_ = nullptr;
+  InUse generating_;
 };
 
 // createSession(table, dbName): the options are already validated by the TypeScript layer;

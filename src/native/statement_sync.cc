@@ -111,7 +111,7 @@ bool StatementSync::RequireUsable(napi_env env) {
   }
   // A user function (or other callback) of this very statement, called from inside its step:
   // resetting or re-running it there would pull it out from under SQLite.
-  if (stepping_ > 0) {
+  if (stepping_.active()) {
     ThrowInvalidState(env, "statement is already being executed");
     return false;
   }
@@ -350,8 +350,9 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
   return Napi::Value(env, result);
 }
 
+// return(): resetting uses the connection, which the authorizer may not (node's rule).
 Napi::Value StatementSync::IterateStop(const Napi::CallbackInfo& info) {
-  if (RequireUsable(info.Env())) Reset();
+  if (RequireRunnable(info.Env())) Reset();
   return Napi::Value();
 }
 
@@ -456,7 +457,7 @@ Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
   }
   // From a callback SQLite makes while stepping this statement (the authorizer, on a re-prepare):
   // finalizing it would free it under sqlite3_step.
-  if (stepping_ > 0) {
+  if (stepping_.active()) {
     ThrowInvalidState(env, "statement is already being executed");
     return Napi::Value();
   }

@@ -25,6 +25,7 @@
 #include <vector>
 #include "napi_config.h"
 #include "bind.h"
+#include "in_use.h"
 #include "row_scratch.h"
 #include "sqlite3.h"
 
@@ -64,12 +65,12 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   Napi::Value Stat(const Napi::CallbackInfo& info);
   Napi::Value ResetStats(const Napi::CallbackInfo& info);
 
-  // Marks the statement as inside sqlite3_step, where SQLite may call back into JS (the
-  // authorizer on a re-prepare): close() must refuse until the step returns.
+  // Marks the statement in use inside sqlite3_step, where SQLite may call back into JS (user
+  // functions, the authorizer on a re-prepare): close() and every run must refuse until the
+  // step returns (in_use.h).
   struct Stepping {
-    explicit Stepping(StatementSync* s) : statement(s) { statement->stepping_++; }
-    ~Stepping() { statement->stepping_--; }
-    StatementSync* statement;
+    explicit Stepping(StatementSync* s) : scope(s->stepping_) {}
+    InUse::Scope scope;
   };
   int Step() {
     Stepping stepping(this);
@@ -107,7 +108,7 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   BindOptions bind_options_;
   std::optional<BareNameMap> bare_names_;
   int reported_reprepares_ = -1;
-  int stepping_ = 0;
+  InUse stepping_;
 };
 
 // node:sqlite's names for the sqlite3_stmt_status counters.

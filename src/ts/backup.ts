@@ -91,6 +91,11 @@ export function backup(sourceDb: Database, path: DatabasePath): Promise<number> 
   if (!native.isOpen()) throw invalidState('database is not open');
   const location = normalizePath(path);
   const { rate, source, target, progress } = parseBackupOptions(arguments.length > 2, arguments[2]);
+  // node's backup keeps its source database alive until it ends; so does this reference, held
+  // (with onEvent) by the backup's completion channel and dropped at the end. (Only `running` may
+  // be used inside the closures below: a closure naming `sourceDb` would hold it for as long as
+  // the channel lives.)
+  let running: Database | undefined = sourceDb;
   return new Promise<number>((resolve, reject) => {
     let thrown: { error: unknown } | undefined;
     // kind 0: progress (return false to stop); kind 1: the end, after the thread has closed its
@@ -107,11 +112,27 @@ export function backup(sourceDb: Database, path: DatabasePath): Promise<number> 
           return false;
         }
       }
+      running = undefined;
       if (thrown !== undefined) reject(thrown.error);
       else if (a !== undefined) reject(a);
       else resolve(b as number);
       return false;
     };
-    binding.startBackup(native, location, rate, source, target, onEvent, progress !== undefined);
+    const start = () => binding.startBackup(native, location, rate, source, target, onEvent, progress !== undefined);
+    if (!native.inCallback()) {
+      start();
+      return;
+    }
+    // Called from a callback of sourceDb, while SQLite is in the middle of an operation on it
+    // (src/native/in_use.h): node's first step waits for the connection until that operation is
+    // over, so the copy starts once it is — after the current synchronous code.
+    queueMicrotask(() => {
+      try {
+        start();
+      } catch (error) {
+        running = undefined;
+        reject(error);
+      }
+    });
   });
 }

@@ -87,6 +87,10 @@ export interface NativeDatabase {
   open(): void;
   close(): void;
   isOpen(): boolean;
+  /** Its authorizer callback is running (src/native/in_use.h). */
+  inAuthorizer(): boolean;
+  /** One of its callbacks (the authorizer included) is running: SQLite is mid-operation. */
+  inCallback(): boolean;
   isTransaction(): boolean;
   exec(sql: unknown): void;
   prepare(sql: unknown, options?: NativeStatementOptions): NativeStatement;

@@ -160,9 +160,8 @@ export class Database extends Uncloneable {
    * default `'main'`) in a new session. Closing the database closes the session.
    */
   createSession(options?: SessionOptions): Session {
-    const native = nativeOf(this);
     // node checks the connection, then the options (own properties only).
-    if (!native.isOpen()) throw invalidState('database is not open');
+    const native = openNative(this);
     const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
     return new Session(CREATE_SESSION, native.createSession(table, dbName), this);
   }
@@ -172,8 +171,7 @@ export class Database extends Uncloneable {
    * it was applied, false when a conflict aborted it (everything is then rolled back).
    */
   applyChangeset(changeset: Uint8Array, options?: ApplyChangesetOptions): boolean {
-    const native = nativeOf(this);
-    if (!native.isOpen()) throw invalidState('database is not open');
+    const native = openNative(this);
     const { filter, onConflict } = parseApplyChangesetOptions(arguments.length > 1, changeset, options);
     if (queryChannel.hasSubscribers) traceQueries(this);
     return native.applyChangeset(changeset, filter, onConflict);
@@ -181,8 +179,7 @@ export class Database extends Uncloneable {
 
   /** An LRU cache of up to `maxSize` (default 1000) prepared statements, used as a template tag. */
   createTagStore(maxSize?: number): SQLTagStore {
-    const native = nativeOf(this);
-    if (!native.isOpen()) throw invalidState('database is not open');
+    openNative(this);
     return createTagStore(this, prepareForTagStore, maxSize);
   }
 
@@ -192,8 +189,7 @@ export class Database extends Uncloneable {
    * columns, or through CREATE VIRTUAL TABLE ... USING name.
    */
   createModule(name: string, options: VirtualTableOptions): void {
-    const native = nativeOf(this);
-    if (!native.isOpen()) throw invalidState('database is not open');
+    const native = openNative(this);
     if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
     const module = normalizeModuleOptions(options);
     native.createModule(name, module.declaration, module.hidden, module.rows, module.directOnly, module.useBigIntArguments);
@@ -261,10 +257,12 @@ export class Database extends Uncloneable {
 }
 hideUncloneableBase(Database, Object.prototype);
 
-// node checks that the database is open before it looks at any argument.
+// node checks that the database is open, then that its authorizer is not running (in_use.h),
+// before it looks at any argument.
 function openNative(self: unknown): NativeDatabase {
   const native = nativeOf(self);
   if (!native.isOpen()) throw invalidState('database is not open');
+  if (native.inAuthorizer()) throw invalidState('database cannot be accessed from an authorizer callback');
   return native;
 }
 

@@ -1,8 +1,8 @@
-// npm run test:memcheck — runs the worker and lifecycle scenarios under valgrind (memcheck) and
-// fails on any invalid read/write, use of uninitialised memory, or definite leak whose stack
-// passes through our addon (sqlite_strand.node). Node's and V8's own reports do not count, and no
-// suppression file is needed for that: the report is filtered by whose frames it names.
-// Slow: each scenario takes a few minutes under valgrind.
+// npm run test:memcheck — runs the worker, lifecycle and re-entrancy scenarios (scenarios/*.mjs)
+// under valgrind (memcheck) and fails on any invalid read/write, use of uninitialised memory, or
+// definite leak whose stack passes through our addon (sqlite_strand.node). Node's and V8's own
+// reports do not count, and no suppression file is needed for that: the report is filtered by
+// whose frames it names. Slow: each scenario takes a few minutes under valgrind.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const scenarios = readdirSync(join(here, 'scenarios')).filter((f) => f.endsWith('.mjs')).sort();
 const OURS = /sqlite_strand\.node|strand::/;
+// V8's conservative scan of the native stack (gc() called from a JS callback that SQLite runs
+// inside our frames) reads every stack word, initialised or not, by design: its reports start in
+// heap::base's stack iteration (the top frame) and only pass through our frames further down.
+const STACK_SCAN = /uninitialised value\(s\)\n==\d+==\s+at 0x[0-9A-F]+: heap::base::/;
 let passed = 0;
 let failed = 0;
 
@@ -24,7 +28,7 @@ for (const scenario of scenarios) {
   const report = result.stderr ?? '';
   // Split valgrind's report into error records (blank-line separated) and keep those naming us.
   const records = report.split(/\n==\d+== \n/).filter((r) => /Invalid (read|write)|uninitialised|definitely lost in/.test(r));
-  const ours = records.filter((r) => OURS.test(r));
+  const ours = records.filter((r) => OURS.test(r) && !STACK_SCAN.test(r));
   const ok = result.status === 0 && /scenario done/.test(result.stdout) && ours.length === 0;
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${scenario} (${seconds} s; ${records.length} reports, ${ours.length} from our code)`);
