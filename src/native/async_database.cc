@@ -275,8 +275,10 @@ void AsyncDatabase::Shutdown(AsyncCore* core) {
 }
 
 // add(id, kind, statement, cursor, sql, readBigInts, allowBare, allowUnknown, batchRows,
-//     batchBytes, ...params): stages one job. Throws (synchronously) if a parameter cannot be
-// bound; the TypeScript layer turns that into a rejection.
+//     batchBytes, ...params): stages one job. The parameters are read and converted here, on the
+// JS thread; one that cannot be bound fails the job on the database thread, in node's order
+// (bind.h). Throws (synchronously) only when reading them threw (a getter) — the TypeScript
+// layer turns that into a rejection — or for a job whose arguments are not SQL parameters.
 Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   constexpr size_t kFixed = 10;
@@ -301,7 +303,13 @@ Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
   if (count > 0) {
     std::vector<napi_value> params(count);
     for (size_t i = 0; i < count; i++) params[i] = info[kFixed + i];
-    if (!ReadSqlParams(env, params.data(), count, &job->params)) return Napi::Value();
+    if (!ReadSqlParams(env, params.data(), count, job->bind, &job->params)) return Napi::Value();
+  }
+  bool binds = job->kind == JobKind::Run || job->kind == JobKind::Get || job->kind == JobKind::All ||
+               job->kind == JobKind::IterOpen;
+  if (!binds && job->params.HasFailure()) {
+    ThrowError(env, FirstConversionError(job->params));
+    return Napi::Value();
   }
   if (job->kind == JobKind::Backup) {
     // Backup: params are [source schema, target schema], batchRows the rate, readBigInts whether
