@@ -16,6 +16,7 @@ const CASES = [
   // Unknown named parameter next to an unbindable value: whichever key comes first decides.
   { name: 'unknown name before an unbindable value', sql: 'SELECT :a AS a', calls: [() => [{ unknown: 1, a: Symbol('s') }]] },
   { name: 'unbindable value before an unknown name', sql: 'SELECT :a AS a', calls: [() => [{ a: Symbol('s'), unknown: 1 }]] },
+  { name: 'an unknown key with an unbindable value', sql: 'SELECT :a AS a', calls: [() => [{ zz: Symbol('s') }], () => [{ zz: 2n ** 64n, a: 1 }]] },
   { name: 'unbindable value under a bare name', sql: 'SELECT $x AS x, :y AS y', calls: [() => [{ y: 1, x: {} }]] },
   // Named parameters before anonymous ones: the index is the real parameter index.
   { name: 'named then an unbindable anonymous value', sql: 'SELECT ? AS p, :a AS a, ? AS q', calls: [() => [{ a: 1 }, 2, Symbol('s')]] },
