@@ -42,6 +42,18 @@ const CASES = [
   { name: 'unknown name before a bigint too large', sql: 'SELECT :a AS a', calls: [() => [{ nope: 1, a: 2n ** 64n }]] },
   // Binding past the last parameter: SQLite's error, unless the value cannot be converted first.
   { name: 'too many anonymous values', sql: 'SELECT ? AS a', calls: [() => [1, 2], () => [1, Symbol('s')], () => [1, 2n ** 64n]] },
+  // SQLite's own binding errors (string or blob too big) keep their place in the order too.
+  {
+    name: 'a value too big for SQLite next to an unbindable one',
+    sql: 'SELECT :a AS a, :b AS b, ? AS c',
+    open: { limits: { length: 1000 } },
+    calls: [
+      () => [{ a: 'x'.repeat(5000), b: Symbol('s') }],
+      () => [{ b: Symbol('s'), a: 'x'.repeat(5000) }],
+      () => [{ a: 1, b: 2 }, new Uint8Array(5000)],
+      () => [{ a: 1, b: 2 }, Symbol('s')],
+    ],
+  },
   { name: 'anonymous value with only named parameters', sql: 'SELECT :a AS a', calls: [() => [{ a: 1 }, 2], () => [5]] },
   { name: 'no parameters at all', sql: 'SELECT 1 AS one', calls: [() => [1], () => [{}], () => [Symbol('s')], () => [{ a: 1 }]] },
   // Bare-name conflicts come before any key; node keeps the partial map, so a prepared
@@ -275,6 +287,7 @@ test('the cases do exercise each kind of binding error on the sync side', () => 
     'Provided value cannot be bound to SQLite parameter N.',
     'BigInt value is too large to bind.',
     'column index out of range',
+    'string or blob too big',
     "Cannot create bare named parameter 'x' because of conflicting names 'x' and 'x'.",
     'boom',
   ]) {
