@@ -33,7 +33,7 @@ napi_value ColumnNames(napi_env env, const Job& job) {
   return names;
 }
 
-// The statements a traced job ran (async_database.h rule 10), flat: [sql, nanoseconds, ...];
+// The statements a traced job ran (async_database.h rule 12), flat: [sql, nanoseconds, ...];
 // undefined when it ran none (or was not traced).
 napi_value TracedQueries(napi_env env, const Job& job) {
   if (job.queries.empty()) return Undefined(env);
@@ -155,7 +155,7 @@ void DeliverJob(napi_env env, napi_value callback, Addon* addon, Job& job) {
   napi_call_function(env, recv, callback, 7, argv, nullptr);
 }
 
-// Settles a job that DeliverJob could not deliver (it threw: rule 10) with `error` instead.
+// Settles a job that DeliverJob could not deliver (it threw: rule 11) with `error` instead.
 void DeliverFailure(napi_env env, napi_value callback, const Job& job, const ErrorInfo& error) noexcept {
   if (job.kind == JobKind::BackupProgress) return;  // a report, not a completion: nothing waits on it
   napi_value argv[5];
@@ -241,7 +241,7 @@ bool ReadBoolValue(napi_env env, napi_value value) {
 
 // JS thread: settles `jobs[from..]` with `error` (a Close job completes normally: the connection
 // is already closed) through the completion path, as if the database thread had completed them.
-// For a broken database, or a flush that failed (rule 10).
+// For a broken database, or a flush that failed (rule 11).
 void SettleOnJsThread(AsyncCore* core, std::vector<std::unique_ptr<Job>>& jobs, size_t from,
                       const ErrorInfo& error) noexcept {
   bool signal = false;
@@ -360,9 +360,11 @@ void AsyncDatabase::Shutdown(AsyncCore* core) {
 }
 
 // add(id, kind, statement, cursor, sql, readBigInts, allowBare, allowUnknown, batchRows,
-//     batchBytes, trace, ...params): stages one job. Throws (synchronously) if a parameter
-// cannot be bound, or with the coded error of cpp_exceptions.h if the job cannot be built (copying
-// a huge parameter); the TypeScript layer turns that into a rejection.
+//     batchBytes, trace, ...params): stages one job. The parameters are read and converted
+// here, on the JS thread; one that cannot be bound fails the job on the database thread, in node's
+// order (bind.h). Throws (synchronously) only when reading them threw (a getter), for a job whose
+// arguments are not SQL parameters, or with the coded error of cpp_exceptions.h if the job cannot
+// be built (copying a huge parameter); the TypeScript layer turns that into a rejection.
 // add()'s arguments before the parameters.
 constexpr size_t kFixedAddArguments = 11;
 
@@ -400,7 +402,13 @@ void AsyncDatabase::StageJob(napi_env env, const Napi::CallbackInfo& info) {
   if (count > 0) {
     std::vector<napi_value> params(count);
     for (size_t i = 0; i < count; i++) params[i] = info[kFixed + i];
-    if (!ReadSqlParams(env, params.data(), count, &job->params)) return;
+    if (!ReadSqlParams(env, params.data(), count, job->bind, &job->params)) return;
+  }
+  bool binds = job->kind == JobKind::Run || job->kind == JobKind::Get || job->kind == JobKind::All ||
+               job->kind == JobKind::IterOpen;
+  if (!binds && job->params.HasFailure()) {
+    ThrowError(env, FirstConversionError(job->params));
+    return;
   }
   if (job->kind == JobKind::Backup) {
     // Backup: params are [source schema, target schema], batchRows the rate, readBigInts whether
@@ -421,7 +429,7 @@ void AsyncDatabase::StageJob(napi_env env, const Napi::CallbackInfo& info) {
 }
 
 // Moves every staged job to the database thread: one lock, one wake-up (rule 3). A broken
-// database (rule 10) settles them at once with its error instead, and so does a flush that
+// database (rule 11) settles them at once with its error instead, and so does a flush that
 // fails part-way (the queue could not grow): no staged job is ever dropped unsettled.
 Napi::Value AsyncDatabase::Flush(const Napi::CallbackInfo& info) {
   if (!core_ || core_->staged.empty()) return Napi::Value();

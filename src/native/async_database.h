@@ -44,7 +44,28 @@
 //     a TSFN it calls the finalizer first and then the call_js callback, with env == nullptr,
 //     once per call still queued — with the same context the finalizer just freed. The TSFN
 //     callback must return before touching its context when env is null.
-// 10. C++ exceptions (cpp_exceptions.h). The constructor starts the thread with StartThread: if
+// 10. Read runs (async_worker.cc: BeginReadRun/EndReadRunUnless; docs/ASYNC.md "Ordering").
+//     Prepared reads queued back to back run inside one read transaction (BEGIN … COMMIT) that
+//     the thread opens and closes itself, so each read does not take and drop the file locks.
+//     A run must never change what a job means; the rules that make sure:
+//     a. Only a Get/All job of a prepared statement that is a plain read (statement_kind.h:
+//        read-only AND beginning with SELECT, WITH or VALUES) joins a run. Transaction control
+//        (BEGIN, COMMIT/END, ROLLBACK, SAVEPOINT, RELEASE), PRAGMA, ATTACH/DETACH, EXPLAIN, …
+//        are read-only to SQLite but mean something else inside a transaction: they never join.
+//     b. Every other job — writes, Run of anything, SQL text (db.get(sql): not known to be a
+//        plain read until prepared), iterations (their statement stays active across jobs),
+//        exec, prepare, finalize, backup, serialize, sessions, close — ends a run before it
+//        executes, so it runs in the transaction state the user left.
+//     c. A run starts only in autocommit mode (sqlite3_get_autocommit): never inside the user's
+//        own transaction, whose reads simply run in it, as they would sync. It starts only when
+//        more jobs are queued behind the read.
+//     d. A plain read can neither open nor end a transaction, so inside a run the only
+//        transaction is the run's: ending it commits nothing of the user's. The run goes on
+//        while its transaction is still open (an interrupted or failed read may have rolled it
+//        back) for at most kMaxReadRun jobs, and ends when the queue is empty: no lock is held
+//        while idle. If its COMMIT fails, it is rolled back (it wrote nothing).
+//     What a run does change, and docs/ASYNC.md says: its reads see one snapshot of the database.
+// 11. C++ exceptions (cpp_exceptions.h). The constructor starts the thread with StartThread: if
 //     the system refuses one, nothing stays behind — the TSFN is released at once (its finalizer
 //     then frees its share of the core), the database is never registered with the Addon, and
 //     the constructor throws ERR_OPERATION_FAILED, which rejects AsyncDatabase.open(). On the
@@ -57,7 +78,7 @@
 //     that error, except Close, which completes, so close() still resolves. The TSFN callback
 //     delivers each job inside a catch-all too: a job that cannot be delivered is settled with
 //     the error instead.
-// 11. Query diagnostics (async_trace.cc): a job submitted while someone subscribed to
+// 12. Query diagnostics (async_trace.cc): a job submitted while someone subscribed to
 //     'sqlite.db.query' carries `trace`. SQLite's profile hook is installed for such a job (and
 //     removed before the next job that did not ask), and records each statement that ends
 //     during it — its text expanded on the database thread, SQLite's duration — into the job.
@@ -93,6 +114,7 @@ struct ThreadStatement {
   sqlite3_stmt* stmt = nullptr;
   std::optional<BareNameMap> bare_names;
   int reported_reprepares = -1;
+  bool plain_read = false;  // may join a read run (rule 10a), classified once when prepared
 };
 
 // An open iteration on the database thread. Ad-hoc iterations (db.iterate(sql)) own their

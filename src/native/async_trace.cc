@@ -1,4 +1,4 @@
-// Query diagnostics of an AsyncDatabase, database-thread side (async_database.h rule 10): the
+// Query diagnostics of an AsyncDatabase, database-thread side (async_database.h rule 12): the
 // same SQLITE_TRACE_PROFILE hook DatabaseSync uses (database_trace.cc), so the same statements
 // are reported — each statement of an exec, the statements SQLite runs for sessions, changesets,
 // serialize and deserialize, a statement that ends in an error — with the same text and the

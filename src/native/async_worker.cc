@@ -1,6 +1,6 @@
 // The database thread of an AsyncDatabase: takes jobs off the queue one at a time, runs them on
 // the connection it owns, and hands them back completed. No N-API here (async_database.h, rule 1).
-// No C++ exception leaves this thread (rule 10, cpp_exceptions.h): each job runs inside
+// No C++ exception leaves this thread (rule 11, cpp_exceptions.h): each job runs inside
 // ExecuteGuarded, the loop inside RunDatabaseThread's catch-all.
 #include <stdexcept>
 #include <system_error>
@@ -10,6 +10,7 @@
 #include "async_sessions.h"
 #include "backup_steps.h"
 #include "cpp_exceptions.h"
+#include "statement_kind.h"
 
 namespace strand {
 
@@ -109,7 +110,7 @@ bool PrepareSql(AsyncCore* core, Job& job, unsigned int flags, sqlite3_stmt** ou
 
 // The statement a Run/Get/All/IterOpen job executes, bound and ready to step. Released (ad-hoc:
 // finalized, prepared: reset) when it goes out of scope, however the job ends — an exception
-// included, so no statement is left mid-step holding a read transaction (rule 10).
+// included, so no statement is left mid-step holding a read transaction (rule 11).
 struct Target {
   sqlite3_stmt* stmt = nullptr;
   bool ad_hoc = false;
@@ -390,6 +391,7 @@ void Execute(AsyncCore* core, Job& job) {
       }
       ThreadStatement& statement = *slot;
       statement.stmt = stmt;
+      statement.plain_read = IsPlainRead(stmt);
       job.parameters = static_cast<uint32_t>(sqlite3_bind_parameter_count(stmt));
       job.source_sql = sqlite3_sql(stmt);
       ReportColumns(stmt, &statement.reported_reprepares, job);
@@ -464,7 +466,7 @@ void Execute(AsyncCore* core, Job& job) {
 }
 
 // Undoes what a job that threw had half done, so the database is as if it had failed normally
-// (rule 10). Statements of Run/Get/All/IterOpen are released by their Target already.
+// (rule 11). Statements of Run/Get/All/IterOpen are released by their Target already.
 void RecoverFromException(AsyncCore* core, Job& job) noexcept {
   job.rows = OwnedRows();  // partial rows: never delivered, freed now
   switch (job.kind) {
@@ -480,7 +482,7 @@ void RecoverFromException(AsyncCore* core, Job& job) noexcept {
   }
 }
 
-// Runs one job; an exception fails it alone (rule 10, cpp_exceptions.h E5).
+// Runs one job; an exception fails it alone (rule 11, cpp_exceptions.h E5).
 void ExecuteGuarded(AsyncCore* core, Job& job) noexcept {
   try {
     Execute(core, job);
@@ -571,19 +573,19 @@ bool IdleSpin(AsyncCore* core) {
   return false;
 }
 
-// Read batching. Every read outside a transaction takes and drops SQLite's file locks (on this
-// VM: 4 fcntl, 3 stat and 1 pread per point select — most of its cost). When reads of prepared
-// read-only statements arrive back to back, the thread runs them inside one read transaction
-// (BEGIN … COMMIT), paying for the locks once per run of up to kMaxReadRun jobs. They were queued
-// together and run in order either way; the only difference is that a run sees one snapshot of
-// the database, as if it had been executed a little faster. The run ends before any other kind
-// of job, and when the queue runs empty, so no lock is held while idle.
+// Read batching (async_database.h, rule 10). Every read outside a transaction takes and drops
+// SQLite's file locks (on this VM: 4 fcntl, 3 stat and 1 pread per point select — most of its
+// cost). When prepared plain reads arrive back to back, the thread runs them inside one read
+// transaction (BEGIN … COMMIT), paying for the locks once per run of up to kMaxReadRun jobs. They
+// were queued together and run in order either way; the only difference is that a run sees one
+// snapshot of the database, as if it had been executed a little faster.
 constexpr int kMaxReadRun = 64;
 
+// Rule 10a: a Get/All of a prepared plain read; everything else ends a run (10b).
 bool IsBatchableRead(AsyncCore* core, const Job& job) {
   if ((job.kind != JobKind::Get && job.kind != JobKind::All) || job.statement == 0) return false;
   auto found = core->statements.find(job.statement);
-  return found != core->statements.end() && sqlite3_stmt_readonly(found->second.stmt) != 0;
+  return found != core->statements.end() && found->second.plain_read && sqlite3_stmt_readonly(found->second.stmt) != 0;
 }
 
 void BeginReadRun(AsyncCore* core, const Job& job) {
@@ -601,8 +603,12 @@ void EndReadRunUnless(AsyncCore* core, const Job* next) {
     return;
   }
   core->read_run = 0;
-  // Fails harmlessly if SQLite already rolled the transaction back (e.g. after an interrupt).
-  if (sqlite3_get_autocommit(core->db) == 0) sqlite3_exec(core->db, "COMMIT", nullptr, nullptr, nullptr);
+  // Skipped if SQLite already rolled the transaction back (e.g. after an interrupt). The next job
+  // must find no transaction of ours (rule 10b): if COMMIT fails, roll back — the run wrote nothing.
+  if (sqlite3_get_autocommit(core->db) == 0 && sqlite3_exec(core->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK &&
+      sqlite3_get_autocommit(core->db) == 0) {
+    sqlite3_exec(core->db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 // The loop. `job` is the job in flight (taken off the queue, not yet completed), kept by the

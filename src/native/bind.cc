@@ -74,9 +74,10 @@ bool ReadBinaryBytes(napi_env env, napi_value value, const void** data, size_t* 
 namespace {
 
 // Visits a JS value as one of SQLite's storage classes, without owning it: text and blob bytes
-// are only valid during the callback. Returns false with a pending exception.
+// are only valid during the callback. A value that cannot be bound goes to sink.Fail(); the
+// sink's result is returned (false: a pending exception).
 template <typename Sink>
-bool VisitJsValue(napi_env env, napi_value value, int index, Sink&& sink) {
+bool VisitJsValue(napi_env env, napi_value value, Sink&& sink) {
   // Numbers are the most common parameter: one call instead of typeof + read.
   double number;
   if (napi_get_value_double(env, value, &number) == napi_ok) return sink.Real(number);
@@ -110,10 +111,7 @@ bool VisitJsValue(napi_env env, napi_value value, int index, Sink&& sink) {
       int64_t v;
       bool lossless = false;
       napi_get_value_bigint_int64(env, value, &v, &lossless);
-      if (!lossless) {
-        ThrowInvalidArgValue(env, "BigInt value is too large to bind.");
-        return false;
-      }
+      if (!lossless) return sink.Fail(ConversionFailure::BigIntTooLarge);
       return sink.Integer(v);
     }
     case napi_object: {
@@ -128,8 +126,7 @@ bool VisitJsValue(napi_env env, napi_value value, int index, Sink&& sink) {
     default:
       break;
   }
-  ThrowInvalidArgType(env, "Provided value cannot be bound to SQLite parameter " + std::to_string(index) + ".");
-  return false;
+  return sink.Fail(ConversionFailure::Unbindable);
 }
 
 struct StatementSink {
@@ -151,10 +148,17 @@ struct StatementSink {
     static const char kEmpty = 0;
     return Check(sqlite3_bind_blob64(stmt, index, n == 0 ? &kEmpty : p, n, SQLITE_TRANSIENT));
   }
+  bool Fail(ConversionFailure failure) {
+    ThrowError(env, ConversionError(failure, index));
+    return false;
+  }
 };
 
+// The async path's sink: an owned copy, or the failure recorded for the database thread.
 struct OwnedSink {
   SqlValue* out;
+  ConversionFailure* failure;
+  bool Fail(ConversionFailure f) { *failure = f; return true; }
   bool Null() { *out = SqlValue::Null(); return true; }
   bool Integer(int64_t v) { *out = SqlValue::Integer(v); return true; }
   bool Real(double v) { *out = SqlValue::Real(v); return true; }
@@ -206,8 +210,25 @@ bool IsNamedParameterObject(napi_env env, napi_value value) {
   return !flag && !IsSharedArrayBuffer(env, value);
 }
 
-bool JsToSqlValue(napi_env env, napi_value value, int index, SqlValue* out) {
-  return VisitJsValue(env, value, index, OwnedSink{out});
+bool JsToSqlValue(napi_env env, napi_value value, SqlValue* out, ConversionFailure* failure) {
+  return VisitJsValue(env, value, OwnedSink{out, failure});
+}
+
+ErrorInfo ConversionError(ConversionFailure failure, int index) {
+  if (failure == ConversionFailure::BigIntTooLarge) {
+    return ErrorInfo::Coded(ErrorKind::TypeError, "ERR_INVALID_ARG_VALUE", "BigInt value is too large to bind.");
+  }
+  return ErrorInfo::Coded(ErrorKind::TypeError, "ERR_INVALID_ARG_TYPE",
+                          "Provided value cannot be bound to SQLite parameter " + std::to_string(index) + ".");
+}
+
+ErrorInfo FirstConversionError(const SqlParams& params) {
+  for (size_t k = 0; k < params.named.size(); k++) {
+    if (params.named[k].failure != ConversionFailure::None) {
+      return ConversionError(params.named[k].failure, static_cast<int>(k + 1));
+    }
+  }
+  return ConversionError(params.positional_failure, static_cast<int>(params.positional.size() + 1));
 }
 
 int BindSqlValue(sqlite3_stmt* stmt, int index, const SqlValue& value) {
@@ -233,7 +254,7 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
     }
     for (size_t i = 0; i < argc; i++) {
       int index = static_cast<int>(i + 1);
-      if (!VisitJsValue(env, args[i], index, StatementSink{env, db, stmt, index})) return false;
+      if (!VisitJsValue(env, args[i], StatementSink{env, db, stmt, index})) return false;
     }
     return true;
   }
@@ -260,13 +281,13 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
       if (index == 0) continue;  // unknown, and unknown names are allowed
       napi_value value;
       if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
-      if (!VisitJsValue(env, value, index, StatementSink{env, db, stmt, index})) return false;
+      if (!VisitJsValue(env, value, StatementSink{env, db, stmt, index})) return false;
     }
   }
   int index = 0;
   for (size_t i = first_anonymous; i < argc; i++) {
     index = NextAnonymousIndex(stmt, index);
-    if (!VisitJsValue(env, args[i], index, StatementSink{env, db, stmt, index})) return false;
+    if (!VisitJsValue(env, args[i], StatementSink{env, db, stmt, index})) return false;
   }
   return true;
 }
@@ -309,7 +330,11 @@ bool BindSqlParams(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, con
   for (const NamedSqlValue& named : params.named) {
     int index = ResolveNamedParameter(stmt, named.name, options, bare_names, error);
     if (index < 0) return false;
-    if (index == 0) continue;
+    if (index == 0) continue;  // unknown and allowed: the sync path never reads (or converts) it
+    if (named.failure != ConversionFailure::None) {
+      *error = ConversionError(named.failure, index);
+      return false;
+    }
     if (BindSqlValue(stmt, index, named.value) != SQLITE_OK) {
       *error = ErrorInfo::Sqlite(db);
       return false;
@@ -323,10 +348,15 @@ bool BindSqlParams(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, con
       return false;
     }
   }
+  if (params.positional_failure != ConversionFailure::None) {
+    // Conversion comes before binding: the index is named even when it is past the last one.
+    *error = ConversionError(params.positional_failure, NextAnonymousIndex(stmt, index));
+    return false;
+  }
   return true;
 }
 
-bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams* out) {
+bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, const BindOptions& options, SqlParams* out) {
   size_t first_anonymous = 0;
   if (argc > 0 && IsNamedParameterObject(env, args[0])) {
     first_anonymous = 1;
@@ -338,17 +368,22 @@ bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams*
     for (uint32_t k = 0; k < count; k++) {
       napi_value key, value;
       napi_get_element(env, keys, k, &key);
-      if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
       NamedSqlValue named;
       named.name = ReadUtf8(env, key);
-      if (!JsToSqlValue(env, value, static_cast<int>(k + 1), &named.value)) return false;
+      if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
+      if (!JsToSqlValue(env, value, &named.value, &named.failure)) return false;
+      bool failed = named.failure != ConversionFailure::None;
       out->named.push_back(std::move(named));
+      // Binding stops at this key (an unknown-name error or this failure) unless the key may
+      // be skipped as unknown; the sync path reads nothing after it, and neither does this.
+      if (failed && !options.allow_unknown_named) return true;
     }
   }
   out->positional.reserve(argc - first_anonymous);
   for (size_t i = first_anonymous; i < argc; i++) {
     SqlValue value;
-    if (!JsToSqlValue(env, args[i], static_cast<int>(i - first_anonymous + 1), &value)) return false;
+    if (!JsToSqlValue(env, args[i], &value, &out->positional_failure)) return false;
+    if (out->positional_failure != ConversionFailure::None) break;
     out->positional.push_back(std::move(value));
   }
   return true;

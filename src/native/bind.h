@@ -17,6 +17,29 @@
 //   - number → REAL, bigint → INTEGER (must fit int64), boolean → INTEGER 0/1, string → TEXT,
 //     null/undefined → NULL, ArrayBuffer / any ArrayBufferView → BLOB of its bytes; anything else
 //     is an ERR_INVALID_ARG_TYPE error naming the parameter index.
+// The order in which errors surface is node's (the sync path, BindArguments): the bare-name map
+// (conflict error) first; then for each own key in order: resolve its name (unknown-name error,
+// or skip the key — its value is never read — when unknown names are allowed), read the value (a
+// getter may throw), convert it (unbindable / bigint too large, naming the resolved index), bind
+// it (SQLite's error); then each anonymous value: next unnamed index, convert (naming that index,
+// even one past the last parameter), bind (SQLite's "column index out of range").
+//
+// Async path: the values must be read and converted on the JS thread, before the statement is
+// known, and bound on the database thread (which never touches N-API). ReadSqlParams therefore
+// reads every own key's value in key order at call time and converts it at once (so the bytes of
+// a buffer are those at that moment, as in the sync path), recording a value that cannot be
+// converted as a deferred ConversionFailure (sql_value.h) without an index. BindSqlParams raises
+// it when the sync path would have: after the keys before it, after its own name resolved, with
+// the real parameter index. So the error, its message and its order match the sync call exactly.
+// What cannot match, and is documented (docs/ASYNC.md, "Parameters"):
+//   - reading stops after the first value that cannot be converted (the sync call never reads
+//     past it either) — except when unknown names are allowed, where that key may turn out to be
+//     skipped: then every key is read. So a getter may run where the sync call stopped earlier
+//     (at an unknown name, or at an allowed unknown key, whose value it never reads); the getters
+//     the sync call runs are always run too, in the same order;
+//   - an exception thrown by a getter (or a Proxy trap) is a JS value: it rejects the call at
+//     once, even where the sync call would have failed first for another reason (an SQL error,
+//     a bare-name conflict, an unknown name before it).
 // Functions taking a napi_env run on the JS thread and return false with a pending JS exception;
 // the others touch no N-API (the async API runs them on the database thread) and describe a
 // failure in an ErrorInfo.
@@ -53,15 +76,22 @@ bool IsNamedParameterObject(napi_env env, napi_value value);
 bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_value* args, size_t argc,
                    const BindOptions& options, std::optional<BareNameMap>* bare_names);
 
-// Async path, JS thread: converts call arguments into owned values. Names are resolved later,
-// against the prepared statement, by BindSqlParams. An unbindable value is reported with its
-// position among the anonymous arguments (or its key's position) — without the statement at hand
-// that is the closest to node's parameter index.
-bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, SqlParams* out);
+// Async path, JS thread: reads and converts call arguments into owned values, a value that
+// cannot be converted into a deferred failure (see above; `options` tells whether unknown names
+// are allowed, hence whether reading may stop at the first failure). Names are resolved later,
+// against the prepared statement, by BindSqlParams. False only with a pending JS exception.
+bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, const BindOptions& options, SqlParams* out);
 
-// Async path, database thread: clears old bindings, then binds `params` with the same rules.
+// Async path, database thread: clears old bindings, then binds `params` with the same rules,
+// raising a deferred failure where the sync path would have thrown it.
 bool BindSqlParams(sqlite3* db, sqlite3_stmt* stmt, const SqlParams& params, const BindOptions& options,
                    std::optional<BareNameMap>* bare_names, ErrorInfo* error);
+
+// The error of a value that cannot be bound to parameter `index` (node's messages and codes).
+ErrorInfo ConversionError(ConversionFailure failure, int index);
+// For jobs that bind nothing (their arguments are not SQL parameters): the first deferred
+// failure, naming the argument's position.
+ErrorInfo FirstConversionError(const SqlParams& params);
 
 // Builds the statement's bare-name map unless built (or bare names are off); false on a conflict.
 bool PrepareBareNames(sqlite3_stmt* stmt, const BindOptions& options, std::optional<BareNameMap>* bare_names,
@@ -75,8 +105,9 @@ int NextAnonymousIndex(sqlite3_stmt* stmt, int previous);
 // The bytes of an ArrayBufferView, ArrayBuffer or SharedArrayBuffer (valid while `value` lives);
 // false when `value` is none of these. *is_array_buffer tells a bare ArrayBuffer apart.
 bool ReadBinaryBytes(napi_env env, napi_value value, const void** data, size_t* length, bool* is_array_buffer);
-// Converts one JS value; `index` only names the parameter in error messages.
-bool JsToSqlValue(napi_env env, napi_value value, int index, SqlValue* out);
+// Converts one JS value into *out, or sets *failure (and leaves *out alone) when it cannot be
+// bound. False only with a pending JS exception.
+bool JsToSqlValue(napi_env env, napi_value value, SqlValue* out, ConversionFailure* failure);
 
 // Binds one owned value (SQLITE_TRANSIENT: the statement keeps its own copy).
 int BindSqlValue(sqlite3_stmt* stmt, int index, const SqlValue& value);

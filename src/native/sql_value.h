@@ -27,12 +27,22 @@ struct SqlValue {
   }
 };
 
+// Why a JS value cannot be bound (bind.h's conversion rules). The async API finds it on the JS
+// thread but raises it on the database thread, at the point of binding where node raises it and
+// with the parameter index that only the prepared statement knows (bind.h, "Async path").
+enum class ConversionFailure : uint8_t {
+  None,
+  Unbindable,      // ERR_INVALID_ARG_TYPE "Provided value cannot be bound to SQLite parameter N."
+  BigIntTooLarge,  // ERR_INVALID_ARG_VALUE "BigInt value is too large to bind."
+};
+
 // A parameter list as the user gave it: positional values for anonymous parameters and
 // name → value pairs from a named-parameter object. Resolution to indices happens against the
 // prepared statement (bind.h), on whichever thread owns it.
 struct NamedSqlValue {
   std::string name;
-  SqlValue value;
+  SqlValue value;  // meaningless when `failure` is set
+  ConversionFailure failure = ConversionFailure::None;
 };
 
 struct SqlParams {
@@ -41,6 +51,17 @@ struct SqlParams {
   bool named_object = false;
   std::vector<NamedSqlValue> named;
   std::vector<SqlValue> positional;
+  // Set: the anonymous value after the last of `positional` could not be converted, and the
+  // values after it were not read (binding can never get past it).
+  ConversionFailure positional_failure = ConversionFailure::None;
+
+  bool HasFailure() const {
+    if (positional_failure != ConversionFailure::None) return true;
+    for (const NamedSqlValue& n : named) {
+      if (n.failure != ConversionFailure::None) return true;
+    }
+    return false;
+  }
 };
 
 }  // namespace strand
