@@ -197,9 +197,13 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
   };
 
   const statementsOf = (body) => body.flatMap((b) => (b.k === 'tx' ? statementsOf(b.body) : b.s !== undefined ? [b.s] : []));
+  // The statement each cursor iterates (by creation index), for ops that name only the cursor.
+  const cursorStatement = program.ops.filter((o) => o.k === 'iterate').map((o) => o.s);
   const laterInGroupUses = (index, used) => {
     for (let j = index + 1; j < program.ops.length && program.ops[j].group === program.ops[index].group; j++) {
-      if (program.ops[j].s !== undefined && used.includes(program.ops[j].s)) return true;
+      const later = program.ops[j];
+      const s = later.s ?? (later.c !== undefined ? cursorStatement[later.c] : undefined);
+      if (s !== undefined && used.includes(s)) return true;
     }
     return false;
   };

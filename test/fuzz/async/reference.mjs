@@ -249,15 +249,17 @@ export function runReference(sqlite, program, { dir }) {
         result = cursor.it.next();
       } catch (error) {
         if (error instanceof FuzzerBug) throw error;
-        // A value that cannot be converted fails its row only; anything else ends the cursor.
-        const fatal = error?.code !== 'ERR_OUT_OF_RANGE';
-        batch.items.push({ error, fatal });
-        if (fatal) {
-          batch.done = true;
-          cursor.exhausted = true;
-          return;
+        // Any error ends the cursor — a value that cannot be converted (ERR_OUT_OF_RANGE) too,
+        // where a sync iterator lets you go on to the next row (a listed exception); such a
+        // cursor's statement, still mid-step, is reset (or finalized) as the cursor ends.
+        batch.items.push({ error, fatal: true });
+        batch.done = true;
+        cursor.exhausted = true;
+        if (error?.code === 'ERR_OUT_OF_RANGE') {
+          if (cursor.st) cursor.st.close();
+          else cursor.it.return();
         }
-        continue;
+        return;
       }
       if (result.done) {
         batch.done = true;
@@ -277,7 +279,9 @@ export function runReference(sqlite, program, { dir }) {
     // statement executed again since this cursor was made.
     if (model && (model.finalized || closed)) throw stateError('statement has been finalized');
     if (cursor.finished) return { done: true, value: undefined };
-    if (!model && cursor.started && closed && !cursor.exhausted) throw stateError('statement has been finalized');
+    // SQL text after close(): started, its statement went with the close (unless a call already
+    // found the cursor's end); never started, its first batch fails 'database is not open'.
+    if (!model && cursor.started && closed) throw stateError('statement has been finalized');
     if (model && model.execution !== cursor.execution) throw stateError('iterator was invalidated');
     const k = cursor.consumed++;
     while (requested(cursor) <= k && !cursor.exhausted) readBatch(cursor);
@@ -370,13 +374,12 @@ export function runReference(sqlite, program, { dir }) {
         } catch (error) {
           return threw(error);
         }
-        // The database's state first, then the signal.
-        if (closed) return rejected(stateError('database is not open'));
-        if (options.signal?.aborted) return rejected(new AbortError({ cause: options.signal.reason }));
+        // The database's state first, then the argument, then the signal.
         return settle(() => {
           if (closed) throw stateError('database is not open');
           const sql = typeof op.sql === 'string' ? op.sql : makeValue(op.sql.v);
           if (typeof sql !== 'string') throw typeError('ERR_INVALID_ARG_TYPE', 'The "sql" argument must be a string.');
+          if (options.signal?.aborted) throw new AbortError({ cause: options.signal.reason });
           return querySql(op.m, sql, op.args, options);
         });
       }
@@ -442,7 +445,7 @@ export function runReference(sqlite, program, { dir }) {
       case 'throw': {
         const cursor = cursors[op.c];
         if (!cursor) return { skipped: 'no such cursor' };
-        if (cursor.aborted !== undefined && !cursor.finished && op.k !== 'return') {
+        if (cursor.aborted !== undefined && !cursor.finished && op.k !== 'return' && op.k !== 'throw') {
           cursor.finished = true;
           cursor.failed = true;
           return rejected(new AbortError({ cause: cursor.aborted }));
