@@ -299,14 +299,19 @@ void FinalizeStatement(AsyncCore* core, uint32_t id) {
   core->statements.erase(found);
 }
 
-void CloseEverything(AsyncCore* core) {
-  DeleteAllSessions(core);  // before the connection closes (async_sessions.h S2)
+// Every cursor and prepared statement goes (their JS objects report them finalized).
+void FinalizeAllStatements(AsyncCore* core) {
   for (auto& [id, cursor] : core->cursors) {
     if (cursor.owns_statement) sqlite3_finalize(cursor.stmt);
   }
   core->cursors.clear();
   for (auto& [id, statement] : core->statements) sqlite3_finalize(statement.stmt);
   core->statements.clear();
+}
+
+void CloseEverything(AsyncCore* core) {
+  DeleteAllSessions(core);  // before the connection closes (async_sessions.h S2)
+  FinalizeAllStatements(core);
   if (core->db != nullptr) {
     sqlite3_close_v2(core->db);
     core->db = nullptr;
@@ -435,8 +440,9 @@ void Execute(AsyncCore* core, Job& job) {
       break;
     }
     case JobKind::Deserialize: {
-      // Prepared statements stay: SQLite re-prepares them against the new schema. An open
-      // iteration holds a read transaction, and SQLite refuses (SQLITE_BUSY).
+      // As DatabaseSync's (node's), every statement goes first — cursors too — whatever the
+      // outcome; the JS side counts them finalized from the call on (DatabaseCore.generation).
+      FinalizeAllStatements(core);
       ErrorInfo error;
       const std::string& data = job.params.positional.empty() ? std::string() : job.params.positional[0].bytes;
       if (!DeserializeDatabase(core->db, job.sql, reinterpret_cast<const uint8_t*>(data.data()), data.size(), &error)) {

@@ -85,6 +85,11 @@ const selfWaitError = () =>
 export class DatabaseCore {
   readonly engine: Engine;
   readonly config: NativeDatabaseConfig;
+  /**
+   * Bumped by every deserialize() call, which finalizes the database's statements (as
+   * DatabaseSync's does): a statement or started cursor of an older generation is finalized.
+   */
+  generation = 0;
   /** 'open' until close() is called; then no new operation is accepted. */
   state: 'open' | 'closing' | 'closed' = 'open';
   /** Settles when close() has finished. */
@@ -135,6 +140,15 @@ export class DatabaseCore {
   }
 
   /**
+   * Throws unless an operation may start, in this order: not from inside the callback of the
+   * transaction holding the queue (unless `direct`, through its scope), and the database open.
+   */
+  requireOpen(direct: boolean): void {
+    if (!direct) this.refuseFromOwnTransaction();
+    if (!this.accepts(direct)) throw invalidState('database is not open');
+  }
+
+  /**
    * Runs one job and resolves with `finish(a, b, c)` (called synchronously in the completion,
    * while its rows are in the scratch). `direct`: issued by the transaction holding the queue.
    */
@@ -144,12 +158,16 @@ export class DatabaseCore {
       // Once close() is called nothing new starts — except the transaction in progress finishing,
       // and clean-ups (closing cursors, finalizing) that the close would do anyway.
       const cleanup = spec.kind === JobKind.Close || spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize;
+      if (!direct) {
+        try {
+          this.refuseFromOwnTransaction();
+        } catch (error) {
+          fail(error);
+          return;
+        }
+      }
       if (this.state !== 'open' && !cleanup && !(direct && this.state === 'closing')) {
         fail(invalidState('database is not open'));
-        return;
-      }
-      if (!direct && this.#holder !== null && transactionContext.getStore() === this.#holder) {
-        fail(selfWaitError());
         return;
       }
       const signal = options?.signal;
@@ -218,9 +236,18 @@ export class DatabaseCore {
     });
   }
 
+  /** Throws when called from inside the callback of the transaction holding the queue. */
+  refuseFromOwnTransaction(): void {
+    if (this.#holder !== null && transactionContext.getStore() === this.#holder) throw selfWaitError();
+  }
+
   /** Waits in line, then makes `holder` the owner of the queue. */
   acquire(holder: object): Promise<void> {
-    if (this.#holder !== null && transactionContext.getStore() === this.#holder) return Promise.reject(selfWaitError());
+    try {
+      this.refuseFromOwnTransaction();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#holder === null && this.#parked.length === 0) {
       this.#holder = holder;
       return Promise.resolve();

@@ -157,7 +157,7 @@ export class AsyncDatabase extends Queries {
 
   /** Compiles a statement on the database thread. */
   async prepare(sql: string): Promise<AsyncStatement> {
-    if (!this.core.accepts(this.direct)) throw invalidState('database is not open');
+    this.core.requireOpen(this.direct);
     if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
     const state = new StatementState(this.core, this.core.newStatementId(), sql);
     await withCallerStack(
@@ -249,7 +249,7 @@ export class AsyncDatabase extends Queries {
    * meanwhile waits until the transaction ends, so nothing interleaves with it.
    */
   async transaction<T>(fn: (tx: Transaction) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    this.core.requireOpen(false);
     if (typeof fn !== 'function') throw invalidArgType('The "fn" argument must be a function.');
     const mode = options.mode ?? 'deferred';
     if (mode !== 'deferred' && mode !== 'immediate' && mode !== 'exclusive') {
@@ -336,11 +336,12 @@ export class AsyncDatabase extends Queries {
         dbName = name;
       }
     }
-    await withCallerStack(
-      // A private copy now: the job may wait (behind a transaction) before its bytes are taken,
-      // and the caller may reuse `buffer` as soon as this returns.
-      this.core.call(false, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options),
-    );
+    // A private copy now: the job may wait (behind a transaction) before its bytes are taken,
+    // and the caller may reuse `buffer` as soon as this returns.
+    const done = this.core.call(this.direct, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options);
+    // The statements are finalized from this call on, in call order (the job finalizes them).
+    this.core.generation++;
+    await withCallerStack(done);
   }
 
   /**
@@ -403,6 +404,8 @@ export class AsyncDatabase extends Queries {
   async close(): Promise<void> {
     const core = this.core;
     if (core.state !== 'open') return core.closed;
+    // From inside its own transaction's callback, the close would wait for that transaction.
+    core.refuseFromOwnTransaction();
     core.state = 'closing';
     core.closed = core.call(false, { kind: JobKind.Close }, () => undefined, undefined).finally(() => {
       core.state = 'closed';

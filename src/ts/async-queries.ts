@@ -112,7 +112,7 @@ hideUncloneableBase(Runner, Object.prototype);
 // The target of a query on SQL text; its checks (the database's state first, as DatabaseSync's
 // prepare() makes them, then the argument) throw, and the callers turn that into a rejection.
 function checkedSqlTarget(runner: Runner, sql: unknown): QueryTarget {
-  if (!runner.core.accepts(runner.direct)) throw invalidState('database is not open');
+  runner.core.requireOpen(runner.direct);
   if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
   return sqlTarget(runner, sql);
 }
@@ -134,7 +134,11 @@ function sqlTarget(runner: Runner, sql: string): QueryTarget {
 export class Queries extends Runner {
   /** Runs one or more SQL statements that return no rows. */
   exec(sql: string): Promise<void> {
-    if (!this.core.accepts(this.direct)) return Promise.reject(invalidState('database is not open'));
+    try {
+      this.core.requireOpen(this.direct);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (typeof sql !== 'string') return Promise.reject(invalidArgType('The "sql" argument must be a string.'));
     return withCallerStack(this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options));
   }

@@ -30,10 +30,13 @@ export class StatementState implements QueryTarget {
   parameterCount = 0;
   /** Bumped by every run/get/all/iterate: a cursor of an older execution is invalidated. */
   execution = 0;
+  /** The database's generation when prepared (a deserialize() since finalized it). */
+  readonly generation: number;
 
   constructor(core: DatabaseCore, id: number, sql: string) {
     this.statement = id;
     this.sql = sql;
+    this.generation = core.generation;
     this.readBigInts = core.config.readBigInts;
     this.returnArrays = core.config.returnArrays;
     this.allowBareNamedParameters = core.config.allowBareNamedParameters;
@@ -91,10 +94,19 @@ export class AsyncStatement extends Runner {
   // statement after close(). A transaction in progress when close() was called still finishes.
   #finalized(): boolean {
     const state = this.core.state;
-    return this.#state.finalized || !(state === 'open' || (this.direct && state === 'closing'));
+    return (
+      this.#state.finalized ||
+      this.#state.generation !== this.core.generation ||
+      !(state === 'open' || (this.direct && state === 'closing'))
+    );
   }
 
   #usable(): Promise<never> | undefined {
+    try {
+      if (!this.direct) this.core.refuseFromOwnTransaction();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#finalized()) return Promise.reject(invalidState('statement has been finalized'));
     return undefined;
   }

@@ -78,6 +78,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
   #returned = false; // return()/throw() was called (known when calls are made)
   #over = false; // a call found the end, an error or an abort (known when results are handed out)
   #closeSent = false;
+  #generation = -1; // the database's generation when this cursor started (see DatabaseCore)
   // Results are handed out in call order: each call waits for the one before.
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -105,6 +106,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
       ? { kind: JobKind.IterNext, cursor: this.#cursor, readBigInts: open.readBigInts }
       : { ...open, kind: JobKind.IterOpen, cursor: this.#cursor };
     const size = this.#batchSize;
+    if (this.#requests.length === 0) this.#generation = core.generation;
     spec.batchRows = size;
     spec.batchBytes = BATCH_BYTES;
     this.#batchSize = Math.min(this.#batchSize * 2, this.#maxBatch);
@@ -151,6 +153,10 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
     // The other checks give way to an end that an earlier call will have found by then.
     const fail = (error: Error) => this.#inOrder(() => (this.#over ? DONE : Promise.reject(error)));
     const started = this.#requests.length > 0;
+    if (statement === undefined && started && this.#generation !== this.#source.core.generation) {
+      // SQL text: a deserialize() since it started finalized its statement.
+      return fail(invalidState('statement has been finalized'));
+    }
     if (statement === undefined && !this.#open()) {
       // SQL text: once started, its statement went with the close; never started, it cannot
       // start (as a failed IterOpen, that ends it).

@@ -120,8 +120,10 @@ export function generateProgram(seed) {
     const inner = [];
     const n = r.between(0, 4);
     for (let i = 0; i < n; i++) {
-      const kind = r.weighted([[5, 'query'], [2, 'exec'], [1, 'nested'], [1, 'stmt']]);
+      const kind = r.weighted([[5, 'query'], [2, 'exec'], [1, 'nested'], [1, 'stmt'], [1, 'on-db']]);
       if (kind === 'query') inner.push({ k: 'q', m: r.pick(['run', 'get', 'all']), sql: sqlText(), args: params() });
+      // A call on the database itself from inside its transaction's callback (not on `tx`).
+      else if (kind === 'on-db') inner.push(r.chance(0.8) ? { k: 'q', m: r.pick(['run', 'get', 'all']), sql: sqlText(), args: params(), onDb: true } : { k: r.pick(['close', 'tx-on-db']), onDb: true, body: [] });
       else if (kind === 'exec') inner.push({ k: 'exec', sql: sqlText() });
       else if (kind === 'stmt' && count.stmts > 0) inner.push({ k: 'sq', s: r.int(count.stmts), m: r.pick(['run', 'get', 'all']), args: params(), viaTx: true });
       else if (kind === 'nested' && depth < 2) inner.push({ k: 'tx', body: body(depth + 1), throws: r.chance(0.3), catchInner: r.chance(0.5) });
@@ -162,10 +164,16 @@ export function generateProgram(seed) {
     [3, () => ({ k: 'function', name: r.pick(['f1', 'f1', 'F1', 'agg1']), opts: r.chance(0.7) ? undefined : { varargs: r.pick(FLAGS), deterministic: r.pick(FLAGS) }, fn: r.pick(BEHAVIOURS), arity: r.between(0, 2) })],
     [2, () => ({ k: 'aggregate', name: r.pick(['agg1', 'f1']), start: r.pick(['int:0', 'null', 'str:empty']), step: r.pick(['add', 'add', 'throw:error', 'ret:junk:object']), result: r.pick([undefined, 'identity', 'throw:error']) })],
     [2, () => ({ k: 'prop', p: r.pick(['isOpen', 'isTransaction']) })],
-    [1, () => ({ k: 'close' })],
+    [1, () => ({ k: 'interrupt' })],
+    [1, () => {
+      if (r.chance(0.5)) return { k: 'serialize' };
+      return { k: 'deserialize', image: r.pick(['empty', 'schema', 'junk']) };
+    }],
+    [1, () => ({ k: r.pick(['close', 'close', 'dispose-db']) })],
   ];
 
-  ops.push({ k: 'open', loc: r.weighted([[8, 'memory'], [2, 'file']]), opts: r.chance(0.5) ? undefined : {
+  ops.push({ k: 'open', loc: r.weighted([[8, 'memory'], [2, 'file']]), explicitUndefined: r.chance(0.2), opts: r.chance(0.5) ? undefined : {
+    open: r.chance(0.05) ? r.pick(['false', 'int:1']) : undefined,
     readBigInts: r.chance(0.2) ? 'true' : undefined,
     returnArrays: r.chance(0.2) ? 'true' : undefined,
     allowBareNamedParameters: r.chance(0.2) ? r.pick(['true', 'false']) : undefined,

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { serialize } from '../../compat/serialize.mjs';
 import { FuzzerBug, makeValue } from '../shared/values.mjs';
 import { makeAggregate, makeFunction } from './callbacks.mjs';
-import { BODY_THREW, makeArgs, makeWithOptions, openArgs } from './reference.mjs';
+import { BODY_THREW, makeArgs, makeImage, makeWithOptions, openArgs } from './reference.mjs';
 
 export class Hang extends Error {}
 
@@ -79,7 +79,7 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
         }
         continue;
       }
-      const started = issue(inner, tx);
+      const started = issue(inner, inner.onDb ? db : tx);
       outcomes.push(started.outcome ?? (await settled(started.promise, -1)));
     }
     if (op.throws) throw new Error(BODY_THREW);
@@ -163,6 +163,11 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
       case 'aggregate': return call(() => scope.aggregate(op.name, makeAggregate(op, log, ser)));
       case 'prop': return call(() => scope[op.p]);
       case 'close': return call(() => scope.close());
+      case 'dispose-db': return call(() => scope[Symbol.asyncDispose]());
+      case 'tx-on-db': return call(() => scope.transaction(async () => {}));
+      case 'interrupt': return call(() => scope.interrupt());
+      case 'serialize': return call(() => scope.serialize());
+      case 'deserialize': return call(() => scope.deserialize(makeImage(op.image, sqlite)));
       default:
         throw new FuzzerBug(`unknown op ${op.k}`);
     }
@@ -202,6 +207,7 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
   const laterInGroupUses = (index, used) => {
     for (let j = index + 1; j < program.ops.length && program.ops[j].group === program.ops[index].group; j++) {
       const later = program.ops[j];
+      if (later.k === 'deserialize') return true; // finalizes every statement
       const s = later.s ?? (later.c !== undefined ? cursorStatement[later.c] : undefined);
       if (s !== undefined && used.includes(s)) return true;
     }
@@ -215,7 +221,7 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
       if (op.k === 'open') {
         const args = openArgs(op, dir);
         try {
-          db = await timed(sqlite.AsyncDatabase.open(...args), index);
+          db = await timed(op.explicitUndefined && args.length === 1 ? sqlite.AsyncDatabase.open(args[0], undefined) : sqlite.AsyncDatabase.open(...args), index);
           trace[index] = ['op', index, { ok: ser({ database: true }) }];
         } catch (error) {
           if (error instanceof Hang) throw error;

@@ -112,6 +112,18 @@ export const txSql = (depth, mode) => depth === 0
   };
 
 export const BODY_THREW = 'transaction body threw';
+const SELF_WAIT = "the database is in a transaction: inside the transaction's callback, run statements through its `tx` argument, not the database";
+const OPEN_FALSE = 'The "options.open" argument must not be false: AsyncDatabase.open() opens the database.';
+
+/** The bytes a program's deserialize() gets, by name (`serialized`: the last serialize()'s). */
+export function makeImage(name, sqlite) {
+  if (name === 'junk') return Uint8Array.of(1, 2, 3, 4);
+  const source = new sqlite.DatabaseSync(':memory:');
+  if (name === 'schema') source.exec("CREATE TABLE t1(a INTEGER PRIMARY KEY, b, c); INSERT INTO t1(b) VALUES ('from image')");
+  const bytes = source.serialize();
+  source.close();
+  return bytes;
+}
 
 export function runReference(sqlite, program, { dir }) {
   const replace = [[pathToFileURL(dir).href, 'file://<TMP>'], [dir, '<TMP>']];
@@ -281,8 +293,17 @@ export function runReference(sqlite, program, { dir }) {
     if (cursor.finished) return { done: true, value: undefined };
     // SQL text after close(): started, its statement went with the close (unless a call already
     // found the cursor's end); never started, its first batch fails 'database is not open'.
-    if (!model && cursor.started && closed) throw stateError('statement has been finalized');
+    if (!model && cursor.started && (closed || cursor.statementGone)) throw stateError('statement has been finalized');
+    if (!model && !cursor.started && closed) {
+      cursor.finished = true;
+      throw stateError('database is not open');
+    }
     if (model && model.execution !== cursor.execution) throw stateError('iterator was invalidated');
+    // An aborted signal, after the statement's checks: the cursor ends with an AbortError.
+    if (cursor.aborted !== undefined) {
+      cursor.finished = true;
+      throw new AbortError({ cause: cursor.aborted });
+    }
     const k = cursor.consumed++;
     while (requested(cursor) <= k && !cursor.exhausted) readBatch(cursor);
     if (requested(cursor) <= k) {
@@ -362,6 +383,8 @@ export function runReference(sqlite, program, { dir }) {
   };
 
   function runOne(op, depth = 0) {
+    // The database itself, called from inside its transaction's callback: refused at once.
+    if (op.onDb) return rejected(stateError(SELF_WAIT));
     switch (op.k) {
       case 'exec': return settle(() => {
         if (closed) throw stateError('database is not open');
@@ -445,11 +468,6 @@ export function runReference(sqlite, program, { dir }) {
       case 'throw': {
         const cursor = cursors[op.c];
         if (!cursor) return { skipped: 'no such cursor' };
-        if (cursor.aborted !== undefined && !cursor.finished && op.k !== 'return' && op.k !== 'throw') {
-          cursor.finished = true;
-          cursor.failed = true;
-          return rejected(new AbortError({ cause: cursor.aborted }));
-        }
         if (op.k === 'next') return settle(() => cursorNext(cursor));
         if (op.k === 'return') return settle(() => cursorReturn(cursor));
         if (op.k === 'throw') {
@@ -537,6 +555,19 @@ export function runReference(sqlite, program, { dir }) {
         } catch (error) {
           return threw(error);
         }
+      case 'interrupt': return ok(undefined);
+      case 'serialize': return settle(() => {
+        if (closed) throw stateError('database is not open');
+        return db.serialize();
+      });
+      case 'deserialize': return settle(() => {
+        if (closed) throw stateError('database is not open');
+        // Every statement goes, as with DatabaseSync (started SQL-text cursors' too).
+        for (const model of stmts) if (model) model.finalized = true;
+        for (const cursor of cursors) if (cursor && cursor.source.sql !== undefined && cursor.started) cursor.statementGone = true;
+        return db.deserialize(makeImage(op.image, sqlite));
+      });
+      case 'dispose-db':
       case 'close': return settle(() => {
         if (!closed) {
           closed = true;
@@ -555,6 +586,11 @@ export function runReference(sqlite, program, { dir }) {
     if (op.k === 'open') {
       const args = openArgs(op, dir);
       try {
+        if (args[1]?.open === false) {
+          // Every option is checked first (a database made with open: false opens nothing).
+          new sqlite.DatabaseSync(...args);
+          throw typeError('ERR_INVALID_ARG_VALUE', OPEN_FALSE);
+        }
         db = new sqlite.DatabaseSync(...args);
         db.__options = args[1] ?? {};
         trace.push(['op', index, ok({ database: true })]);
