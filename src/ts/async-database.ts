@@ -403,9 +403,10 @@ export class AsyncDatabase extends Queries {
    */
   async close(): Promise<void> {
     const core = this.core;
-    if (core.state !== 'open') return core.closed;
-    // From inside its own transaction's callback, the close would wait for that transaction.
+    // From inside its own transaction's callback, the close — even one already called — would
+    // wait for that transaction: refused first.
     core.refuseFromOwnTransaction();
+    if (core.state !== 'open') return core.closed;
     core.state = 'closing';
     core.closed = core.call(false, { kind: JobKind.Close }, () => undefined, undefined).finally(() => {
       core.state = 'closed';

@@ -28,11 +28,11 @@ for (let start = 0; start < seeds.length; start += GROUP) {
     const problems = [];
     for (const seed of group) {
       const result = results.get(seed);
-      if (!result?.trace) {
+      if (!result?.result) {
         problems.push(`seed ${seed}: ${result?.crashed ?? 'no result'}\n${result?.output ?? ''}`);
         continue;
       }
-      const difference = describeDifference(generateProgram(seed), golden.traces[seed], result.trace, classify);
+      const difference = describeDifference(generateProgram(seed), golden.traces[seed], result.result.trace, classify);
       if (difference && !difference.known) problems.push(`seed ${seed}: ${difference.signature}\n${JSON.stringify(difference.detail, null, 1).slice(0, 2500)}`);
     }
     assert.ok(problems.length === 0, `${problems.length} of ${group.length} seeds differ:\n${problems.slice(0, 3).join('\n\n')}`);

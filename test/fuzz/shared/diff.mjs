@@ -14,7 +14,7 @@ export function firstDifference(expected, actual) {
 
 // A short label for an outcome: "ok", or the error's code/name and the start of its message.
 function label(entry) {
-  if (entry === undefined) return 'missing';
+  if (entry === undefined || entry === null) return 'missing';
   if (entry[0] === 'cb') return `callback ${entry[1]}/${entry[2]}`;
   const outcome = entry[2];
   if ('threw' in outcome || 'rejected' in outcome) {

@@ -3,7 +3,8 @@
 // seed, which names the seed that crashes.
 //
 //   const results = await runSeeds({ script, args, seeds, execPath, chunk, parallel, timeout })
-//   results: Map(seed -> { trace } | { crashed: 'signal SIGSEGV' | 'exit 1' | 'timeout', output })
+//   results: Map(seed -> { result } | { crashed: 'signal SIGSEGV' | 'exit 1' | 'timeout', output })
+// The child writes one JSON line per seed, `{ seed, ... }`; `result` is that object.
 import { spawn } from 'node:child_process';
 
 function runChild({ execPath, script, args, seeds, timeout, env }) {
@@ -27,8 +28,8 @@ function runChild({ execPath, script, args, seeds, timeout, env }) {
       for (const line of stdout.split('\n')) {
         if (!line) continue;
         try {
-          const { seed, trace } = JSON.parse(line);
-          done.set(seed, trace);
+          const result = JSON.parse(line);
+          done.set(result.seed, result);
         } catch {
           // a line cut short by a crash
         }
@@ -49,7 +50,7 @@ export async function runSeeds({ script, args = [], seeds, execPath = process.ex
     while (next < chunks.length) {
       const mine = chunks[next++];
       const { done, failure, output } = await runChild({ execPath, script, args, seeds: mine, timeout, env });
-      for (const [seed, trace] of done) results.set(seed, { trace });
+      for (const [seed, result] of done) results.set(seed, { result });
       const left = mine.filter((s) => !done.has(s));
       if (left.length > 0) retry.push(...left);
       else if (failure) results.set(mine[mine.length - 1], { crashed: failure, output });
@@ -59,7 +60,7 @@ export async function runSeeds({ script, args = [], seeds, execPath = process.ex
   // One child per unfinished seed: the crashing one is found, the others finish.
   for (const seed of retry) {
     const { done, failure, output } = await runChild({ execPath, script, args, seeds: [seed], timeout, env });
-    results.set(seed, done.has(seed) && !failure ? { trace: done.get(seed) } : { crashed: failure ?? 'no trace', output });
+    results.set(seed, done.has(seed) && !failure ? { result: done.get(seed) } : { crashed: failure ?? 'no result', output });
   }
   return results;
 }

@@ -42,14 +42,14 @@ for (const seed of seeds) {
   const actual = ours.get(seed);
   let signature;
   let detail;
-  if (!actual?.trace) {
+  if (!actual?.result) {
     signature = `ours crashed: ${actual?.crashed}`;
     detail = actual?.output;
-  } else if (!expected?.trace) {
+  } else if (!expected?.result) {
     signature = `node:sqlite 26 crashed: ${expected?.crashed}`;
     detail = expected?.output;
   } else {
-    const difference = describeDifference(generateProgram(seed), expected.trace, actual.trace, classify);
+    const difference = describeDifference(generateProgram(seed), expected.result.trace, actual.result.trace, classify);
     if (!difference) continue;
     if (difference.known) {
       known.set(difference.known, (known.get(difference.known) ?? 0) + 1);

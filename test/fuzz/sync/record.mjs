@@ -21,9 +21,9 @@ const problems = [];
 for (const seed of seeds) {
   const a = first.get(seed);
   const b = second.get(seed);
-  if (!a?.trace || !b?.trace) problems.push(`seed ${seed}: ${a?.crashed ?? b?.crashed}`);
-  else if (JSON.stringify(a.trace) !== JSON.stringify(b.trace)) problems.push(`seed ${seed}: not deterministic`);
-  else traces[seed] = a.trace;
+  if (!a?.result || !b?.result) problems.push(`seed ${seed}: ${a?.crashed ?? b?.crashed}`);
+  else if (JSON.stringify(a.result.trace) !== JSON.stringify(b.result.trace)) problems.push(`seed ${seed}: not deterministic`);
+  else traces[seed] = a.result.trace;
 }
 if (problems.length) {
   console.error(problems.join('\n'));
