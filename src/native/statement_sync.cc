@@ -104,11 +104,13 @@ void StatementSync::Finalize() {
   }
 }
 
-bool StatementSync::RequireUsable(napi_env env) {
+bool StatementSync::RequireUsable(napi_env env, bool runnable) {
   if (stmt_ == nullptr) {
     ThrowInvalidState(env, "statement has been finalized");
     return false;
   }
+  // node refuses a run from inside the authorizer before it looks at the statement's state.
+  if (runnable && db_ != nullptr && !db_->RequireNotInAuthorizer(env)) return false;
   // A user function (or other callback) of this very statement, called from inside its step:
   // resetting or re-running it there would pull it out from under SQLite.
   if (stepping_.active()) {
@@ -122,9 +124,7 @@ bool StatementSync::RequireUsable(napi_env env) {
   return true;
 }
 
-bool StatementSync::RequireRunnable(napi_env env) {
-  return RequireUsable(env) && db_->RequireNotInAuthorizer(env);
-}
+bool StatementSync::RequireRunnable(napi_env env) { return RequireUsable(env, true); }
 
 bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
   if (!RequireRunnable(env)) return false;

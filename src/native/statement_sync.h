@@ -86,7 +86,7 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   // Shared prologue: usable state, then reset + bind. False with a pending exception.
   bool Prepare(napi_env env, const Napi::CallbackInfo& info);
   // The statement is not finalized and its database is open; otherwise throws.
-  bool RequireUsable(napi_env env);
+  bool RequireUsable(napi_env env, bool runnable = false);
   // RequireUsable, and the database is not inside its authorizer callback.
   bool RequireRunnable(napi_env env);
   Napi::Value ColumnNames(const Napi::CallbackInfo& info);

@@ -336,7 +336,9 @@ export class StatementIterator {
 
   return(): IteratorResult<Row | SQLOutputValue[], null> {
     const self = stepOf(this);
-    self.#step(STOP);
+    // A finished iterator has nothing to reset (node's touches no connection then, so even an
+    // authorizer callback may call it): it only reports a finalized statement.
+    self.#step(self.#done ? CHECK : STOP);
     self.#done = true;
     return iteratorResult(true, null);
   }

@@ -209,4 +209,26 @@ export default [
       return out;
     },
   },
+  {
+    name: 'fuzz: inside the authorizer, runs are refused before the statement state; a finished iterator may return()',
+    run: (sqlite, ctx) => {
+      const db = ctx.open();
+      db.exec('CREATE TABLE t(a); INSERT INTO t VALUES (1), (2)');
+      const stmt = db.prepare('SELECT a FROM t');
+      const finished = db.prepare('SELECT a FROM t').iterate();
+      Array.from(finished);
+      const running = db.prepare('SELECT a FROM t').iterate();
+      running.next();
+      const seen = [];
+      db.setAuthorizer(() => {
+        if (seen.length === 0) {
+          seen.push(attempt(() => stmt.get()), attempt(() => finished.return()), attempt(() => finished.next()), attempt(() => running.return()));
+        }
+        return 0;
+      });
+      const outer = attempt(() => db.prepare('SELECT 1 AS one').get());
+      db.setAuthorizer(null);
+      return { seen, outer, after: attempt(() => running.next()) };
+    },
+  },
 ];
