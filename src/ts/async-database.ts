@@ -318,7 +318,8 @@ export class AsyncDatabase extends Queries {
 
   /**
    * Replaces database `options.dbName` (default `'main'`) with an in-memory copy of `buffer`, on
-   * the database thread. Prepared statements stay usable (SQLite re-prepares them).
+   * the database thread. As `DatabaseSync#deserialize()`, it finalizes the database's statements (and
+   * cursors) from this call on.
    */
   async deserialize(buffer: Uint8Array, options?: { dbName?: string }): Promise<void> {
     if (!(buffer instanceof Uint8Array) || buffer instanceof Uint8ClampedArray) {
