@@ -23,6 +23,7 @@
 // its next callback (it rejects with SQLITE_INTERRUPT, errcode 9), or not at all when no
 // callback follows. Every cell must settle (the test's child process has a timeout), never
 // crash, and every error it records must carry a node-style code.
+import diagnostics_channel from 'node:diagnostics_channel';
 import { Env, nextMacrotask } from './matrix-env.mjs';
 
 const SQLITE_CHANGESET_OMIT = 0;
@@ -179,6 +180,18 @@ export const CALLBACKS = [
       env.outerArgs = [env.tmp('progress-copy.db'), { rate: 1, progress: () => fire() }];
     },
     outer: (db, env) => db.backup(...env.outerArgs),
+  },
+  {
+    // The subscriber runs on the JS thread from the completion, before the promise settles: the
+    // operation is over on the database thread, and what the subscriber calls just queues.
+    name: 'diagnostics subscriber during db.all()',
+    root: 'db',
+    async setup(env, fire) {
+      const subscriber = () => fire();
+      diagnostics_channel.subscribe('sqlite.db.query', subscriber);
+      env.unsubscribe = () => diagnostics_channel.unsubscribe('sqlite.db.query', subscriber);
+    },
+    outer: (db) => db.all('SELECT v AS f FROM t ORDER BY id'),
   },
 ];
 
@@ -357,6 +370,7 @@ function probeFile(env) {
 }
 
 async function cleanUp(env) {
+  env.unsubscribe?.();
   const iterator = env.get('iterator');
   await iterator?.return().catch(() => {});
   await env.newSession?.close().catch(() => {});

@@ -24,6 +24,7 @@
 // WeakRefs made at set-up; the script holds them again as soon as the operation is over, so
 // that what the collector does later, or what an engine keeps of a dropped object, never shows).
 // Provided objects are the callback's, not the outer operation's: the script keeps them.
+import diagnostics_channel from 'node:diagnostics_channel';
 import { Env, nextMacrotask } from './matrix-env.mjs';
 
 const SQLITE_OK = 0;
@@ -267,9 +268,32 @@ export const CALLBACKS = [
     },
     outer: (db, env) => env.sqlite.backup(db, ...env.outerArgs),
   },
-  // Slot: the diagnostics_channel subscriber (a later part of issue 10). Its entry subscribes
-  // in setup, calls fire() from the subscriber and runs the statement that publishes.
+  // The diagnostics_channel subscriber: it runs inside SQLite (the statement has ended, not yet
+  // been reset), synchronously in the call that publishes. Unsubscribed by cleanUp.
+  {
+    name: 'diagnostics subscriber during stmt.get()',
+    root: 'stmt',
+    setup(env, fire) {
+      env.put('stmt', env.db().prepare('SELECT v FROM t ORDER BY id'));
+      subscribe(env, fire);
+    },
+    outer: (stmt) => stmt.get(),
+  },
+  {
+    name: 'diagnostics subscriber during exec',
+    root: 'db',
+    setup(env, fire) {
+      subscribe(env, fire);
+    },
+    outer: (db) => db.exec("INSERT INTO t(v) VALUES ('x'); SELECT count(*) FROM t"),
+  },
 ];
+
+function subscribe(env, fire) {
+  const subscriber = () => fire();
+  diagnostics_channel.subscribe('sqlite.db.query', subscriber);
+  env.unsubscribe = () => diagnostics_channel.unsubscribe('sqlite.db.query', subscriber);
+}
 
 // --- the actions -------------------------------------------------------------------------------
 // { name, needs?, run(env, callback), probe?(env, callback) }: run performs the call (its return
@@ -446,6 +470,7 @@ function stateAfter(env, cell) {
 
 // Whatever is still open is closed (errors ignored), so the cell's files can be removed.
 function cleanUp(env) {
+  env.unsubscribe?.();
   for (const name of ['iterator', 'stmt', 'session']) {
     try {
       const object = env.get(name);
