@@ -102,7 +102,7 @@ test('deserialize() waiting behind a transaction still uses the bytes given at t
   await db.close();
 });
 
-test('deserialize() keeps prepared statements usable and copies the buffer', async () => {
+test('deserialize() finalizes prepared statements, as DatabaseSync\'s, and copies the buffer', async () => {
   const db = await AsyncDatabase.open(':memory:');
   await db.exec('CREATE TABLE t(a, b); INSERT INTO t VALUES (9, 9)');
   const stmt = await db.prepare('SELECT a FROM t ORDER BY a');
@@ -110,7 +110,9 @@ test('deserialize() keeps prepared statements usable and copies the buffer', asy
   const done = db.deserialize(source);
   source.fill(0);
   await done;
-  assert.equal(await stmt.all(), [{ __proto__: null, a: 1 }, { __proto__: null, a: 2 }]);
+  assert.is((await rejection(stmt.all())).message, 'statement has been finalized');
+  const again = await db.prepare('SELECT a FROM t ORDER BY a');
+  assert.equal(await again.all(), [{ __proto__: null, a: 1 }, { __proto__: null, a: 2 }]);
   await db.exec("INSERT INTO t VALUES (3, 'three')");
   assert.is((await db.get('SELECT count(*) AS n FROM t')).n, 3);
   await db.close();
