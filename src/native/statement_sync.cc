@@ -132,9 +132,14 @@ bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
   // they are done, but an iteration that failed leaves its error in the statement, and the next
   // call on it throws that error once more (an unfinished iteration just ends here, and its end
   // is published, as node does).
-  if (Reset() != SQLITE_OK) {
-    ThrowSqliteError(env, db_->handle());
-    return false;
+  // Only a busy statement or one an iteration left failed needs the reset here (a reset of an
+  // idle statement costs a point get() about 1%).
+  if (sqlite3_stmt_busy(stmt_) || iteration_failed_) {
+    iteration_failed_ = false;
+    if (Reset() != SQLITE_OK) {
+      ThrowSqliteError(env, db_->handle());
+      return false;
+    }
   }
   Args args(info);
   if (!BindArguments(env, db_->handle(), stmt_, args.data, args.count, bind_options_, &bare_names_)) {
@@ -345,6 +350,7 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
     Reset();
   } else {
     // Not reset: the error stays in the statement for the next call's reset (see Prepare).
+    iteration_failed_ = true;
     ThrowSqliteError(env, db_->handle());
   }
   return Napi::Value(env, result);

@@ -108,6 +108,9 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
   BindOptions bind_options_;
   std::optional<BareNameMap> bare_names_;
   int reported_reprepares_ = -1;
+  // An iteration's step failed and the statement was left unreset: the next call's reset
+  // reports that error once more (node's rule).
+  bool iteration_failed_ = false;
   InUse stepping_;
 };
 
