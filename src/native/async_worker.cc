@@ -174,12 +174,15 @@ void RunStatement(AsyncCore* core, Job& job) {
   int rc;
   switch (job.kind) {
     case JobKind::Run:
-      while ((rc = sqlite3_step(target.stmt)) == SQLITE_ROW) {
-      }
-      if (rc != SQLITE_DONE) {
+      // One step, as DatabaseSync's (node's) run(): rows a statement returns are not computed.
+      rc = sqlite3_step(target.stmt);
+      if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         job.Fail(ErrorInfo::Sqlite(core->db));
         break;
       }
+      // The counts are SQLite's once the statement is over: reset it first (a statement left on
+      // a row has not finished; its changes would be the previous statement's).
+      sqlite3_reset(target.stmt);
       job.changes = sqlite3_changes64(core->db);
       job.last_insert_rowid = sqlite3_last_insert_rowid(core->db);
       if (!job.read_bigints) {

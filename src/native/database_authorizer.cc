@@ -12,12 +12,15 @@
 //   - A callback that throws, or returns something other than SQLITE_OK/DENY/IGNORE, leaves a
 //     pending exception and denies: SQLite fails the statement and ThrowSqliteError (errors.cc)
 //     throws nothing over the pending error, so the caller sees the callback's error.
+//   - SQLITE_IGNORE for the ATTACH that VACUUM runs itself counts as SQLITE_DENY: ignored, it makes
+//     SQLite use a database that is not there (a segfault — node 26's too).
 //   - Asked again while that error is pending, the callback still runs (V8 lets node call it),
 //     and a new error replaces the pending one; applyChangeset then throws SQLite's own result
 //     over whatever is pending (changeset_apply.cc), as node does.
 #include "database_sync.h"
 #include "errors.h"
 #include "js_strings.h"
+#include "statement_kind.h"
 
 namespace strand {
 
@@ -102,6 +105,11 @@ int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char
       ThrowPlain(env, false, "Authorizer callback must return an integer authorization code");
     } else if (code != SQLITE_OK && code != SQLITE_DENY && code != SQLITE_IGNORE) {
       ThrowPlain(env, true, "Authorizer callback returned a invalid authorization code");
+    } else if (code == SQLITE_IGNORE && action == SQLITE_ATTACH && VacuumRunning(self->db_)) {
+      // (Bug fixed: a segfault, node 26's too.) VACUUM attaches a database of its own, and SQLite
+      // goes on as if it were there when that ATTACH is ignored: refused instead, so VACUUM fails
+      // with SQLITE_AUTH. Any other ATTACH may be ignored, as node allows.
+      verdict = SQLITE_DENY;
     } else {
       verdict = code;
     }

@@ -55,4 +55,12 @@ bool IsPlainRead(sqlite3_stmt* stmt) {
   return StartsWithKeyword(p, "SELECT") || StartsWithKeyword(p, "WITH") || StartsWithKeyword(p, "VALUES");
 }
 
+bool VacuumRunning(sqlite3* db) {
+  for (sqlite3_stmt* stmt = sqlite3_next_stmt(db, nullptr); stmt != nullptr; stmt = sqlite3_next_stmt(db, stmt)) {
+    const char* sql = sqlite3_sql(stmt);
+    if (sqlite3_stmt_busy(stmt) && sql != nullptr && StartsWithKeyword(SkipSpaceAndComments(sql), "VACUUM")) return true;
+  }
+  return false;
+}
+
 }  // namespace strand

@@ -27,4 +27,8 @@ namespace strand {
 // True when `stmt` is a plain read (see above). Cheap, but meant to be computed once per prepare.
 bool IsPlainRead(sqlite3_stmt* stmt);
 
+// True while a VACUUM statement of `db` runs (a busy statement whose text begins with VACUUM).
+// Walks the connection's statements: for rare paths only (database_authorizer.cc).
+bool VacuumRunning(sqlite3* db);
+
 }  // namespace strand

@@ -234,12 +234,11 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   // As the call began: a query-diagnostics subscriber may change it before the results are read.
   bool bigints = read_bigints_;
   int rc;
-  {
-    Stepping stepping(this);
-    while ((rc = sqlite3_step(stmt_)) == SQLITE_ROW) {
-    }
-  }
-  if (rc != SQLITE_DONE) {
+  // One step, as node's run(): a statement that returns rows is not run to its end (its later
+  // rows are never computed — user functions are not called for them), then reset. Writes are
+  // all done by the first step (RETURNING included).
+  rc = Step();
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
     ThrowSqliteError(env, db);
     Reset();
     return Napi::Value();
