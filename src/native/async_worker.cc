@@ -267,6 +267,10 @@ void FetchBatch(AsyncCore* core, Job& job) {
     cursor.pending_error = std::move(job.error);
     job.ok = true;
     job.error = ErrorInfo();
+    // A value that could not be converted left the statement on its row: the cursor ends with
+    // that error, so release the statement now rather than when the error is fetched (a busy
+    // statement keeps a read transaction, and SQLite refuses to redefine functions meanwhile).
+    if (sqlite3_stmt_busy(cursor.stmt)) sqlite3_reset(cursor.stmt);
   }
   if (job.ok && job.rows.rows > 0) {
     int* reported = cursor.owns_statement ? &cursor.reported_reprepares : nullptr;

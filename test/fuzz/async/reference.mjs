@@ -206,6 +206,8 @@ export function runReference(sqlite, program, { dir }) {
       args,
       options,
       execution: source.model ? source.model.execution : 0,
+      // The statement's settings as they are at iterate(), when the sync call would bind.
+      settings: source.model ? { ...source.model.settings } : undefined,
       batchSize: Math.min(FIRST_BATCH, maxBatch),
       maxBatch,
       started: false,
@@ -242,7 +244,7 @@ export function runReference(sqlite, program, { dir }) {
           cursor.it = cursor.st.iterate(...makeArgs(cursor.args));
         } else {
           const model = cursor.source.model;
-          const settings = { ...model.settings };
+          const settings = { ...cursor.settings };
           if (cursor.options.readBigInts !== undefined) settings.readBigInts = cursor.options.readBigInts;
           if (cursor.options.returnArrays !== undefined) settings.returnArrays = cursor.options.returnArrays;
           cursor.it = withSettings(model.st, settings, () => model.st.iterate(...makeArgs(cursor.args)));
