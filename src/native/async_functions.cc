@@ -272,6 +272,11 @@ std::string ThrownMessage(uint64_t call_id) {
   return "User-defined function threw (call " + std::to_string(call_id) + ")";
 }
 
+bool IsThrownMessage(const std::string& message) {
+  static const std::string kPrefix = "User-defined function threw (call ";
+  return message.compare(0, kPrefix.size(), kPrefix) == 0 && !message.empty() && message.back() == ')';
+}
+
 bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call) {
   {
     std::lock_guard<std::mutex> lock(core->call_mutex);

@@ -107,6 +107,8 @@ bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call);
 
 // The message of the SQLite error that stands for the value call `call_id` threw (F7).
 std::string ThrownMessage(uint64_t call_id);
+// Whether `message` is one ThrownMessage made (an error that stands for a value a function threw).
+bool IsThrownMessage(const std::string& message);
 
 // Database thread: runs a registration job (JobKind::Function).
 void RegisterAsyncFunction(AsyncCore* core, Job& job);

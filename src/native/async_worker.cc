@@ -153,7 +153,11 @@ bool AcquireTarget(AsyncCore* core, Job& job, Target* target) {
     // As DatabaseSync (node's rule): reset first and report what it returns — the error an
     // iteration of this statement ended with, once more.
     if (sqlite3_reset(target->stmt) != SQLITE_OK) {
-      job.Fail(ErrorInfo::Sqlite(core->db));
+      ErrorInfo error = ErrorInfo::Sqlite(core->db);
+      // A function's throw stands in SQLite's message as ThrownMessage, claimed once by the
+      // engine; reported again here, it is what DatabaseSync reports: an empty message.
+      if (IsThrownMessage(error.message)) error.message.clear();
+      job.Fail(std::move(error));
       return false;
     }
   } else {
@@ -198,9 +202,12 @@ void RunStatement(AsyncCore* core, Job& job) {
       break;
     case JobKind::Get:
     case JobKind::All: {
-      int columns = sqlite3_column_count(target.stmt);
+      // The column count is read once a row exists: the first step may re-prepare the statement
+      // (after a schema change) and change it, as StatementSync::All knows.
+      int columns = -1;
       ErrorInfo error;
       while ((rc = sqlite3_step(target.stmt)) == SQLITE_ROW) {
+        if (columns < 0) columns = sqlite3_column_count(target.stmt);
         if (!job.rows.AppendRow(target.stmt, columns, job.read_bigints, &error)) {
           job.Fail(std::move(error));
           break;
@@ -243,13 +250,14 @@ void FetchBatch(AsyncCore* core, Job& job) {
     CloseCursor(core, job.cursor, true);
     return;
   }
-  int columns = sqlite3_column_count(cursor.stmt);
+  int columns = -1;  // read once a row exists (the first step may re-prepare the statement)
   uint32_t max_rows = job.batch_rows == 0 ? 1 : job.batch_rows;
   size_t max_bytes = job.batch_bytes == 0 ? SIZE_MAX : job.batch_bytes;
   ErrorInfo error;
   while (job.rows.rows < max_rows && job.rows.bytes < max_bytes) {
     int rc = sqlite3_step(cursor.stmt);
     if (rc == SQLITE_ROW) {
+      if (columns < 0) columns = sqlite3_column_count(cursor.stmt);
       if (!job.rows.AppendRow(cursor.stmt, columns, job.read_bigints, &error)) {
         job.Fail(std::move(error));
         break;

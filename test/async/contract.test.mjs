@@ -230,6 +230,44 @@ test('sourceSQL is the text SQLite keeps, as DatabaseSync\'s', async () => {
   await db.close();
 });
 
+test('a prepared statement re-prepared by a schema change reads its new columns, as DatabaseSync', async () => {
+  const sync = new DatabaseSync(':memory:', { returnArrays: true });
+  const db = await AsyncDatabase.open(':memory:', { returnArrays: true });
+  const setup = 'CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2), (3, 4)';
+  sync.exec(setup);
+  await db.exec(setup);
+  const syncStmt = sync.prepare('SELECT * FROM t ORDER BY a');
+  const stmt = await db.prepare('SELECT * FROM t ORDER BY a');
+  sync.exec('ALTER TABLE t ADD COLUMN c DEFAULT 5');
+  await db.exec('ALTER TABLE t ADD COLUMN c DEFAULT 5');
+  // Before the fix the job read the column count before the step that re-prepared it.
+  assert.equal(await stmt.get(), syncStmt.get());
+  sync.exec('ALTER TABLE t ADD COLUMN d DEFAULT 6');
+  await db.exec('ALTER TABLE t ADD COLUMN d DEFAULT 6');
+  assert.equal(await stmt.all(), syncStmt.all());
+  sync.exec('ALTER TABLE t ADD COLUMN e DEFAULT 7');
+  await db.exec('ALTER TABLE t ADD COLUMN e DEFAULT 7');
+  assert.equal((await stmt.iterate().next()).value, syncStmt.iterate().next().value);
+  await db.close();
+});
+
+test('an iteration failed by a throwing function: the statement reports it once more, as DatabaseSync', async () => {
+  const sync = new DatabaseSync(':memory:');
+  const db = await AsyncDatabase.open(':memory:');
+  const boom = () => {
+    throw new Error('boom');
+  };
+  sync.function('boom', boom);
+  await db.function('boom', boom);
+  const syncStmt = sync.prepare('SELECT boom() AS v');
+  const stmt = await db.prepare('SELECT boom() AS v');
+  assert.equal(shape(await rejection(stmt.iterate().next())), shape(thrown(() => syncStmt.iterate().next())));
+  // The next call's reset reports the error again: an empty SQLite error (the function's own
+  // error, in a message of ours, must not leak).
+  assert.equal(shape(await rejection(stmt.all())), shape(thrown(() => syncStmt.all())));
+  await db.close();
+});
+
 test.after(async () => {
   await settleDown();
   assert.equal(unhandled, []);
