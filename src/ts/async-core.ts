@@ -70,6 +70,35 @@ interface Parked {
   start: () => void;
 }
 
+// The jobs whose params are SQL parameters (the others' are internal, copied already).
+const BINDING_KINDS = new Set([JobKind.Run, JobKind.Get, JobKind.All, JobKind.IterOpen]);
+
+const copyBytes = (value: unknown): unknown => {
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  if (value instanceof ArrayBuffer) return value.slice(0);
+  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) return new Uint8Array(value).slice().buffer;
+  return value;
+};
+
+const isBinary = (value: unknown) =>
+  ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer);
+
+/**
+ * The parameters of a call that waits behind a transaction, read as the sync call would read
+ * them at that moment: binary values' bytes copied, a named-parameter object's own enumerable
+ * keys read in order into a plain copy. (Later changes to what the caller passed are not seen.)
+ */
+function snapshotParams(params: unknown[]): unknown[] {
+  const out = params.map(copyBytes);
+  const first = params[0];
+  if (isObject(first) && !isBinary(first)) {
+    const named: Record<string, unknown> = {};
+    for (const key of Object.keys(first)) named[key] = copyBytes(first[key]);
+    out[0] = named;
+  }
+  return out;
+}
+
 // The transaction whose callback is running, in its async context: a call made from there on the
 // database itself (not on `tx`) would wait for that very transaction to end — forever.
 const transactionContext = new AsyncLocalStorage<object>();
@@ -218,6 +247,8 @@ export class DatabaseCore {
         start();
         return;
       }
+      // Parked: the job is built when the transaction ends, but what it binds is read now.
+      if (spec.params !== undefined && BINDING_KINDS.has(spec.kind)) spec.params = snapshotParams(spec.params);
       const parked: Parked = { start };
       if (signal) {
         onAbort = () => {

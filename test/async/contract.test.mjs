@@ -268,6 +268,31 @@ test('an iteration failed by a throwing function: the statement reports it once 
   await db.close();
 });
 
+test('a call waiting behind a transaction binds what was passed at the call, as a sync call would', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(b, n)');
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  const transaction = db.transaction(async () => {
+    await gate;
+  });
+  const bytes = Uint8Array.of(1, 2, 3);
+  const named = { $n: 1, $b: new Uint8Array([4]) };
+  const first = db.run('INSERT INTO t VALUES (?, 7)', bytes);
+  const second = db.run('INSERT INTO t VALUES ($b, $n)', named);
+  // Changed after the calls, before their jobs are built (the transaction still holds the queue).
+  bytes[0] = 99;
+  named.$n = 2;
+  named.$b[0] = 99;
+  release();
+  await Promise.all([transaction, first, second]);
+  assert.equal(await db.all('SELECT hex(b) AS b, n FROM t ORDER BY rowid'), [
+    { __proto__: null, b: '010203', n: 7 },
+    { __proto__: null, b: '04', n: 1 },
+  ]);
+  await db.close();
+});
+
 test.after(async () => {
   await settleDown();
   assert.equal(unhandled, []);
