@@ -6,7 +6,7 @@ import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
 import { failedCursor, RowCursor, type CursorStatement } from './cursor';
 import { JobKind, type JobSpec } from './engine';
-import { invalidArgType, invalidState } from './errors';
+import { invalidArgType } from './errors';
 import type { Row } from './row-factory';
 import type { SQLOutputValue, StatementResultingChanges } from './statement-sync';
 

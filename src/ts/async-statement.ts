@@ -8,9 +8,8 @@ import { RowShape } from './async-rows';
 import { JobKind } from './engine';
 import { invalidArgType, invalidState } from './errors';
 import type { Row } from './row-factory';
-import { columnMetadata, type SQLOutputValue, type StatementColumnMetadata, type StatementResultingChanges } from './statement-sync';
+import { columnMetadata, type StatementColumnMetadata, type StatementResultingChanges } from './statement-sync';
 
-type AnyRow = Row | SQLOutputValue[];
 
 // Statements dropped without finalize() are finalized on the database thread after collection.
 const unreachable = new FinalizationRegistry<{ core: DatabaseCore; id: number }>(({ core, id }) => {
