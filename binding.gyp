@@ -92,9 +92,10 @@
       "target_name": "sqlite_strand",
       "dependencies": ["sqlite3_amalgamation"],
       "sources": [
-        "<!@(node -p \"require('fs').readdirSync('src/native').filter(f => f.endsWith('.cc')).map(f => 'src/native/' + f).join(' ')\")"
+        "<!@(node -p \"['', 'core/', 'sync/', 'async/'].flatMap(d => require('fs').readdirSync('src/native/' + d).filter(f => f.endsWith('.cc')).map(f => 'src/native/' + d + f)).join(' ')\")"
       ],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      # Sources include each other by their path under src/native ("core/errors.h").
+      "include_dirs": ["src/native", "<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",

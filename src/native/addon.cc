@@ -1,11 +1,11 @@
 #include "addon.h"
 
-#include "async_database.h"
-#include "backup_job.h"
-#include "database_sync.h"
-#include "fault_injection.h"
-#include "session_sync.h"
-#include "statement_sync.h"
+#include "async/async_database.h"
+#include "sync/backup_job.h"
+#include "sync/database_sync.h"
+#include "core/fault_injection.h"
+#include "sync/session_sync.h"
+#include "sync/statement_sync.h"
 #include "sqlite3.h"
 
 namespace strand {

@@ -12,9 +12,9 @@
 //   - Its address is half of every type tag this env's objects carry (type_tags.h T3).
 #pragma once
 #include <unordered_set>
-#include "test_counters.h"
+#include "async/test_counters.h"
 #include "napi_config.h"
-#include "row_scratch.h"
+#include "core/row_scratch.h"
 
 namespace strand {
 

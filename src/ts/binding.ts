@@ -4,7 +4,7 @@ import path from 'node:path';
 import nodeGypBuild from 'node-gyp-build';
 
 /**
- * Shared per-env memory through which rows cross from C++ (see src/native/row_scratch.h):
+ * Shared per-env memory through which rows cross from C++ (see src/native/core/row_scratch.h):
  * one tag per cell (0 number, 1 null, 2 boxed), the numbers, and
  * meta = [row count, column count, column names changed].
  * `tags` and `numbers` are replaced when they grow: read them afresh on every call.
@@ -74,7 +74,7 @@ export interface NativeStatement {
   resetStats(): void;
 }
 
-/** A session of the session extension (src/native/session_sync.h). */
+/** A session of the session extension (src/native/sync/session_sync.h). */
 export interface NativeSession {
   changeset(): Uint8Array;
   patchset(): Uint8Array;
@@ -87,7 +87,7 @@ export interface NativeDatabase {
   open(): void;
   close(): void;
   isOpen(): boolean;
-  /** Its authorizer callback is running (src/native/in_use.h). */
+  /** Its authorizer callback is running (src/native/sync/in_use.h). */
   inAuthorizer(): boolean;
   /** One of its callbacks (the authorizer included) is running: SQLite is mid-operation. */
   inCallback(): boolean;
@@ -140,7 +140,7 @@ interface NativeBinding {
   NativeDatabase: new (config: NativeDatabaseConfig) => NativeDatabase;
   NativeStatement: new () => NativeStatement;
   scratch: RowScratch;
-  /** Starts a module-level backup (src/native/backup_job.h); onEvent reports progress and the end. */
+  /** Starts a module-level backup (src/native/sync/backup_job.h); onEvent reports progress and the end. */
   startBackup(
     source: NativeDatabase,
     path: string,

@@ -1,40 +1,40 @@
 // Public exports: node:sqlite's module surface (Node 26), plus SqliteError.
-import { illegalConstructor, shapeLikeNode } from './class-shape';
-import { codedError } from './errors';
-import { Database as DatabaseClass, DATABASE_METHOD_ORDER } from './database-sync';
-import { Session as SessionClass, SESSION_METHOD_ORDER } from './session';
+import { illegalConstructor, shapeLikeNode } from './shared/class-shape';
+import { codedError } from './shared/errors';
+import { Database as DatabaseClass, DATABASE_METHOD_ORDER } from './sync/database-sync';
+import { Session as SessionClass, SESSION_METHOD_ORDER } from './sync/session';
 import {
   Statement as StatementClass,
   StatementIterator as StatementIteratorClass,
   STATEMENT_METHOD_ORDER,
-} from './statement-sync';
-import { SQLTagStore as SQLTagStoreClass, TAG_STORE_METHOD_ORDER } from './tag-store';
+} from './sync/statement-sync';
+import { SQLTagStore as SQLTagStoreClass, TAG_STORE_METHOD_ORDER } from './sync/tag-store';
 
-export { constants } from './constants';
-export { backup, type BackupOptions, type BackupProgress } from './backup';
-export { AsyncDatabase, Transaction, type TransactionOptions } from './async-database';
-export { AsyncStatement } from './async-statement';
-export { AsyncSession } from './async-session';
-export { AbortError } from './async-errors';
-export type { OperationOptions } from './async-core';
-export { SqliteError, type SqliteErrorShape } from './errors';
-export type { DatabaseSyncOptions, DatabasePath, StatementOptions } from './options';
-export type { ApplyChangesetOptions } from './session';
-export type { SessionOptions } from './session';
-export type { DatabaseLimits } from './limits';
-export type { AggregateOptions, FunctionOptions, SQLFunctionArgument, SQLFunctionResult } from './user-functions';
-export type { SQLTagStore } from './tag-store';
-export type { VirtualTableOptions, VirtualTableColumn } from './virtual-table';
-export type { Row } from './row-factory';
+export { constants } from './shared/constants';
+export { backup } from './sync/backup';
+export type { BackupOptions, BackupProgress } from './shared/backup-options';
+export { AsyncDatabase, Transaction, type TransactionOptions } from './async/async-database';
+export { AsyncStatement } from './async/async-statement';
+export { AsyncSession } from './async/async-session';
+export { AbortError } from './async/async-errors';
+export type { OperationOptions } from './async/async-core';
+export { SqliteError, type SqliteErrorShape } from './shared/errors';
+export type { DatabaseSyncOptions, DatabasePath, StatementOptions } from './shared/options';
+export type { ApplyChangesetOptions, SessionOptions } from './shared/session-options';
+export type { DatabaseLimits } from './shared/limits';
+export type { AggregateOptions, FunctionOptions, SQLFunctionArgument, SQLFunctionResult } from './shared/user-functions';
+export type { SQLTagStore } from './sync/tag-store';
+export type { VirtualTableOptions, VirtualTableColumn } from './sync/virtual-table';
+export type { Row } from './shared/row-factory';
 export type {
   SQLInputValue,
   SQLOutputValue,
   NamedParameters,
   StatementResultingChanges,
   StatementColumnMetadata,
-  StatementCounter,
-} from './statement-sync';
-export type { AuthorizerCallback } from './database-sync';
+} from './shared/types';
+export type { StatementCounter } from './sync/statement-sync';
+export type { AuthorizerCallback } from './sync/database-sync';
 
 for (const cls of [DatabaseClass, StatementClass, SessionClass]) {
   Object.defineProperty(cls.prototype[Symbol.dispose], 'name', { value: '' });

@@ -7,7 +7,7 @@ import { nativeBinding, tempDir, rejection } from '../helpers.mjs';
 const counters = nativeBinding().testCounters;
 
 // Resolves once an AsyncDatabase's busy handler has run since `busyBefore` (a job of this suite
-// is waiting for a lock: src/native/test_counters.h), checking between turns of the event loop;
+// is waiting for a lock: src/native/async/test_counters.h), checking between turns of the event loop;
 // fails if the query settled first — it did not wait. Pushes 'waiting for the lock' to `events`.
 async function untilWaitingForLock(busyBefore, events) {
   while (counters().busyWaits === busyBefore) {

@@ -1,4 +1,4 @@
-// Read runs (docs/ASYNC.md "Ordering", src/native/read_runs.h): prepared reads queued back to back
+// Read runs (docs/ASYNC.md "Ordering", src/native/async/async_database.h rule 10): prepared reads queued back to back
 // share one read transaction. Only plain reads may join one: statements that SQLite calls
 // read-only but that control transactions (BEGIN, COMMIT, END, ROLLBACK, SAVEPOINT, RELEASE),
 // PRAGMAs and ATTACH/DETACH must run exactly as they would alone. Each scenario issues its calls

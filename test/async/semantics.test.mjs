@@ -128,7 +128,7 @@ test('AbortSignal: a running operation is interrupted; an aborted signal rejects
 // (one row, fewer VM steps than the progress handler's period, so nothing checks the cancel
 // before it completes): that recorded cancel is left over, "late", while the next job runs —
 // whose progress checks must see it and ignore it. In odd rounds the job has rows left and is
-// stopped by its own cancel. The native counters (binding.testCounters(), src/native/test_counters.h)
+// stopped by its own cancel. The native counters (binding.testCounters(), src/native/async/test_counters.h)
 // prove each step happened.
 test('a late abort never cancels the next operation', async () => {
   const counters = nativeBinding().testCounters;

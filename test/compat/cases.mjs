@@ -47,7 +47,7 @@ export const cases = [
 //
 // Node < 22 (V8 < 12.x) has no global Iterator: its %IteratorPrototype% has no iterator helpers.
 // Ours add them on one prototype between StatementIterator.prototype and %IteratorPrototype%
-// (src/ts/iterator-helpers.ts; changing the shared %IteratorPrototype% would change the
+// (src/ts/shared/iterator-helpers.ts; changing the shared %IteratorPrototype% would change the
 // platform), so there, and only there, the prototype's parent is that object, not
 // %IteratorPrototype% itself. test/sync/iterator-helpers.test.mjs checks what it holds.
 const NO_GLOBAL_ITERATOR = typeof globalThis.Iterator === 'undefined';

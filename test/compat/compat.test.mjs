@@ -201,7 +201,7 @@ test('compat: members — iterator prototype chain', () => {
     assert.equal(ours['iterator chain index of %IteratorPrototype%'], at);
     return;
   }
-  // Node < 22: one more level, our iterator helpers (src/ts/iterator-helpers.ts), right below
+  // Node < 22: one more level, our iterator helpers (src/ts/shared/iterator-helpers.ts), right below
   // %IteratorPrototype%. It holds exactly the keys Node 26's Iterator.prototype has that Node 20's
   // %IteratorPrototype% lacks, in Node 26's order — except `constructor` (an accessor returning
   // the global Iterator, which Node 20 does not have) and Symbol.dispose (ES2026, not a helper).

@@ -1,4 +1,4 @@
-// The fault-injection build of the addon (src/native/fault_injection.h), made for one test run.
+// The fault-injection build of the addon (src/native/core/fault_injection.h), made for one test run.
 //
 // Design: the release build has no fault hooks at all — STRAND_FAULT(point) compiles to `false`
 // unless binding.gyp is configured with -Dstrand_fault_injection=1. So the tests that need faults

@@ -1,4 +1,4 @@
-// Thread and exception edges (src/native/cpp_exceptions.h), driven by fault injection: a thread
+// Thread and exception edges (src/native/core/cpp_exceptions.h), driven by fault injection: a thread
 // that cannot start, std::bad_alloc while rows are owned, an exception in a job or outside any
 // job, in a backup step, in a user function's callback inside SQLite, in the TSFN delivery. Each
 // scenario runs in a child process (a std::terminate is then a failing test, not a dead runner)

@@ -1,4 +1,4 @@
-// Wrong-kind and foreign objects handed to native entry points (src/native/type_tags.h): refused
+// Wrong-kind and foreign objects handed to native entry points (src/native/core/type_tags.h): refused
 // with ERR_INVALID_ARG_TYPE, never unwrapped into a wrong cast. Each scenario runs in a child
 // process, so a crash (what a wrong cast does) is a failing test.
 import { test } from 'uvu';

@@ -91,6 +91,12 @@ test('the tarball holds the built package and nothing of the repository besides'
     'src/native/vendor/sqlite/sqlite3.h']) {
     assert.ok(files.includes(f), `${f} is packed`);
   }
+  // Every native source of every part (core/, sync/, async/ and the top), so a source build works.
+  const nativeSources = readdirSync(join(repo, 'src/native'), { recursive: true })
+    .filter((f) => /\.(cc|h)$/.test(f) && !f.startsWith('vendor'))
+    .map((f) => `src/native/${f.split('\\').join('/')}`);
+  assert.ok(nativeSources.length > 40, 'the native sources were found');
+  assert.equal(nativeSources.filter((f) => !files.includes(f)), [], 'every native source is packed');
   const stray = files.filter((f) => /^(test|bench|build|docs|src\/ts|\.ci|\.github)\//.test(f) || f.startsWith('node_modules'));
   assert.equal(stray, []);
   // prebuilds/ goes in exactly when the repository has it (made by `npm run prebuildify`).

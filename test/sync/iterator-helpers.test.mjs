@@ -1,4 +1,4 @@
-// The iterator helpers on statement iterators (src/ts/iterator-helpers.ts). The exact behaviour
+// The iterator helpers on statement iterators (src/ts/shared/iterator-helpers.ts). The exact behaviour
 // — every result, call order and V8 error message — is compared with Node 26's built-ins by the
 // compat cases in test/compat/cases/iterator-helpers.mjs (recorded from node:sqlite). This suite
 // checks what those cannot: where the helpers live and that the platform is left alone, plus the

@@ -1,6 +1,6 @@
 // The iterator helpers (map, filter, take, drop, flatMap, reduce, toArray, forEach, some, every,
 // find) as statement iterators inherit them: from Iterator.prototype on Node 22+, from the
-// prototype src/ts/iterator-helpers.ts adds on Node 20/21. Recorded from node:sqlite on Node 26,
+// prototype src/ts/shared/iterator-helpers.ts adds on Node 20/21. Recorded from node:sqlite on Node 26,
 // so every result, call order and error message below is V8's own.
 //
 // Two kinds of case:

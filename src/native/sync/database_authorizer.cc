@@ -1,0 +1,122 @@
+// DatabaseSync#setAuthorizer(callback | null) and the sqlite3_set_authorizer hook that calls it.
+//
+// Rules (see also database_sync.h):
+//   - The callback lives as the "authorizer" property of this wrapper's JS object (invisible to
+//     users: the wrapper is private to the TypeScript Database). Nothing to release: the GC owns it.
+//   - SQLite calls Authorize() synchronously on the JS thread, from inside a prepare/step that one
+//     of our N-API methods is running, so calling into JS is allowed. Everything here is raw N-API
+//     with status checks: a node-addon-api C++ exception must never unwind through SQLite's C
+//     frames.
+//   - While the callback runs, authorizer_ is in use (in_use.h) and the connection refuses to be
+//     used, closed or deserialized (node's ERR_INVALID_STATE errors).
+//   - A callback that throws, or returns something other than SQLITE_OK/DENY/IGNORE, leaves a
+//     pending exception and denies: SQLite fails the statement and ThrowSqliteError (errors.cc)
+//     throws nothing over the pending error, so the caller sees the callback's error.
+//   - SQLITE_IGNORE for the ATTACH that VACUUM runs itself counts as SQLITE_DENY: ignored, it makes
+//     SQLite use a database that is not there (a segfault — node 26's too).
+//   - Asked again while that error is pending, the callback still runs (V8 lets node call it),
+//     and a new error replaces the pending one; applyChangeset then throws SQLite's own result
+//     over whatever is pending (changeset_apply.cc), as node does.
+#include "sync/database_sync.h"
+#include "core/errors.h"
+#include "core/js_strings.h"
+#include "core/statement_kind.h"
+
+namespace strand {
+
+namespace {
+
+constexpr const char* kAuthorizerKey = "authorizer";
+
+napi_value NullableString(napi_env env, const char* text) {
+  napi_value value = nullptr;
+  if (text == nullptr) napi_get_null(env, &value);
+  else napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value);
+  return value;
+}
+
+// node's errors here are plain TypeError/RangeError without a code.
+void ThrowPlain(napi_env env, bool range, const char* message) {
+  napi_value text = nullptr, error = nullptr;
+  if (napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &text) != napi_ok) return;
+  if (range) napi_create_range_error(env, nullptr, text, &error);
+  else napi_create_type_error(env, nullptr, text, &error);
+  if (error != nullptr) napi_throw(env, error);
+}
+
+}  // namespace
+
+Napi::Value DatabaseSync::SetAuthorizer(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
+  napi_valuetype type = napi_undefined;
+  if (info.Length() > 0) napi_typeof(env, info[0], &type);
+  if (type != napi_null && type != napi_function) {
+    ThrowInvalidArgType(env, "The \"callback\" argument must be a function or null.");
+    return Napi::Value();
+  }
+  if (napi_set_named_property(env, info.This(), kAuthorizerKey, info[0]) != napi_ok) return Napi::Value();
+  has_authorizer_ = type == napi_function;
+  InstallAuthorizer();
+  return Napi::Value();
+}
+
+void DatabaseSync::InstallAuthorizer() {
+  if (db_ == nullptr) return;
+  if (has_authorizer_) sqlite3_set_authorizer(db_, &DatabaseSync::Authorize, this);
+  else sqlite3_set_authorizer(db_, nullptr, nullptr);
+}
+
+int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char* arg2, const char* db_name,
+                            const char* trigger_or_view) {
+  auto* self = static_cast<DatabaseSync*>(data);
+  napi_env env = self->env_;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return SQLITE_DENY;
+  // SQLite may ask again while an earlier answer's error is pending (applyChangeset runs several
+  // statements of its own). node's callback runs anyway, and a new error replaces the earlier
+  // one: take the earlier error aside for the call and put it back if nothing replaced it.
+  napi_value earlier = nullptr;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &earlier);
+  int verdict = SQLITE_DENY;
+  napi_value object = nullptr, callback = nullptr, receiver = nullptr, result = nullptr;
+  napi_valuetype type = napi_undefined;
+  napi_ref wrapper = static_cast<napi_ref>(*self);
+  if (wrapper != nullptr && napi_get_reference_value(env, wrapper, &object) == napi_ok && object != nullptr &&
+      napi_get_named_property(env, object, kAuthorizerKey, &callback) == napi_ok &&
+      napi_typeof(env, callback, &type) == napi_ok && type == napi_function) {
+    napi_value argv[5];
+    napi_create_int32(env, action, &argv[0]);
+    argv[1] = NullableString(env, arg1);
+    argv[2] = NullableString(env, arg2);
+    argv[3] = NullableString(env, db_name);
+    argv[4] = NullableString(env, trigger_or_view);
+    napi_get_undefined(env, &receiver);
+    napi_status status;
+    {
+      InUse::Scope in_authorizer(self->authorizer_);
+      status = napi_call_function(env, receiver, callback, 5, argv, &result);
+    }
+    int32_t code = 0;
+    if (status != napi_ok) {
+      // The callback threw (or the env is going away): its error stays pending.
+    } else if (!ReadInt32(env, result, &code)) {
+      ThrowPlain(env, false, "Authorizer callback must return an integer authorization code");
+    } else if (code != SQLITE_OK && code != SQLITE_DENY && code != SQLITE_IGNORE) {
+      ThrowPlain(env, true, "Authorizer callback returned a invalid authorization code");
+    } else if (code == SQLITE_IGNORE && action == SQLITE_ATTACH && VacuumRunning(self->db_)) {
+      // (Bug fixed: a segfault, node 26's too.) VACUUM attaches a database of its own, and SQLite
+      // goes on as if it were there when that ATTACH is ignored: refused instead, so VACUUM fails
+      // with SQLITE_AUTH. Any other ATTACH may be ignored, as node allows.
+      verdict = SQLITE_DENY;
+    } else {
+      verdict = code;
+    }
+  }
+  if (earlier != nullptr && napi_is_exception_pending(env, &pending) == napi_ok && !pending) napi_throw(env, earlier);
+  napi_close_handle_scope(env, scope);
+  return verdict;
+}
+
+}  // namespace strand

@@ -1,0 +1,181 @@
+// Queries: the operations shared by AsyncDatabase and a transaction's scope — exec, run, get,
+// all, iterate — on either SQL text or an AsyncStatement, with optional per-operation options.
+import { withCallerStack } from './async-errors';
+import { hideUncloneableBase, Uncloneable } from '../shared/class-shape';
+import type { DatabaseCore, OperationOptions } from './async-core';
+import { RowShape } from './async-rows';
+import { failedCursor, RowCursor, type CursorStatement } from './cursor';
+import { JobKind, type JobSpec } from './engine';
+import { invalidArgType } from '../shared/errors';
+import type { Row } from '../shared/row-factory';
+import type { SQLOutputValue, StatementResultingChanges } from '../shared/types';
+
+type AnyRow = Row | SQLOutputValue[];
+
+/** What an operation runs: SQL text, or a prepared statement (see AsyncStatement). */
+export interface QueryTarget {
+  /** The statement id, 0 for SQL text. */
+  statement: number;
+  sql: string | undefined;
+  shape: RowShape;
+  readBigInts: boolean;
+  returnArrays: boolean;
+  allowBareNamedParameters: boolean;
+  allowUnknownNamedParameters: boolean;
+}
+
+/** Anything that can run a statement: the database, a transaction scope, a statement itself. */
+export class Runner extends Uncloneable {
+  /** @internal */ readonly core: DatabaseCore;
+  /** @internal */ readonly direct: boolean;
+  /** @internal */ readonly options: OperationOptions | undefined;
+
+  /** @internal */
+  constructor(core: DatabaseCore, direct: boolean, options: OperationOptions | undefined) {
+    super();
+    this.core = core;
+    this.direct = direct;
+    this.options = options;
+  }
+
+  /** @internal */
+  job(kind: JobKind, target: QueryTarget, params: unknown[]): JobSpec {
+    return {
+      kind,
+      sql: target.sql,
+      statement: target.statement,
+      readBigInts: this.options?.readBigInts ?? target.readBigInts,
+      allowBareNamedParameters: target.allowBareNamedParameters,
+      allowUnknownNamedParameters: target.allowUnknownNamedParameters,
+      params,
+    };
+  }
+
+  /** @internal */
+  returnArrays(target: QueryTarget): boolean {
+    return this.options?.returnArrays ?? target.returnArrays;
+  }
+
+  /** @internal */
+  runTarget(target: QueryTarget, params: unknown[]): Promise<StatementResultingChanges> {
+    return this.core.call(
+      this.direct,
+      this.job(JobKind.Run, target, params),
+      (changes, lastInsertRowid) => ({ changes, lastInsertRowid }) as StatementResultingChanges,
+      this.options,
+    );
+  }
+
+  /** @internal */
+  getTarget(target: QueryTarget, params: unknown[]): Promise<AnyRow | undefined> {
+    const arrays = this.returnArrays(target);
+    return this.core.call(
+      this.direct,
+      this.job(JobKind.Get, target, params),
+      (boxed, names) => {
+        target.shape.update(names);
+        return target.shape.rows(boxed, arrays)[0];
+      },
+      this.options,
+    );
+  }
+
+  /** @internal */
+  allTarget(target: QueryTarget, params: unknown[]): Promise<AnyRow[]> {
+    const arrays = this.returnArrays(target);
+    return this.core.call(
+      this.direct,
+      this.job(JobKind.All, target, params),
+      (boxed, names) => {
+        target.shape.update(names);
+        return target.shape.rows(boxed, arrays);
+      },
+      this.options,
+    );
+  }
+
+  /** @internal */
+  iterateTarget(target: QueryTarget, params: unknown[], statement?: CursorStatement): AsyncIterableIterator<AnyRow> {
+    return new RowCursor({
+      core: this.core,
+      direct: this.direct,
+      shape: target.shape,
+      returnArrays: this.returnArrays(target),
+      open: this.job(JobKind.IterOpen, target, params),
+      options: this.options,
+      statement,
+    });
+  }
+}
+hideUncloneableBase(Runner, Object.prototype);
+
+// The target of a query on SQL text; its checks (the database's state first, as DatabaseSync's
+// prepare() makes them, then the argument) throw, and the callers turn that into a rejection.
+function checkedSqlTarget(runner: Runner, sql: unknown): QueryTarget {
+  runner.core.requireOpen(runner.direct);
+  if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+  return sqlTarget(runner, sql);
+}
+
+function sqlTarget(runner: Runner, sql: string): QueryTarget {
+  const config = runner.core.config;
+  return {
+    statement: 0,
+    sql,
+    shape: new RowShape(),
+    readBigInts: config.readBigInts,
+    returnArrays: config.returnArrays,
+    allowBareNamedParameters: config.allowBareNamedParameters,
+    allowUnknownNamedParameters: config.allowUnknownNamedParameters,
+  };
+}
+
+/** exec/run/get/all/iterate on SQL text: the API of AsyncDatabase and of transaction scopes. */
+export class Queries extends Runner {
+  /** Runs one or more SQL statements that return no rows. */
+  exec(sql: string): Promise<void> {
+    try {
+      this.core.requireOpen(this.direct);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (typeof sql !== 'string') return Promise.reject(invalidArgType('The "sql" argument must be a string.'));
+    return withCallerStack(this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options));
+  }
+
+  /** Runs a statement to completion: `{ changes, lastInsertRowid }`. */
+  run(sql: string, ...params: unknown[]): Promise<StatementResultingChanges> {
+    try {
+      return withCallerStack(this.runTarget(checkedSqlTarget(this, sql), params));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The first row, or undefined. */
+  get<T = Row>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+    try {
+      return withCallerStack(this.getTarget(checkedSqlTarget(this, sql), params)) as Promise<T | undefined>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Every row. */
+  all<T = Row>(sql: string, ...params: unknown[]): Promise<T[]> {
+    try {
+      return withCallerStack(this.allTarget(checkedSqlTarget(this, sql), params)) as Promise<T[]>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Streams the rows: `for await (const row of db.iterate(sql))`; `break` resets the statement.
+   * Never throws: what the statement's compilation or binding fails with rejects the first next().
+   */
+  iterate<T = Row>(sql: string, ...params: unknown[]): AsyncIterableIterator<T> {
+    if (typeof sql !== 'string') return failedCursor(invalidArgType('The "sql" argument must be a string.')) as AsyncIterableIterator<T>;
+    return this.iterateTarget(sqlTarget(this, sql), params) as AsyncIterableIterator<T>;
+  }
+}

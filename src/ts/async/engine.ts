@@ -1,0 +1,260 @@
+// Engine: the JS side of one native AsyncDatabase (src/native/async/async_database.h). It numbers
+// jobs, stages them natively as they are called and flushes them to the database thread once per
+// tick (from a microtask), settles each job when its completion arrives, and keeps the process
+// (TSFN ref) and itself (a strong root) alive exactly while jobs are outstanding.
+import { FunctionTable, type CallType } from './async-functions';
+import { binding, type NativeDatabaseConfig } from '../binding';
+import { invalidState } from '../shared/errors';
+import { queryChannel } from '../shared/query-diagnostics';
+
+export const enum JobKind {
+  Open = 0,
+  Exec = 1,
+  Run = 2,
+  Get = 3,
+  All = 4,
+  Prepare = 5,
+  IterOpen = 6,
+  IterNext = 7,
+  IterClose = 8,
+  Finalize = 9,
+  Close = 10,
+  Columns = 11,
+  Backup = 12,
+  // 13 is BackupProgress, never submitted (see async_job.h).
+  Serialize = 14,
+  Deserialize = 15,
+  Function = 16,
+  SessionCreate = 17,
+  SessionChangeset = 18,
+  SessionPatchset = 19,
+  SessionClose = 20,
+  ApplyChangeset = 21,
+}
+
+// The kinds of job that can run SQL statements, and so publish on 'sqlite.db.query' — those of
+// DatabaseSync's calls that do (exec, statements, iteration, serialize/deserialize, sessions'
+// changeset/patchset, applyChangeset). Not Prepare, Columns, Finalize, Close, Backup or Function:
+// node publishes nothing for their DatabaseSync counterparts.
+const TRACED_KINDS: readonly boolean[] = (() => {
+  const kinds: boolean[] = [];
+  for (const kind of [
+    JobKind.Exec,
+    JobKind.Run,
+    JobKind.Get,
+    JobKind.All,
+    JobKind.IterOpen,
+    JobKind.IterNext,
+    JobKind.IterClose,
+    JobKind.Serialize,
+    JobKind.Deserialize,
+    JobKind.SessionChangeset,
+    JobKind.SessionPatchset,
+    JobKind.ApplyChangeset,
+  ]) {
+    kinds[kind] = true;
+  }
+  return kinds;
+})();
+
+/** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */
+export type Completion = (error: Error | undefined, a: unknown, b: unknown, c: unknown) => void;
+
+export interface JobSpec {
+  kind: JobKind;
+  sql?: string;
+  statement?: number;
+  cursor?: number;
+  readBigInts?: boolean;
+  allowBareNamedParameters?: boolean;
+  allowUnknownNamedParameters?: boolean;
+  batchRows?: number;
+  batchBytes?: number;
+  params?: unknown[];
+  /** Backup: called with (totalPages, remainingPages) after steps that leave pages; false cancels the job. */
+  onProgress?: (totalPages: number, remainingPages: number) => boolean;
+}
+
+interface NativeAsyncDatabase {
+  add(
+    id: number,
+    kind: JobKind,
+    statement: number,
+    cursor: number,
+    sql: string | undefined,
+    readBigInts: boolean,
+    allowBare: boolean,
+    allowUnknown: boolean,
+    batchRows: number,
+    batchBytes: number,
+    trace: boolean,
+    ...params: unknown[]
+  ): void;
+  flush(): void;
+  cancel(id: number): 'removed' | 'interrupted' | 'none';
+  interrupt(): void;
+  ref(): void;
+  unref(): void;
+  join(): void;
+}
+
+// Engines with jobs in flight. A promise's resolver lives only in its engine's table, so without
+// this root an engine whose database object was dropped mid-query could be collected, and the
+// caller awaiting the promise would wait forever.
+const busyEngines = new Set<Engine>();
+
+export class Engine {
+  readonly #native: NativeAsyncDatabase;
+  /** User functions and their accumulators (async-functions.ts). */
+  readonly functions = new FunctionTable();
+  readonly #jobs = new Map<number, Completion>();
+  readonly #progress = new Map<number, (a: number, b: number) => boolean>();
+  #nextId = 1;
+  #flushScheduled = false;
+  // The Close job was submitted: the thread runs nothing after it, so nothing more may be queued.
+  #closeSubmitted = false;
+  /** The connection's transaction state (sqlite3_get_autocommit) after the last completed job. */
+  inTransaction = false;
+  /**
+   * Publishes the statements a traced job ran — flat [sql, nanoseconds, ...] — on
+   * 'sqlite.db.query' (set by the database core; query-diagnostics.ts). Called from the
+   * completion, before the job settles; must not throw.
+   */
+  onQueries: ((queries: unknown[]) => void) | undefined;
+
+  constructor(config: NativeDatabaseConfig) {
+    // The TSFN holds its callback strongly; a WeakRef keeps that from pinning this engine, so an
+    // idle database that is no longer referenced can be garbage-collected (and its thread ended).
+    const self = new WeakRef(this);
+    // `d`: a user-function call's arguments (id 0), or a completion's traced queries.
+    const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, d?: unknown, e?: unknown): unknown => {
+      const engine = self.deref();
+      if (engine === undefined) return null;
+      // Id 0 is a user-function call, answered synchronously (may throw: the native side notes
+      // it). Calls come only while a job runs, when the engine is rooted in busyEngines.
+      if (id === 0) {
+        return engine.functions.call(error as unknown as number, a as CallType, b as number, c as number, d as unknown[]);
+      }
+      // A negative id is not a completion: progress of running job -id (a backup).
+      if (id < 0) {
+        engine.#reportProgress(-id, a as number, b as number);
+      } else {
+        // e: whether the connection was inside a transaction once the job was done.
+        if (typeof e === 'boolean') engine.inTransaction = e;
+        engine.#complete(id, error, a, b, c, d as unknown[] | undefined);
+      }
+      return undefined;
+    };
+    this.#native = new (binding as unknown as {
+      NativeAsyncDatabase: new (c: NativeDatabaseConfig, cb: typeof onComplete) => NativeAsyncDatabase;
+    }).NativeAsyncDatabase(config, onComplete);
+  }
+
+  /** Stages a job; `settle` is called exactly once, from a completion or a synchronous failure. */
+  submit(spec: JobSpec, settle: Completion): number {
+    if (this.#closeSubmitted) {
+      // Clean-ups (closing a cursor, finalizing) are what the close does anyway.
+      const cleanup = spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize || spec.kind === JobKind.Close;
+      settle(cleanup ? undefined : invalidState('database is not open'), undefined, undefined, undefined);
+      return 0;
+    }
+    if (spec.kind === JobKind.Close) this.#closeSubmitted = true;
+    const id = this.#nextId++;
+    // Decided now, once per job: the database thread times and expands SQL only for a job that
+    // someone was listening for when it was submitted.
+    const trace = queryChannel.hasSubscribers && TRACED_KINDS[spec.kind] === true;
+    try {
+      this.#native.add(
+        id,
+        spec.kind,
+        spec.statement ?? 0,
+        spec.cursor ?? 0,
+        spec.sql,
+        spec.readBigInts ?? false,
+        spec.allowBareNamedParameters ?? true,
+        spec.allowUnknownNamedParameters ?? false,
+        spec.batchRows ?? 0,
+        spec.batchBytes ?? 0,
+        trace,
+        ...(spec.params ?? []),
+      );
+    } catch (error) {
+      settle(error as Error, undefined, undefined, undefined);
+      return 0;
+    }
+    if (this.#jobs.size === 0) {
+      busyEngines.add(this);
+      this.#native.ref();
+    }
+    this.#jobs.set(id, settle);
+    if (spec.onProgress !== undefined) this.#progress.set(id, spec.onProgress);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => {
+        this.#flushScheduled = false;
+        this.#native.flush();
+      });
+    }
+    return id;
+  }
+
+  /**
+   * Cancels job `id`: 'removed' — it never ran and is settled by nobody (the caller settles it);
+   * 'interrupted' — it runs and will complete with an interrupt error; 'none' — too late.
+   */
+  cancel(id: number): 'removed' | 'interrupted' | 'none' {
+    if (!this.#jobs.has(id)) return 'none';
+    const outcome = this.#native.cancel(id);
+    if (outcome === 'removed') this.#forget(id);
+    return outcome;
+  }
+
+  interrupt(): void {
+    this.#native.interrupt();
+  }
+
+  /** After the Close job completed: joins the thread and releases the native resources. */
+  join(): void {
+    this.#native.join();
+  }
+
+  #forget(id: number): void {
+    this.#jobs.delete(id);
+    this.#progress.delete(id);
+    if (this.#jobs.size === 0) {
+      busyEngines.delete(this);
+      this.#native.unref();
+    }
+  }
+
+  // Runs inside the TSFN callback, which must never throw: progress handlers catch their own.
+  #reportProgress(id: number, total: number, remaining: number): void {
+    const report = this.#progress.get(id);
+    if (report === undefined) return;
+    try {
+      if (!report(total, remaining)) this.cancel(id);
+    } catch (unexpected) {
+      queueMicrotask(() => {
+        throw unexpected;
+      });
+    }
+  }
+
+  // Runs inside the TSFN callback, which must never throw: settle functions catch their own.
+  #complete(id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, queries: unknown[] | undefined): void {
+    const settle = this.#jobs.get(id);
+    if (settle === undefined) return;
+    this.#forget(id);
+    // Published first: a subscriber has seen a query before the code awaiting it resumes.
+    if (queries !== undefined) this.onQueries?.(queries);
+    try {
+      // A job failed by a throwing user function rejects with what it threw (rule F7).
+      if (error !== undefined) error = this.functions.claim(error) as Error;
+      settle(error, a, b, c);
+    } catch (unexpected) {
+      queueMicrotask(() => {
+        throw unexpected;
+      });
+    }
+  }
+}
