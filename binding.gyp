@@ -1,6 +1,6 @@
 # One addon target (sqlite_strand) plus the vendored SQLite amalgamation as a static library.
 #
-# SQLite compile options follow DESIGN.md: the same feature set as Node 26's own SQLite
+# SQLite compile options follow docs/ARCHITECTURE.md "SQLite build": the same feature set as Node 26's own SQLite
 # (recorded in test/compat/golden/compile-options.json), with these deliberate differences:
 #   SQLITE_THREADSAFE=2   multi-thread mode: every connection has exactly one owner thread,
 #                         so SQLite's per-connection mutex would be pure overhead

@@ -1,4 +1,4 @@
-// Per-env state (DESIGN.md invariant 4). One Addon instance exists per env (main thread or
+// Per-env state (docs/ARCHITECTURE.md rule 4). One Addon instance exists per env (main thread or
 // worker); it holds the constructors and the registry of live databases. No mutable statics.
 //
 // Lifetime rules:

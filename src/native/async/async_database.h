@@ -1,6 +1,6 @@
 // AsyncDatabase's native engine: one dedicated OS thread per database, owning its sqlite3*.
 //
-// THREADING RULES (DESIGN.md "Threading model" — each one is relied on below):
+// THREADING RULES (docs/ARCHITECTURE.md "Threading and lifetime rules" — each one is relied on below):
 //  1. The database thread never touches N-API. Jobs (async_job.h) carry owned data in and out;
 //     JS values are made only on the JS thread, in the TSFN callback (DeliverCompleted).
 //  2. One connection, one owner: the sqlite3* is opened, used and closed only by the database
@@ -212,7 +212,7 @@ class AsyncDatabase : public Napi::ObjectWrap<AsyncDatabase> {
   explicit AsyncDatabase(const Napi::CallbackInfo& info);
   ~AsyncDatabase() override;
 
-  // Teardown, in DESIGN.md's order (rule 5). Safe to call more than once, from the JS thread.
+  // Teardown, in docs/ARCHITECTURE.md's order (rule 5). Safe to call more than once, from the JS thread.
   static void Shutdown(AsyncCore* core);
   // Called by the Addon when the env dies first.
   void DetachFromAddon();

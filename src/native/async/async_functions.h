@@ -6,7 +6,7 @@
 // converts the result back to an owned SqlValue and wakes the database thread, which sets the
 // SQLite result.
 //
-// RULES (DESIGN.md invariant 8; each one is relied on below and in async_database.cc):
+// RULES (docs/ARCHITECTURE.md rule 8; each one is relied on below and in async_database.cc):
 //  F1. The database thread never touches N-API (invariant 1): a FunctionCall holds only owned
 //      data. JS values — the callbacks, the aggregate accumulators, the errors they throw — live
 //      on the JS side only, in the FunctionTable, keyed by function id, group id and call id.

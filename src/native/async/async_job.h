@@ -1,6 +1,6 @@
 // Job: one operation of an AsyncDatabase, carried from the JS thread to the database thread and
 // back. It holds only owned C++ data — copied SQL, parameters as SqlValues, rows as OwnedRows,
-// errors as ErrorInfo — never a napi_value, reference or env pointer (DESIGN.md invariant 1), so
+// errors as ErrorInfo — never a napi_value, reference or env pointer (docs/ARCHITECTURE.md rule 1), so
 // it can be dropped on any thread, even after its env is gone.
 #pragma once
 #include <cstdint>

@@ -1,4 +1,4 @@
-// OwnedRows: result rows read on the database thread into owned memory (DESIGN.md invariant 1:
+// OwnedRows: result rows read on the database thread into owned memory (docs/ARCHITECTURE.md rule 1:
 // the database thread never touches N-API), handed to the JS thread inside a completed job and
 // published there through the env's RowScratch (row_scratch.h) like sync results.
 //

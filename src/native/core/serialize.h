@@ -1,5 +1,5 @@
 // sqlite3_serialize / sqlite3_deserialize for both database kinds: DatabaseSync calls these on its
-// JS thread, AsyncDatabase on its database thread (plain C++, no N-API: DESIGN.md invariant 1).
+// JS thread, AsyncDatabase on its database thread (plain C++, no N-API: docs/ARCHITECTURE.md rule 1).
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // SqlValue: an owned SQLite value, built on the JS thread from a JS value (see bind.h) and safe to
-// move to another thread. It holds no napi_value, reference or env pointer (DESIGN.md invariant 1),
+// move to another thread. It holds no napi_value, reference or env pointer (docs/ARCHITECTURE.md rule 1),
 // so the async API can carry it in a job that outlives the env that made it.
 #pragma once
 #include <cstdint>

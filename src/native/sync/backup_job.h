@@ -2,7 +2,7 @@
 // its own so the JS thread never blocks on I/O.
 //
 // THREADING AND LIFETIME RULES
-//  1. One connection, one owner (DESIGN.md invariant 2): the backup thread never touches the
+//  1. One connection, one owner (docs/ARCHITECTURE.md rule 2): the backup thread never touches the
 //     source DatabaseSync's sqlite3*. Start() resolves the source on the JS thread:
 //       - a file-backed schema (sqlite3_db_filename non-empty, not the memdb VFS): the thread
 //         opens its OWN read-only connection to that file (same VFS) and backs up its 'main';

@@ -1,5 +1,5 @@
 // DatabaseSync's native half: one sqlite3* used only by the JS thread of the env that created it
-// (DESIGN.md invariant 2). The TypeScript class DatabaseSync (src/ts/sync/database-sync.ts) validates
+// (docs/ARCHITECTURE.md rule 2). The TypeScript class DatabaseSync (src/ts/sync/database-sync.ts) validates
 // constructor options and wraps this object; every other check (open/closed state, argument
 // types) happens here, in node:sqlite's order.
 //

@@ -7,7 +7,7 @@
 // Lifetime and threading rules:
 //   - Everything here runs on the JS thread that owns the DatabaseSync: SQLite calls the cursor
 //     methods synchronously from inside sqlite3_step/sqlite3_exec, which only that thread calls
-//     (DESIGN.md invariant 2). Nothing is ever used from another thread.
+//     (docs/ARCHITECTURE.md rule 2). Nothing is ever used from another thread.
 //   - A JsModule (the module's client data) owns a napi_ref to `rows`. SQLite owns the JsModule:
 //     it calls DestroyJsModule when the module is replaced (createModule with the same name, once
 //     no virtual table uses the old one any more) or when the connection closes. Connections

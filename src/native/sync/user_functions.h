@@ -6,7 +6,7 @@
 //     callback SQLite calls when the function is replaced, when registering it fails, or when
 //     the connection closes. It holds napi_refs to the JS callbacks and deletes them there.
 //     xDestroy always runs on the JS thread of the env that registered the function (the
-//     connection is only used there, DESIGN.md invariant 2): from db.function()/aggregate(),
+//     connection is only used there, docs/ARCHITECTURE.md rule 2): from db.function()/aggregate(),
 //     close(), the DatabaseSync destructor (a GC finalizer) or the Addon destructor at env
 //     teardown — the env is alive in all four.
 //   - Callbacks run synchronously inside sqlite3_step on the JS thread. Each opens a handle
