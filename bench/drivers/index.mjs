@@ -22,8 +22,11 @@ import photostructure from './photostructure.mjs';
 import sqlite3 from './sqlite3.mjs';
 import strandAsync from './strand-async.mjs';
 import strand from './strand.mjs';
+import { strandAsyncBaseline, strandBaseline } from './strand-baseline.mjs';
 
 export const drivers = [strand, betterSqlite3, nodeSqlite, photostructure, strandAsync, sqlite3, libsql];
+// BENCH_BASELINE=…/index.cjs adds an older build of ours, as a peer (strand-baseline.mjs).
+if (process.env.BENCH_BASELINE) drivers.push(strandBaseline, strandAsyncBaseline);
 
 /** Every ratio row is also reported against this driver. */
 export const BASELINE = 'better-sqlite3';

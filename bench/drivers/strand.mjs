@@ -17,6 +17,15 @@ export function loadStrand() {
   return { mod, version: process.env.BENCH_STRAND ? `${projectVersion()} via BENCH_STRAND=${entry}` : projectVersion() };
 }
 
+/** The build named by BENCH_BASELINE (a saved copy of an older build's package: dist/ + build/), for the baseline drivers. */
+export function loadBaseline() {
+  const given = process.env.BENCH_BASELINE;
+  if (!given) throw new Error('BENCH_BASELINE is not set');
+  const entry = resolve(given);
+  if (!existsSync(entry)) throw new Error(`${entry} not found`);
+  return { mod: createRequire(import.meta.url)(entry), version: `baseline build ${entry}` };
+}
+
 function projectVersion() {
   const { version } = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
   try {
