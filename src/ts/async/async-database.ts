@@ -6,6 +6,7 @@ import { checkOperationOptions, DatabaseCore, inTransactionContext, type Operati
 import { Queries } from './async-queries';
 import { AsyncSession, CREATE_ASYNC_SESSION } from './async-session';
 import { AsyncStatement, StatementState } from './async-statement';
+import { newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
 import { JobKind } from './engine';
 import { FunctionKind } from './async-functions';
 import { parseBackupOptions, type BackupOptions } from '../shared/backup-options';
@@ -22,92 +23,11 @@ import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOpt
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from '../shared/options';
 import { isObject } from '../shared/v8-checks';
 
-/** How a transaction begins: BEGIN DEFERRED (default), IMMEDIATE or EXCLUSIVE. */
-export interface TransactionOptions {
-  mode?: 'deferred' | 'immediate' | 'exclusive';
-}
-
 const OPENING = Symbol('opening');
 
-/**
- * A transaction in progress: run its statements through this scope. Operations issued on the
- * database itself (or on its statements) wait until the transaction ends.
- */
-export class Transaction extends Queries {
-  #active = true;
-  #depth: number;
-
-  /** @internal */
-  constructor(core: DatabaseCore, depth: number, options?: OperationOptions) {
-    super(core, true, options);
-    this.#depth = depth;
-  }
-
-  /** @internal */
-  end(): void {
-    this.#active = false;
-  }
-
-  /** The same scope with per-operation options. */
-  with(options: OperationOptions): Transaction {
-    return newTransaction(this.core, this.#depth, { ...this.options, ...checkOperationOptions(options) });
-  }
-
-  /** A statement of this database, run inside this transaction. */
-  statement(statement: AsyncStatement): AsyncStatement {
-    const state = AsyncStatement.stateIn(this.core, statement);
-    if (state === undefined) throw invalidArgType('The "statement" argument must be an AsyncStatement.');
-    if (state === 'foreign') {
-      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "statement" argument must be a statement of this database.');
-    }
-    return new AsyncStatement(this.core, state, this.options, true);
-  }
-
-  /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */
-  transaction<T>(fn: (tx: Transaction) => Promise<T> | T): Promise<T> {
-    const name = `strand_savepoint_${this.#depth + 1}`;
-    return runScoped(this.core, newTransaction(this.core, this.#depth + 1), `SAVEPOINT ${name}`, `RELEASE ${name}`, `ROLLBACK TO ${name}; RELEASE ${name}`, fn);
-  }
-}
-
-// The classes are instantiated through these, never by name inside their own bodies: the bundler
-// renames a class that refers to itself (`class _Transaction`), and V8 would show that name in
-// messages such as "#<_Transaction> could not be cloned".
-function newTransaction(core: DatabaseCore, depth: number, options?: OperationOptions): Transaction {
-  return new Transaction(core, depth, options);
-}
-
+// Instantiated through this, never by name inside its own body (see transaction.ts).
 function newDatabase(core: DatabaseCore, options?: OperationOptions): AsyncDatabase {
   return new AsyncDatabase(OPENING, core, options);
-}
-
-async function runScoped<T>(
-  core: DatabaseCore,
-  scope: Transaction,
-  begin: string,
-  commit: string,
-  rollback: string,
-  fn: (tx: Transaction) => Promise<T> | T,
-): Promise<T> {
-  await scope.exec(begin);
-  let result: T;
-  try {
-    result = await fn(scope);
-  } catch (error) {
-    // SQLite may already have rolled back (e.g. on SQLITE_FULL); then ROLLBACK fails harmlessly.
-    await scope.exec(rollback).catch(() => undefined);
-    scope.end();
-    throw error;
-  }
-  try {
-    await scope.exec(commit);
-  } catch (error) {
-    await scope.exec(rollback).catch(() => undefined);
-    scope.end();
-    throw error;
-  }
-  scope.end();
-  return result;
 }
 
 /** An SQLite database with a Promise API, on its own thread. Create with `AsyncDatabase.open()`. */
