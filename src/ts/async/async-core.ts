@@ -12,6 +12,7 @@ import { Engine, JobKind, type JobSpec } from './engine';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { publishQuery } from '../shared/query-diagnostics';
 import { isInt32, isObject } from '../shared/v8-checks';
+import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT } from '../shared/messages';
 
 /** Per-operation options, passed with `.with(options)`. */
 export interface OperationOptions {
@@ -32,7 +33,7 @@ export interface OperationOptions {
  */
 export function checkOperationOptions(options: unknown): OperationOptions {
   if (options === undefined) return {};
-  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
   const { signal, readBigInts, returnArrays, batchSize } = options as Record<string, unknown>;
   const checked: OperationOptions = {};
   if (signal !== undefined) {
@@ -174,7 +175,7 @@ export class DatabaseCore {
    */
   requireOpen(direct: boolean): void {
     if (!direct) this.refuseFromOwnTransaction();
-    if (!this.accepts(direct)) throw invalidState('database is not open');
+    if (!this.accepts(direct)) throw invalidState(DATABASE_NOT_OPEN);
   }
 
   /**
@@ -196,7 +197,7 @@ export class DatabaseCore {
         }
       }
       if (this.state !== 'open' && !cleanup && !(direct && this.state === 'closing')) {
-        fail(invalidState('database is not open'));
+        fail(invalidState(DATABASE_NOT_OPEN));
         return;
       }
       const signal = options?.signal;

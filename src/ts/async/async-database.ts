@@ -22,6 +22,7 @@ import {
 import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOptions, type SessionOptions } from '../shared/session-options';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from '../shared/options';
 import { isObject } from '../shared/v8-checks';
+import { DATABASE_NOT_OPEN, ILLEGAL_CONSTRUCTOR, OPTIONS_NOT_OBJECT, SQL_NOT_STRING } from '../shared/messages';
 
 const OPENING = Symbol('opening');
 
@@ -34,7 +35,7 @@ function newDatabase(core: DatabaseCore, options?: OperationOptions): AsyncDatab
 export class AsyncDatabase extends Queries {
   /** @internal */
   constructor(token: symbol, core: DatabaseCore, options?: OperationOptions) {
-    if (token !== OPENING) throw codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    if (token !== OPENING) throw codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', ILLEGAL_CONSTRUCTOR);
     super(core, false, options);
   }
 
@@ -66,7 +67,7 @@ export class AsyncDatabase extends Queries {
    * operations completed so far. Throws on a closed database, as `DatabaseSync#isTransaction`.
    */
   get isTransaction(): boolean {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     return this.core.engine.inTransaction;
   }
 
@@ -78,7 +79,7 @@ export class AsyncDatabase extends Queries {
   /** Compiles a statement on the database thread. */
   async prepare(sql: string): Promise<AsyncStatement> {
     this.core.requireOpen(this.direct);
-    if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+    if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
     const state = new StatementState(this.core, this.core.newStatementId(), sql);
     await withCallerStack(
       this.core.call(
@@ -105,7 +106,7 @@ export class AsyncDatabase extends Queries {
   function(name: string, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): Promise<void>;
   function(name: string, options: FunctionOptions, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): Promise<void>;
   async function(...args: unknown[]): Promise<void> {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const [name, fn, arity, flags, useBigInt] = scalarFunctionArgs(args);
     const id = this.core.engine.functions.add({ kind: FunctionKind.Scalar, fn: fn as (...a: unknown[]) => unknown, useBigInt });
     await this.#register(id, { name, kind: FunctionKind.Scalar, arity, flags, useBigInt });
@@ -117,7 +118,7 @@ export class AsyncDatabase extends Queries {
    * and the accumulators stay on this thread.
    */
   async aggregate<T>(name: string, options: AggregateOptions<T>): Promise<void> {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const [fnName, start, startIsFunction, step, result, inverse, arity, flags, useBigInt] = aggregateFunctionArgs(name, options);
     const kind = inverse !== undefined ? FunctionKind.Window : FunctionKind.Aggregate;
     const id = this.core.engine.functions.add({
@@ -249,7 +250,7 @@ export class AsyncDatabase extends Queries {
     let dbName = 'main';
     if (options !== undefined) {
       if (!isObject(options)) {
-        throw invalidArgType('The "options" argument must be an object.');
+        throw invalidArgType(OPTIONS_NOT_OBJECT);
       }
       const name = options.dbName;
       if (name !== undefined) {
@@ -272,7 +273,7 @@ export class AsyncDatabase extends Queries {
    */
   async createSession(options?: SessionOptions): Promise<AsyncSession> {
     // node checks the connection, then the options.
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
     const id = this.core.newSessionId();
     const job = { kind: JobKind.SessionCreate, statement: id, sql: dbName, params: table === '' ? [] : [table] };
@@ -288,7 +289,7 @@ export class AsyncDatabase extends Queries {
    * promise rejects with the thrown value itself.
    */
   async applyChangeset(changeset: Uint8Array, options?: ApplyChangesetOptions): Promise<boolean> {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const { filter, onConflict } = parseApplyChangesetOptions(arguments.length > 1, changeset, options);
     const functions = this.core.engine.functions;
     const entry =

@@ -9,6 +9,7 @@ import { JobKind, type JobSpec } from './engine';
 import { invalidArgType } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import type { SQLOutputValue, StatementResultingChanges } from '../shared/types';
+import { SQL_NOT_STRING } from '../shared/messages';
 
 type AnyRow = Row | SQLOutputValue[];
 
@@ -113,7 +114,7 @@ hideUncloneableBase(Runner, Object.prototype);
 // prepare() makes them, then the argument) throw, and the callers turn that into a rejection.
 function checkedSqlTarget(runner: Runner, sql: unknown): QueryTarget {
   runner.core.requireOpen(runner.direct);
-  if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+  if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
   return sqlTarget(runner, sql);
 }
 
@@ -139,7 +140,7 @@ export class Queries extends Runner {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (typeof sql !== 'string') return Promise.reject(invalidArgType('The "sql" argument must be a string.'));
+    if (typeof sql !== 'string') return Promise.reject(invalidArgType(SQL_NOT_STRING));
     return withCallerStack(this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options));
   }
 
@@ -175,7 +176,7 @@ export class Queries extends Runner {
    * Never throws: what the statement's compilation or binding fails with rejects the first next().
    */
   iterate<T = Row>(sql: string, ...params: unknown[]): AsyncIterableIterator<T> {
-    if (typeof sql !== 'string') return failedCursor(invalidArgType('The "sql" argument must be a string.')) as AsyncIterableIterator<T>;
+    if (typeof sql !== 'string') return failedCursor(invalidArgType(SQL_NOT_STRING)) as AsyncIterableIterator<T>;
     return this.iterateTarget(sqlTarget(this, sql), params) as AsyncIterableIterator<T>;
   }
 }

@@ -7,6 +7,7 @@ import type { DatabaseCore, OperationOptions } from './async-core';
 import { hideUncloneableBase, illegalConstructor, illegalInvocation, Uncloneable } from '../shared/class-shape';
 import { JobKind } from './engine';
 import { invalidState } from '../shared/errors';
+import { DATABASE_NOT_OPEN, SESSION_NOT_OPEN } from '../shared/messages';
 
 /** Token that lets only this package construct async sessions. */
 export const CREATE_ASYNC_SESSION = Symbol('createAsyncSession');
@@ -84,8 +85,8 @@ hideUncloneableBase(AsyncSession, Object.prototype);
 
 // node's checks, in node's order: database open, then session open.
 function usable(state: SessionState): void {
-  if (state.core.state !== 'open') throw invalidState('database is not open');
-  if (state.closed) throw invalidState('session is not open');
+  if (state.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
+  if (state.closed) throw invalidState(SESSION_NOT_OPEN);
 }
 
 function closeSession(state: SessionState): Promise<void> {

@@ -9,6 +9,7 @@ import { JobKind } from './engine';
 import { invalidArgType, invalidState } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import { columnMetadata, type StatementColumnMetadata, type StatementResultingChanges } from '../shared/types';
+import { STATEMENT_FINALIZED } from '../shared/messages';
 
 
 // Statements dropped without finalize() are finalized on the database thread after collection.
@@ -106,12 +107,12 @@ export class AsyncStatement extends Runner {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#finalized()) return Promise.reject(invalidState('statement has been finalized'));
+    if (this.#finalized()) return Promise.reject(invalidState(STATEMENT_FINALIZED));
     return undefined;
   }
 
   #requireUsable(): void {
-    if (this.#finalized()) throw invalidState('statement has been finalized');
+    if (this.#finalized()) throw invalidState(STATEMENT_FINALIZED);
   }
 
   /** Runs the statement to completion: `{ changes, lastInsertRowid }`. */

@@ -2,6 +2,7 @@
 // AsyncDatabase#backup().
 import { codedError, invalidArgType } from './errors';
 import { isInt32, isObject } from './v8-checks';
+import { OPTIONS_NOT_OBJECT } from './messages';
 
 /** What `progress` receives after each step that leaves pages to copy. */
 export interface BackupProgress {
@@ -35,7 +36,7 @@ export function parseBackupOptions(given: boolean, options: unknown): ParsedBack
   const parsed: ParsedBackupOptions = { rate: 100, source: 'main', target: 'main', progress: undefined };
   if (!given) return parsed;
   if (!isObject(options)) {
-    throw invalidArgType('The "options" argument must be an object.');
+    throw invalidArgType(OPTIONS_NOT_OBJECT);
   }
   const o = options as Record<string, unknown>;
   const rate = o.rate;

@@ -6,9 +6,10 @@
 //     JS class would throw an uncoded TypeError;
 //   - a method or accessor called on a foreign `this` throws TypeError('Illegal invocation').
 import { codedError } from './errors';
+import { ILLEGAL_CONSTRUCTOR } from './messages';
 
 export const illegalInvocation = (): TypeError => new TypeError('Illegal invocation');
-export const illegalConstructor = (): Error => codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+export const illegalConstructor = (): Error => codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', ILLEGAL_CONSTRUCTOR);
 
 /**
  * Returns the class as users see it: a plain function named like `cls`, with `length` 0, sharing

@@ -11,6 +11,7 @@ import { invalidArgType, invalidState } from '../shared/errors';
 import { parseBackupOptions, type BackupOptions } from '../shared/backup-options';
 import { isObject } from '../shared/v8-checks';
 import { normalizePath, type DatabasePath } from '../shared/options';
+import { DATABASE_NOT_OPEN, SOURCE_DB_NOT_OBJECT } from '../shared/messages';
 
 /**
  * Copies database `options.source` (default `'main'`) of `sourceDb` into the file `path`
@@ -21,12 +22,12 @@ export function backup(sourceDb: Database, path: DatabasePath, options?: BackupO
 // options argument is an error.
 export function backup(sourceDb: Database, path: DatabasePath): Promise<number> {
   if (arguments.length < 1 || !isObject(sourceDb)) {
-    throw invalidArgType('The "sourceDb" argument must be an object.');
+    throw invalidArgType(SOURCE_DB_NOT_OBJECT);
   }
   // node crashes on an object that is not a DatabaseSync; this is the nearest sane answer.
   const native = nativeDatabaseOf(sourceDb);
-  if (native === undefined) throw invalidArgType('The "sourceDb" argument must be an object.');
-  if (!native.isOpen()) throw invalidState('database is not open');
+  if (native === undefined) throw invalidArgType(SOURCE_DB_NOT_OBJECT);
+  if (!native.isOpen()) throw invalidState(DATABASE_NOT_OPEN);
   const location = normalizePath(path);
   const { rate, source, target, progress } = parseBackupOptions(arguments.length > 2, arguments[2]);
   // node's backup keeps its source database alive until it ends; so does this reference, held

@@ -33,6 +33,7 @@ import {
 import { publishQuery, queryChannel, registerDatabaseTracing, traceQueries } from '../shared/query-diagnostics';
 import { createTagStore, type SQLTagStore } from './tag-store';
 import { normalizeModuleOptions, type VirtualTableOptions } from './virtual-table';
+import { DATABASE_NOT_OPEN, NAME_NOT_STRING, SQL_NOT_STRING } from '../shared/messages';
 
 const SQLITE_TYPE = Symbol.for('sqlite-type');
 
@@ -117,8 +118,8 @@ export class Database extends Uncloneable {
     if (options !== undefined) {
       // node checks the connection and the SQL's type before the options, the options before
       // compiling the SQL.
-      if (!native.isOpen()) throw invalidState('database is not open');
-      if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+      if (!native.isOpen()) throw invalidState(DATABASE_NOT_OPEN);
+      if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
       overrides = normalizeStatementOptions(options);
     }
     const statement = native.prepare(sql, overrides);
@@ -189,7 +190,7 @@ export class Database extends Uncloneable {
    */
   createModule(name: string, options: VirtualTableOptions): void {
     const native = openNative(this);
-    if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
+    if (typeof name !== 'string') throw invalidArgType(NAME_NOT_STRING);
     const module = normalizeModuleOptions(options);
     native.createModule(name, module.declaration, module.hidden, module.rows, module.directOnly, module.useBigIntArguments);
   }
@@ -260,7 +261,7 @@ hideUncloneableBase(Database, Object.prototype);
 // before it looks at any argument.
 function openNative(self: unknown): NativeDatabase {
   const native = nativeOf(self);
-  if (!native.isOpen()) throw invalidState('database is not open');
+  if (!native.isOpen()) throw invalidState(DATABASE_NOT_OPEN);
   if (native.inAuthorizer()) throw invalidState('database cannot be accessed from an authorizer callback');
   return native;
 }

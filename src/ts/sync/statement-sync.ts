@@ -8,6 +8,7 @@ import { iteratorHelpersParent } from '../shared/iterator-helpers';
 import { queryChannel, traceQueries } from '../shared/query-diagnostics';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from '../shared/row-factory';
 import { columnMetadata, type SQLOutputValue, type StatementResultingChanges, type StatementColumnMetadata } from '../shared/types';
+import { ITERATOR_INVALIDATED } from '../shared/messages';
 
 /** Token that lets only this package construct statements and iterators. */
 export const CREATE_STATEMENT = Symbol('createStatement');
@@ -188,7 +189,7 @@ export class Statement {
     }
     if (execution !== this.#execution) {
       native.iterateCheck();
-      throw invalidState('iterator was invalidated');
+      throw invalidState(ITERATOR_INVALIDATED);
     }
     // Checked on every step, not only by iterate(): a subscriber that arrives before the first
     // row sees the query, as with node.

@@ -15,8 +15,9 @@
 //     with anonymous getters.
 import { types } from 'node:util';
 import { illegalConstructor, illegalInvocation } from '../shared/class-shape';
-import { codedError, invalidArgType } from '../shared/errors';
+import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { isStatementFinalized, type Statement } from './statement-sync';
+import { DATABASE_NOT_OPEN } from '../shared/messages';
 
 /** What a store needs from its database: the native open check and positional prepare. */
 export interface TagStoreDatabase {
@@ -82,7 +83,7 @@ export class SQLTagStore {
 
   // The cached (or newly prepared) statement for the template, made most recently used.
   #statement(strings: unknown, valueCount: number): Statement {
-    if (!this.#db.isOpen) throw codedError(Error, 'ERR_INVALID_STATE', 'database is not open');
+    if (!this.#db.isOpen) throw invalidState(DATABASE_NOT_OPEN);
     if (!isArray(strings) || isProxy(strings)) {
       throw invalidArgType('First argument must be an array of strings (template literal).');
     }
