@@ -1,7 +1,6 @@
 // AsyncDatabase: the Promise API. Every database owns a native thread and its connection
 // (src/native/async/async_database.h); operations go through one FIFO in call order and settle as the
 // thread completes them, without ever blocking the event loop.
-import { withCallerStack } from './async-errors';
 import { checkOperationOptions, DatabaseCore, inTransactionContext, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
 import { AsyncSession, CREATE_ASYNC_SESSION } from './async-session';
@@ -51,7 +50,7 @@ export class AsyncDatabase extends Queries {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.open" argument must not be false: AsyncDatabase.open() opens the database.');
     }
     const core = new DatabaseCore(config);
-    await withCallerStack(core.call(false, { kind: JobKind.Open }, () => undefined, undefined));
+    await core.call(false, { kind: JobKind.Open }, () => undefined, undefined);
     const database = newDatabase(core);
     core.database = database;
     return database;
@@ -81,17 +80,15 @@ export class AsyncDatabase extends Queries {
     this.core.requireOpen(this.direct);
     if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
     const state = new StatementState(this.core, this.core.newStatementId(), sql);
-    await withCallerStack(
-      this.core.call(
-        false,
-        { kind: JobKind.Prepare, sql, statement: state.statement },
-        (names, parameters, sourceSQL) => {
-          state.shape.update(names);
-          state.parameterCount = parameters as number;
-          state.sql = sourceSQL as string;
-        },
-        this.options,
-      ),
+    await this.core.call(
+      false,
+      { kind: JobKind.Prepare, sql, statement: state.statement },
+      (names, parameters, sourceSQL) => {
+        state.shape.update(names);
+        state.parameterCount = parameters as number;
+        state.sql = sourceSQL as string;
+      },
+      this.options,
     );
     AsyncStatement.track(this.core, state);
     return new AsyncStatement(this.core, state);
@@ -148,15 +145,13 @@ export class AsyncDatabase extends Queries {
       readBigInts: spec.useBigInt,
     };
     try {
-      await withCallerStack(
-        this.core.call(
-          false,
-          job,
-          (replaced) => {
-            if ((replaced as number) !== 0) functions.drop(replaced as number);
-          },
-          this.options,
-        ),
+      await this.core.call(
+        false,
+        job,
+        (replaced) => {
+          if ((replaced as number) !== 0) functions.drop(replaced as number);
+        },
+        this.options,
       );
     } catch (error) {
       functions.drop(id);
@@ -220,7 +215,7 @@ export class AsyncDatabase extends Queries {
       this.options,
     );
     try {
-      const pages = await withCallerStack(pending);
+      const pages = await pending;
       if (thrown !== undefined) throw thrown.error;
       return pages;
     } catch (error) {
@@ -234,7 +229,7 @@ export class AsyncDatabase extends Queries {
       throw invalidArgType('The "dbName" argument must be a string.');
     }
     const spec = { kind: JobKind.Serialize, sql: dbName ?? 'main' };
-    return withCallerStack(this.core.call(false, spec, (bytes) => bytes as Uint8Array, this.options));
+    return this.core.call(false, spec, (bytes) => bytes as Uint8Array, this.options);
   }
 
   /**
@@ -263,7 +258,7 @@ export class AsyncDatabase extends Queries {
     const done = this.core.call(this.direct, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options);
     // The statements are finalized from this call on, in call order (the job finalizes them).
     this.core.generation++;
-    await withCallerStack(done);
+    await done;
   }
 
   /**
@@ -277,7 +272,7 @@ export class AsyncDatabase extends Queries {
     const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
     const id = this.core.newSessionId();
     const job = { kind: JobKind.SessionCreate, statement: id, sql: dbName, params: table === '' ? [] : [table] };
-    await withCallerStack(this.core.call(false, job, () => undefined, this.options));
+    await this.core.call(false, job, () => undefined, this.options);
     return new AsyncSession(CREATE_ASYNC_SESSION, this.core, id, this.options);
   }
 
@@ -308,7 +303,7 @@ export class AsyncDatabase extends Queries {
       params: [new Uint8Array(changeset)],
     };
     try {
-      return await withCallerStack(this.core.call(false, job, (applied) => applied === 1, this.options));
+      return await this.core.call(false, job, (applied) => applied === 1, this.options);
     } finally {
       if (entry !== 0) functions.drop(entry);
     }
@@ -330,7 +325,7 @@ export class AsyncDatabase extends Queries {
     core.refuseFromOwnTransaction();
     if (core.state !== 'open') return core.closed;
     core.state = 'closing';
-    core.closed = core.call(false, { kind: JobKind.Close }, () => undefined, undefined).finally(() => {
+    core.closed = core.callWithoutCallerStack(false, { kind: JobKind.Close }, () => undefined, undefined).finally(() => {
       core.state = 'closed';
       core.engine.join();
     });

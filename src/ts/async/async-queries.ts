@@ -1,6 +1,5 @@
 // Queries: the operations shared by AsyncDatabase and a transaction's scope — exec, run, get,
 // all, iterate — on either SQL text or an AsyncStatement, with optional per-operation options.
-import { withCallerStack } from './async-errors';
 import { hideUncloneableBase, Uncloneable } from '../shared/class-shape';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
@@ -141,13 +140,13 @@ export class Queries extends Runner {
       return Promise.reject(error);
     }
     if (typeof sql !== 'string') return Promise.reject(invalidArgType(SQL_NOT_STRING));
-    return withCallerStack(this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options));
+    return this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options);
   }
 
   /** Runs a statement to completion: `{ changes, lastInsertRowid }`. */
   run(sql: string, ...params: unknown[]): Promise<StatementResultingChanges> {
     try {
-      return withCallerStack(this.runTarget(checkedSqlTarget(this, sql), params));
+      return this.runTarget(checkedSqlTarget(this, sql), params);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -156,7 +155,7 @@ export class Queries extends Runner {
   /** The first row, or undefined. */
   get<T = Row>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     try {
-      return withCallerStack(this.getTarget(checkedSqlTarget(this, sql), params)) as Promise<T | undefined>;
+      return this.getTarget(checkedSqlTarget(this, sql), params) as Promise<T | undefined>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -165,7 +164,7 @@ export class Queries extends Runner {
   /** Every row. */
   all<T = Row>(sql: string, ...params: unknown[]): Promise<T[]> {
     try {
-      return withCallerStack(this.allTarget(checkedSqlTarget(this, sql), params)) as Promise<T[]>;
+      return this.allTarget(checkedSqlTarget(this, sql), params) as Promise<T[]>;
     } catch (error) {
       return Promise.reject(error);
     }

@@ -2,7 +2,6 @@
 // database thread under an id (src/native/async/async_sessions.h). Closed by close(), by closing the
 // database (the thread deletes its sessions before the connection closes), or — if simply
 // dropped — on the database thread after garbage collection.
-import { withCallerStack } from './async-errors';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { hideUncloneableBase, illegalConstructor, illegalInvocation, Uncloneable } from '../shared/class-shape';
 import { JobKind } from './engine';
@@ -21,7 +20,7 @@ interface SessionState {
 
 // Sessions dropped without close() are deleted on the database thread after collection.
 const unreachable = new FinalizationRegistry<{ core: DatabaseCore; id: number }>(({ core, id }) => {
-  if (core.state === 'open') core.call(false, { kind: JobKind.SessionClose, statement: id }, () => undefined, undefined).catch(() => {});
+  if (core.state === 'open') core.callWithoutCallerStack(false, { kind: JobKind.SessionClose, statement: id }, () => undefined, undefined).catch(() => {});
 });
 
 let stateOf: (self: unknown) => SessionState;
@@ -92,7 +91,7 @@ function usable(state: SessionState): void {
 function closeSession(state: SessionState): Promise<void> {
   state.closed = true;
   unreachable.unregister(state);
-  return withCallerStack(state.core.call(false, { kind: JobKind.SessionClose, statement: state.id }, () => undefined, undefined));
+  return state.core.call(false, { kind: JobKind.SessionClose, statement: state.id }, () => undefined, undefined);
 }
 
 function generate(self: AsyncSession, kind: JobKind): Promise<Uint8Array> {
@@ -103,5 +102,5 @@ function generate(self: AsyncSession, kind: JobKind): Promise<Uint8Array> {
   } catch (error) {
     return Promise.reject(error);
   }
-  return withCallerStack(state.core.call(false, { kind, statement: state.id }, (bytes) => bytes as Uint8Array, state.options));
+  return state.core.call(false, { kind, statement: state.id }, (bytes) => bytes as Uint8Array, state.options);
 }

@@ -113,7 +113,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
     this.#batchSize = Math.min(this.#batchSize * 2, this.#maxBatch);
     const request: Request = {
       size,
-      batch: core.call(
+      batch: core.callWithoutCallerStack(
         direct,
         spec,
         (boxed, names, done) => {
@@ -251,7 +251,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
     if (this.#requests.length === 0 || this.#closeSent || this.#knownEnd() || !this.#open()) return Promise.resolve();
     this.#closeSent = true;
     const { core, direct } = this.#source;
-    return core.call(direct, { kind: JobKind.IterClose, cursor: this.#cursor }, () => undefined, undefined).catch(noop);
+    return core.callWithoutCallerStack(direct, { kind: JobKind.IterClose, cursor: this.#cursor }, () => undefined, undefined).catch(noop);
   }
 }
 
