@@ -3,7 +3,8 @@
 // thread completes them, without ever blocking the event loop.
 import { checkOperationOptions, DatabaseCore, inTransactionContext, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
-import { AsyncSession, CREATE_ASYNC_SESSION } from './async-session';
+import { AsyncSession } from './async-session';
+import { INTERNAL } from '../shared/class-shape';
 import { AsyncStatement, StatementState } from './async-statement';
 import { newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
 import { JobKind } from './engine';
@@ -21,21 +22,18 @@ import {
 import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOptions, type SessionOptions } from '../shared/session-options';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from '../shared/options';
 import { isObject } from '../shared/v8-checks';
-import { DATABASE_NOT_OPEN, ILLEGAL_CONSTRUCTOR, OPTIONS_NOT_OBJECT, SQL_NOT_STRING } from '../shared/messages';
-
-const OPENING = Symbol('opening');
+import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT, SQL_NOT_STRING } from '../shared/messages';
 
 // Instantiated through this, never by name inside its own body (see transaction.ts).
 function newDatabase(core: DatabaseCore, options?: OperationOptions): AsyncDatabase {
-  return new AsyncDatabase(OPENING, core, options);
+  return new AsyncDatabase(INTERNAL, core, options);
 }
 
 /** An SQLite database with a Promise API, on its own thread. Create with `AsyncDatabase.open()`. */
 export class AsyncDatabase extends Queries {
   /** @internal */
   constructor(token: symbol, core: DatabaseCore, options?: OperationOptions) {
-    if (token !== OPENING) throw codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', ILLEGAL_CONSTRUCTOR);
-    super(core, false, options);
+    super(token, core, false, options);
   }
 
   /**
@@ -91,7 +89,7 @@ export class AsyncDatabase extends Queries {
       this.options,
     );
     AsyncStatement.track(this.core, state);
-    return new AsyncStatement(this.core, state);
+    return new AsyncStatement(INTERNAL, this.core, state);
   }
 
   /**
@@ -273,7 +271,7 @@ export class AsyncDatabase extends Queries {
     const id = this.core.newSessionId();
     const job = { kind: JobKind.SessionCreate, statement: id, sql: dbName, params: table === '' ? [] : [table] };
     await this.core.call(false, job, () => undefined, this.options);
-    return new AsyncSession(CREATE_ASYNC_SESSION, this.core, id, this.options);
+    return new AsyncSession(INTERNAL, this.core, id, this.options);
   }
 
   /**

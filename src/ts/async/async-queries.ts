@@ -1,6 +1,6 @@
 // Queries: the operations shared by AsyncDatabase and a transaction's scope — exec, run, get,
 // all, iterate — on either SQL text or an AsyncStatement, with optional per-operation options.
-import { hideUncloneableBase, Uncloneable } from '../shared/class-shape';
+import { guardConstruction, hideUncloneableBase, Uncloneable } from '../shared/class-shape';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
 import { failedCursor, RowCursor, type CursorStatement } from './cursor';
@@ -30,8 +30,12 @@ export class Runner extends Uncloneable {
   /** @internal */ readonly direct: boolean;
   /** @internal */ readonly options: OperationOptions | undefined;
 
-  /** @internal */
-  constructor(core: DatabaseCore, direct: boolean, options: OperationOptions | undefined) {
+  /**
+   * @internal Users construct none of its classes (AsyncDatabase, Transaction, AsyncStatement):
+   * without the package's token, `new` throws as node's StatementSync does.
+   */
+  constructor(token: symbol, core: DatabaseCore, direct: boolean, options: OperationOptions | undefined) {
+    guardConstruction(token);
     super();
     this.core = core;
     this.direct = direct;

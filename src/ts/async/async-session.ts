@@ -3,13 +3,10 @@
 // database (the thread deletes its sessions before the connection closes), or — if simply
 // dropped — on the database thread after garbage collection.
 import type { DatabaseCore, OperationOptions } from './async-core';
-import { hideUncloneableBase, illegalConstructor, illegalInvocation, Uncloneable } from '../shared/class-shape';
+import { guardConstruction, hideUncloneableBase, illegalInvocation, Uncloneable } from '../shared/class-shape';
 import { JobKind } from './engine';
 import { invalidState } from '../shared/errors';
 import { DATABASE_NOT_OPEN, SESSION_NOT_OPEN } from '../shared/messages';
-
-/** Token that lets only this package construct async sessions. */
-export const CREATE_ASYNC_SESSION = Symbol('createAsyncSession');
 
 interface SessionState {
   core: DatabaseCore;
@@ -35,8 +32,8 @@ export class AsyncSession extends Uncloneable {
 
   /** @internal */
   constructor(token: symbol, core: DatabaseCore, id: number, options: OperationOptions | undefined) {
+    guardConstruction(token);
     super();
-    if (token !== CREATE_ASYNC_SESSION) throw illegalConstructor();
     this.#state = { core, id, options, closed: false };
     unreachable.register(this, { core, id }, this.#state);
   }

@@ -3,6 +3,7 @@
 // finalize(), by closing the database, or — if simply dropped — after garbage collection.
 import { checkOperationOptions, type DatabaseCore, type OperationOptions } from './async-core';
 import { Runner, type QueryTarget } from './async-queries';
+import { INTERNAL } from '../shared/class-shape';
 import { RowShape } from './async-rows';
 import { JobKind } from './engine';
 import { invalidArgType, invalidState } from '../shared/errors';
@@ -52,8 +53,8 @@ export class AsyncStatement extends Runner {
   readonly #state: StatementState;
 
   /** @internal */
-  constructor(core: DatabaseCore, state: StatementState, options?: OperationOptions, direct = false) {
-    super(core, direct, options);
+  constructor(token: symbol, core: DatabaseCore, state: StatementState, options?: OperationOptions, direct = false) {
+    super(token, core, direct, options);
     this.#state = state;
   }
 
@@ -213,5 +214,5 @@ export class AsyncStatement extends Runner {
 // Not `new AsyncStatement` inside the class body: the bundler would rename the class
 // (`class _AsyncStatement`), and V8 shows that name in its messages.
 function newStatement(core: DatabaseCore, state: StatementState, options: OperationOptions | undefined, direct: boolean): AsyncStatement {
-  return new AsyncStatement(core, state, options, direct);
+  return new AsyncStatement(INTERNAL, core, state, options, direct);
 }

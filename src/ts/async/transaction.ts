@@ -3,6 +3,7 @@
 import { checkOperationOptions, type DatabaseCore, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
 import { AsyncStatement } from './async-statement';
+import { INTERNAL } from '../shared/class-shape';
 import { codedError, invalidArgType } from '../shared/errors';
 
 /** How a transaction begins: BEGIN DEFERRED (default), IMMEDIATE or EXCLUSIVE. */
@@ -19,8 +20,8 @@ export class Transaction extends Queries {
   #depth: number;
 
   /** @internal */
-  constructor(core: DatabaseCore, depth: number, options?: OperationOptions) {
-    super(core, true, options);
+  constructor(token: symbol, core: DatabaseCore, depth: number, options?: OperationOptions) {
+    super(token, core, true, options);
     this.#depth = depth;
   }
 
@@ -41,7 +42,7 @@ export class Transaction extends Queries {
     if (state === 'foreign') {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "statement" argument must be a statement of this database.');
     }
-    return new AsyncStatement(this.core, state, this.options, true);
+    return new AsyncStatement(INTERNAL, this.core, state, this.options, true);
   }
 
   /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */
@@ -55,7 +56,7 @@ export class Transaction extends Queries {
 // a class that refers to itself (`class _Transaction`), and V8 would show that name in messages
 // such as "#<_Transaction> could not be cloned".
 export function newTransaction(core: DatabaseCore, depth: number, options?: OperationOptions): Transaction {
-  return new Transaction(core, depth, options);
+  return new Transaction(INTERNAL, core, depth, options);
 }
 
 /** Runs `fn` in `scope` between `begin` and `commit`, or `rollback` if `fn` or the commit fails. */

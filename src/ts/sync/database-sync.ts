@@ -2,7 +2,7 @@
 // options are validated here; every other check happens natively, in node's order
 // (src/native/sync/database_sync.h).
 import { binding, type NativeDatabase } from '../binding';
-import { hideUncloneableBase, illegalInvocation, Uncloneable } from '../shared/class-shape';
+import { hideUncloneableBase, illegalInvocation, INTERNAL, Uncloneable } from '../shared/class-shape';
 import { invalidArgType, invalidState } from '../shared/errors';
 import { createLimits, type DatabaseLimits } from '../shared/limits';
 import {
@@ -13,14 +13,14 @@ import {
   type DatabaseSyncOptions,
   type StatementOptions,
 } from '../shared/options';
-import { CREATE_SESSION, Session } from './session';
+import { Session } from './session';
 import {
   parseApplyChangesetOptions,
   parseSessionOptions,
   type ApplyChangesetOptions,
   type SessionOptions,
 } from '../shared/session-options';
-import { CREATE_STATEMENT, Statement } from './statement-sync';
+import { Statement } from './statement-sync';
 import {
   aggregateFunctionArgs,
   scalarFunctionArgs,
@@ -123,7 +123,7 @@ export class Database extends Uncloneable {
       overrides = normalizeStatementOptions(options);
     }
     const statement = native.prepare(sql, overrides);
-    return new Statement(CREATE_STATEMENT, statement, this);
+    return new Statement(INTERNAL, statement, this);
   }
 
   /** Runs one or more SQL statements that return no rows. */
@@ -163,7 +163,7 @@ export class Database extends Uncloneable {
     // node checks the connection, then the options (own properties only).
     const native = openNative(this);
     const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
-    return new Session(CREATE_SESSION, native.createSession(table, dbName), this);
+    return new Session(INTERNAL, native.createSession(table, dbName), this);
   }
 
   /**
@@ -268,7 +268,7 @@ function openNative(self: unknown): NativeDatabase {
 
 // SQLTagStore statements: prepared with the database's defaults, bound by position.
 function prepareForTagStore(db: unknown, sql: string): Statement {
-  return new Statement(CREATE_STATEMENT, nativeOf(db).prepare(sql, { positional: true }), db as object);
+  return new Statement(INTERNAL, nativeOf(db).prepare(sql, { positional: true }), db as object);
 }
 
 function isOpenGetter(this: unknown): boolean {

@@ -14,7 +14,7 @@
 //   - `capacity`, `db` and `size` are own, enumerable, non-configurable accessors of each store,
 //     with anonymous getters.
 import { types } from 'node:util';
-import { illegalConstructor, illegalInvocation } from '../shared/class-shape';
+import { guardConstruction, illegalInvocation, INTERNAL } from '../shared/class-shape';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { isStatementFinalized, type Statement } from './statement-sync';
 import { DATABASE_NOT_OPEN } from '../shared/messages';
@@ -25,7 +25,6 @@ export interface TagStoreDatabase {
 }
 export type PrepareForTagStore = (db: TagStoreDatabase, sql: string) => Statement;
 
-const CREATE_TAG_STORE = Symbol('createTagStore');
 const isArray = Array.isArray;
 const isProxy = types.isProxy;
 
@@ -41,7 +40,7 @@ export class SQLTagStore {
 
   /** @internal */
   constructor(token: symbol, db: TagStoreDatabase, capacity: number, prepare: PrepareForTagStore) {
-    if (token !== CREATE_TAG_STORE) throw illegalConstructor();
+    guardConstruction(token);
     this.#db = db;
     this.#capacity = capacity;
     this.#prepare = prepare;
@@ -152,5 +151,5 @@ export function createTagStore(
     }
     capacity = maxSize;
   }
-  return new SQLTagStore(CREATE_TAG_STORE, db, capacity, prepare);
+  return new SQLTagStore(INTERNAL, db, capacity, prepare);
 }
