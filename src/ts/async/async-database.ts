@@ -6,7 +6,7 @@ import { Queries } from './async-queries';
 import { AsyncSession } from './async-session';
 import { INTERNAL } from '../shared/class-shape';
 import { AsyncStatement, StatementState } from './async-statement';
-import { newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
+import { beginStatement, newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
 import { JobKind } from './engine';
 import { FunctionKind } from './async-functions';
 import { parseBackupOptions, type BackupOptions } from '../shared/backup-options';
@@ -21,7 +21,7 @@ import {
 } from '../shared/user-functions';
 import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOptions, type SessionOptions } from '../shared/session-options';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from '../shared/options';
-import { isObject } from '../shared/v8-checks';
+import { parseDeserializeArgs } from '../shared/deserialize-options';
 import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT, SQL_NOT_STRING } from '../shared/messages';
 
 // Instantiated through this, never by name inside its own body (see transaction.ts).
@@ -165,15 +165,12 @@ export class AsyncDatabase extends Queries {
   async transaction<T>(fn: (tx: Transaction) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
     this.core.requireOpen(false);
     if (typeof fn !== 'function') throw invalidArgType('The "fn" argument must be a function.');
-    const mode = options.mode ?? 'deferred';
-    if (mode !== 'deferred' && mode !== 'immediate' && mode !== 'exclusive') {
-      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The "options.mode" argument must be 'deferred', 'immediate' or 'exclusive'.`);
-    }
+    const begin = beginStatement(options);
     const scope = newTransaction(this.core, 0, this.options);
     await this.core.acquire(scope);
     try {
       return await inTransactionContext(scope, () =>
-        runScoped(this.core, scope, `BEGIN ${mode.toUpperCase()}`, 'COMMIT', 'ROLLBACK', fn),
+        runScoped(this.core, scope, begin, 'COMMIT', 'ROLLBACK', fn),
       );
     } finally {
       this.core.release(scope);
@@ -236,21 +233,7 @@ export class AsyncDatabase extends Queries {
    * cursors) from this call on.
    */
   async deserialize(buffer: Uint8Array, options?: { dbName?: string }): Promise<void> {
-    if (!(buffer instanceof Uint8Array) || buffer instanceof Uint8ClampedArray) {
-      throw invalidArgType('The "buffer" argument must be a Uint8Array.');
-    }
-    if (buffer.length === 0) throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "buffer" argument must not be empty.');
-    let dbName = 'main';
-    if (options !== undefined) {
-      if (!isObject(options)) {
-        throw invalidArgType(OPTIONS_NOT_OBJECT);
-      }
-      const name = options.dbName;
-      if (name !== undefined) {
-        if (typeof name !== 'string') throw invalidArgType('The "options.dbName" argument must be a string.');
-        dbName = name;
-      }
-    }
+    const dbName = parseDeserializeArgs(buffer, options);
     // A private copy now: the job may wait (behind a transaction) before its bytes are taken,
     // and the caller may reuse `buffer` as soon as this returns.
     const done = this.core.call(this.direct, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options);

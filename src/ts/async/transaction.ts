@@ -11,6 +11,15 @@ export interface TransactionOptions {
   mode?: 'deferred' | 'immediate' | 'exclusive';
 }
 
+/** The BEGIN of a transaction with `options`; `mode` must be one of TransactionOptions'. */
+export function beginStatement(options: TransactionOptions): string {
+  const mode = options.mode ?? 'deferred';
+  if (mode !== 'deferred' && mode !== 'immediate' && mode !== 'exclusive') {
+    throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The "options.mode" argument must be 'deferred', 'immediate' or 'exclusive'.`);
+  }
+  return `BEGIN ${mode.toUpperCase()}`;
+}
+
 /**
  * A transaction in progress: run its statements through this scope. Operations issued on the
  * database itself (or on its statements) wait until the transaction ends.
