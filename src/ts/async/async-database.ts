@@ -9,7 +9,7 @@ import { AsyncStatement, StatementState } from './async-statement';
 import { beginStatement, newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
 import { JobKind } from './engine';
 import { FunctionKind } from './async-functions';
-import { parseBackupOptions, type BackupOptions } from '../shared/backup-options';
+import { parseBackupOptions, progressReporter, type BackupOptions } from '../shared/backup-options';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import {
   aggregateFunctionArgs,
@@ -189,20 +189,10 @@ export class AsyncDatabase extends Queries {
   async backup(path: DatabasePath, options?: BackupOptions): Promise<number> {
     const location = normalizePath(path);
     const { rate, source, target, progress } = parseBackupOptions(arguments.length > 1, options);
-    let thrown: { error: unknown } | undefined;
-    const onProgress =
-      progress &&
-      ((totalPages: number, remainingPages: number): boolean => {
-        if (thrown !== undefined) return false;
-        try {
-          progress.call(null, { totalPages, remainingPages });
-          return true;
-        } catch (error) {
-          // Stop the job (it is running: it ends with an interrupt) and reject with this error.
-          thrown = { error };
-          return false;
-        }
-      });
+    // A throwing progress stops the job (it is running: it ends with an interrupt), and the
+    // backup rejects with what it threw.
+    const reporter = progress && progressReporter(progress);
+    const onProgress = reporter?.report;
     const pending = this.core.call(
       false,
       { kind: JobKind.Backup, sql: location, params: [source, target], batchRows: rate, readBigInts: !!progress, onProgress },
@@ -211,10 +201,10 @@ export class AsyncDatabase extends Queries {
     );
     try {
       const pages = await pending;
-      if (thrown !== undefined) throw thrown.error;
+      if (reporter?.thrown !== undefined) throw reporter.thrown.error;
       return pages;
     } catch (error) {
-      throw thrown !== undefined ? thrown.error : error;
+      throw reporter?.thrown !== undefined ? reporter.thrown.error : error;
     }
   }
 

@@ -30,6 +30,30 @@ export interface ParsedBackupOptions {
   progress: ((progress: BackupProgress) => void) | undefined;
 }
 
+/** Calls a backup's `progress` for its reports; once it has thrown, the backup is to stop. */
+export interface ProgressReporter {
+  /** Calls `progress` (with `this` null); false: stop the copy, progress threw (now or before). */
+  report(totalPages: number, remainingPages: number): boolean;
+  /** What progress threw, if it did: what the backup rejects with, as node's does. */
+  thrown: { error: unknown } | undefined;
+}
+
+export function progressReporter(progress: (progress: BackupProgress) => void): ProgressReporter {
+  const reporter: ProgressReporter = {
+    thrown: undefined,
+    report(totalPages, remainingPages) {
+      if (reporter.thrown !== undefined) return false;
+      try {
+        progress.call(null, { totalPages, remainingPages });
+        return true;
+      } catch (error) {
+        reporter.thrown = { error };
+        return false;
+      }
+    },
+  };
+  return reporter;
+}
 
 /** node's option checks, in its order; `given` is whether an options argument was passed at all. */
 export function parseBackupOptions(given: boolean, options: unknown): ParsedBackupOptions {

@@ -290,7 +290,7 @@ export type AuthorizerCallback = (
   triggerOrView: string | null,
 ) => number;
 
-/** Node 26's DatabaseSync.prototype order (members of later issues join as they land). */
+/** Node 26's DatabaseSync.prototype order. */
 export const DATABASE_METHOD_ORDER = [
   'open',
   'close',

@@ -215,7 +215,7 @@ export type StatementCounter =
   | 'filterHit'
   | 'memused';
 
-/** Node 26's StatementSync.prototype order (members of later issues join as they land). */
+/** Node 26's StatementSync.prototype order. */
 export const STATEMENT_METHOD_ORDER = [
   'iterate',
   'all',
