@@ -6,12 +6,14 @@
 // scope) are parked here in call order and submitted, still in order, when it ends — so nothing
 // interleaves with a transaction. A transaction() call itself waits in the same line.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { AbortError } from './async-errors';
+import { AbortError, withCallerStack } from './async-errors';
 import type { NativeDatabaseConfig } from '../binding';
-import { Engine, JobKind, type JobSpec } from './engine';
+import { Engine, JobKind, type Completion, type JobSpec } from './engine';
+import { snapshotParams } from './parked-params';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { publishQuery } from '../shared/query-diagnostics';
 import { isInt32, isObject } from '../shared/v8-checks';
+import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT } from '../shared/messages';
 
 /** Per-operation options, passed with `.with(options)`. */
 export interface OperationOptions {
@@ -32,7 +34,7 @@ export interface OperationOptions {
  */
 export function checkOperationOptions(options: unknown): OperationOptions {
   if (options === undefined) return {};
-  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
   const { signal, readBigInts, returnArrays, batchSize } = options as Record<string, unknown>;
   const checked: OperationOptions = {};
   if (signal !== undefined) {
@@ -57,14 +59,44 @@ export function checkOperationOptions(options: unknown): OperationOptions {
 }
 
 type Finish<T> = (a: unknown, b: unknown, c: unknown) => T;
+type Resolve<T> = (value: T) => void;
+type Reject = (error: unknown) => void;
+
+// SQLite's primary result codes a cancelled job ends with on the database thread.
+const SQLITE_BUSY = 5;
+const SQLITE_INTERRUPT = 9;
 
 // How a cancelled job ends on the database thread: SQLITE_INTERRUPT from the progress handler
 // while it ran, or SQLITE_BUSY when it was waiting for a lock and the busy handler gave up.
 function stoppedByCancel(error: Error): boolean {
   // `error` may be any value a user function threw, null included.
   const primary = ((error as { errcode?: number } | null)?.errcode ?? 0) & 0xff;
-  return primary === 9 || primary === 5;
+  return primary === SQLITE_INTERRUPT || primary === SQLITE_BUSY;
 }
+
+const abortError = (signal: AbortSignal | undefined): AbortError => new AbortError(undefined, { cause: signal?.reason });
+
+/**
+ * The completion that settles a job's promise: rejects with the job's error (or what
+ * `mapError` makes of it), else resolves with `finish(a, b, c)` — or rejects if that throws.
+ */
+function settleFrom<T>(finish: Finish<T>, resolve: Resolve<T>, reject: Reject, mapError?: (error: Error) => unknown): Completion {
+  return (error, a, b, c) => {
+    if (error !== undefined) {
+      reject(mapError === undefined ? error : mapError(error));
+      return;
+    }
+    try {
+      resolve(finish(a, b, c));
+    } catch (thrown) {
+      reject(thrown);
+    }
+  };
+}
+
+// Clean-ups (closing a cursor, finalizing) and the close itself: accepted once close() was
+// called, since the close would do them anyway.
+const isCleanup = (kind: JobKind): boolean => kind === JobKind.Close || kind === JobKind.IterClose || kind === JobKind.Finalize;
 
 interface Parked {
   start: () => void;
@@ -72,32 +104,6 @@ interface Parked {
 
 // The jobs whose params are SQL parameters (the others' are internal, copied already).
 const BINDING_KINDS = new Set([JobKind.Run, JobKind.Get, JobKind.All, JobKind.IterOpen]);
-
-const copyBytes = (value: unknown): unknown => {
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-  if (value instanceof ArrayBuffer) return value.slice(0);
-  if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) return new Uint8Array(value).slice().buffer;
-  return value;
-};
-
-const isBinary = (value: unknown) =>
-  ArrayBuffer.isView(value) || value instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer);
-
-/**
- * The parameters of a call that waits behind a transaction, read as the sync call would read
- * them at that moment: binary values' bytes copied, a named-parameter object's own enumerable
- * keys read in order into a plain copy. (Later changes to what the caller passed are not seen.)
- */
-function snapshotParams(params: unknown[]): unknown[] {
-  const out = params.map(copyBytes);
-  const first = params[0];
-  if (isObject(first) && !isBinary(first)) {
-    const named: Record<string, unknown> = {};
-    for (const key of Object.keys(first)) named[key] = copyBytes(first[key]);
-    out[0] = named;
-  }
-  return out;
-}
 
 // The transaction whose callback is running, in its async context: a call made from there on the
 // database itself (not on `tx`) would wait for that very transaction to end — forever.
@@ -174,102 +180,106 @@ export class DatabaseCore {
    */
   requireOpen(direct: boolean): void {
     if (!direct) this.refuseFromOwnTransaction();
-    if (!this.accepts(direct)) throw invalidState('database is not open');
+    if (!this.accepts(direct)) throw invalidState(DATABASE_NOT_OPEN);
   }
 
   /**
    * Runs one job and resolves with `finish(a, b, c)` (called synchronously in the completion,
    * while its rows are in the scratch). `direct`: issued by the transaction holding the queue.
+   * A rejection carries the stack of the code awaiting it (withCallerStack).
    */
   call<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined): Promise<T> {
+    return withCallerStack(this.callWithoutCallerStack(direct, spec, finish, options));
+  }
+
+  /**
+   * call() whose rejection keeps the stack the error was made with: for the cursor, which gives
+   * a batch's error the stack of the call it hands it to, and for clean-ups and close().
+   */
+  callWithoutCallerStack<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const fail = reject;
-      // Once close() is called nothing new starts — except the transaction in progress finishing,
-      // and clean-ups (closing cursors, finalizing) that the close would do anyway.
-      const cleanup = spec.kind === JobKind.Close || spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize;
-      if (!direct) {
-        try {
-          this.refuseFromOwnTransaction();
-        } catch (error) {
-          fail(error);
-          return;
-        }
-      }
-      if (this.state !== 'open' && !cleanup && !(direct && this.state === 'closing')) {
-        fail(invalidState('database is not open'));
+      const refusal = this.#refusal(direct, spec.kind);
+      if (refusal !== undefined) {
+        reject(refusal);
         return;
       }
       const signal = options?.signal;
-      if (signal === undefined && (direct || (this.#holder === null && this.#parked.length === 0))) {
+      const startsNow = this.#startsNow(direct);
+      if (signal === undefined && startsNow) {
         // The common case, kept free of the cancellation machinery below.
-        this.engine.submit(spec, (error, a, b, c) => {
-          if (error !== undefined) {
-            fail(error);
-            return;
-          }
-          try {
-            resolve(finish(a, b, c));
-          } catch (e) {
-            fail(e);
-          }
-        });
+        this.engine.submit(spec, settleFrom(finish, resolve, reject));
         return;
       }
-      const aborted = () => new AbortError(undefined, { cause: signal?.reason });
       if (signal?.aborted) {
-        fail(aborted());
+        reject(abortError(signal));
         return;
       }
-      let onAbort: (() => void) | undefined;
-      const start = () => {
-        let abortRequested = false;
-        const id = this.engine.submit(spec, (error, a, b, c) => {
-          if (onAbort) signal!.removeEventListener('abort', onAbort);
-          if (error !== undefined) {
-            fail(abortRequested && stoppedByCancel(error) ? aborted() : error);
-            return;
-          }
-          try {
-            resolve(finish(a, b, c));
-          } catch (e) {
-            fail(e);
-          }
-        });
-        if (signal && id !== 0) {
-          onAbort = () => {
-            abortRequested = true;
-            if (this.engine.cancel(id) === 'removed') fail(aborted());
-          };
-          signal.addEventListener('abort', onAbort, { once: true });
-        }
-      };
-      if (direct || (this.#holder === null && this.#parked.length === 0)) {
-        start();
-        return;
-      }
-      // Parked: the job is built when the transaction ends, but what it binds is read now.
-      if (spec.params !== undefined && BINDING_KINDS.has(spec.kind)) spec.params = snapshotParams(spec.params);
-      const parked: Parked = { start };
-      if (signal) {
-        onAbort = () => {
-          const at = this.#parked.indexOf(parked);
-          if (at >= 0) this.#parked.splice(at, 1);
-          fail(aborted());
-        };
-        parked.start = () => {
-          signal.removeEventListener('abort', onAbort!);
-          onAbort = undefined;
-          start();
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-      this.#parked.push(parked);
+      const start = () => this.#submitCancellable(spec, signal, finish, resolve, reject);
+      if (startsNow) start();
+      else this.#park(spec, start, signal, reject);
     });
+  }
+
+  // Why a job may not be issued, if it may not: from inside the callback of the transaction
+  // holding the queue (unless `direct`, through its scope); once close() was called — except the
+  // transaction in progress finishing, and clean-ups.
+  #refusal(direct: boolean, kind: JobKind): Error | undefined {
+    if (!direct && this.#insideOwnTransaction()) return selfWaitError();
+    if (this.state === 'open' || (direct && this.state === 'closing') || isCleanup(kind)) return undefined;
+    return invalidState(DATABASE_NOT_OPEN);
+  }
+
+  // Whether a job goes to the engine now rather than waiting for a transaction to end.
+  #startsNow(direct: boolean): boolean {
+    return direct || (this.#holder === null && this.#parked.length === 0);
+  }
+
+  // Submits the job so that an abort of `signal` cancels it: removed from the queue (it rejects
+  // here), or interrupted while it runs (it fails with SQLITE_INTERRUPT, or SQLITE_BUSY in a
+  // busy wait) — either way with an AbortError.
+  #submitCancellable<T>(spec: JobSpec, signal: AbortSignal | undefined, finish: Finish<T>, resolve: Resolve<T>, reject: Reject): void {
+    let abortRequested = false;
+    let onAbort: (() => void) | undefined;
+    const settle = settleFrom(finish, resolve, reject, (error) => (abortRequested && stoppedByCancel(error) ? abortError(signal) : error));
+    const id = this.engine.submit(spec, (error, a, b, c) => {
+      if (onAbort !== undefined) signal!.removeEventListener('abort', onAbort);
+      settle(error, a, b, c);
+    });
+    if (signal === undefined || id === 0) return;
+    onAbort = () => {
+      abortRequested = true;
+      if (this.engine.cancel(id) === 'removed') reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  }
+
+  // Lines the job up behind the transaction holding the queue; it is submitted when that ends,
+  // but what it binds is read now. An abort meanwhile takes it out of the line.
+  #park(spec: JobSpec, start: () => void, signal: AbortSignal | undefined, reject: Reject): void {
+    if (spec.params !== undefined && BINDING_KINDS.has(spec.kind)) spec.params = snapshotParams(spec.params);
+    const parked: Parked = { start };
+    if (signal !== undefined) {
+      const onAbort = () => {
+        const at = this.#parked.indexOf(parked);
+        if (at >= 0) this.#parked.splice(at, 1);
+        reject(abortError(signal));
+      };
+      parked.start = () => {
+        signal.removeEventListener('abort', onAbort);
+        start();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    this.#parked.push(parked);
   }
 
   /** Throws when called from inside the callback of the transaction holding the queue. */
   refuseFromOwnTransaction(): void {
-    if (this.#holder !== null && transactionContext.getStore() === this.#holder) throw selfWaitError();
+    if (this.#insideOwnTransaction()) throw selfWaitError();
+  }
+
+  #insideOwnTransaction(): boolean {
+    return this.#holder !== null && transactionContext.getStore() === this.#holder;
   }
 
   /** Waits in line, then makes `holder` the owner of the queue. */

@@ -1,14 +1,15 @@
 // AsyncDatabase: the Promise API. Every database owns a native thread and its connection
 // (src/native/async/async_database.h); operations go through one FIFO in call order and settle as the
 // thread completes them, without ever blocking the event loop.
-import { withCallerStack } from './async-errors';
 import { checkOperationOptions, DatabaseCore, inTransactionContext, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
-import { AsyncSession, CREATE_ASYNC_SESSION } from './async-session';
+import { AsyncSession } from './async-session';
+import { INTERNAL } from '../shared/class-shape';
 import { AsyncStatement, StatementState } from './async-statement';
+import { beginStatement, newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
 import { JobKind } from './engine';
 import { FunctionKind } from './async-functions';
-import { parseBackupOptions, type BackupOptions } from '../shared/backup-options';
+import { parseBackupOptions, progressReporter, type BackupOptions } from '../shared/backup-options';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import {
   aggregateFunctionArgs,
@@ -20,102 +21,19 @@ import {
 } from '../shared/user-functions';
 import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOptions, type SessionOptions } from '../shared/session-options';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from '../shared/options';
-import { isObject } from '../shared/v8-checks';
+import { parseDeserializeArgs } from '../shared/deserialize-options';
+import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT, SQL_NOT_STRING } from '../shared/messages';
 
-/** How a transaction begins: BEGIN DEFERRED (default), IMMEDIATE or EXCLUSIVE. */
-export interface TransactionOptions {
-  mode?: 'deferred' | 'immediate' | 'exclusive';
-}
-
-const OPENING = Symbol('opening');
-
-/**
- * A transaction in progress: run its statements through this scope. Operations issued on the
- * database itself (or on its statements) wait until the transaction ends.
- */
-export class Transaction extends Queries {
-  #active = true;
-  #depth: number;
-
-  /** @internal */
-  constructor(core: DatabaseCore, depth: number, options?: OperationOptions) {
-    super(core, true, options);
-    this.#depth = depth;
-  }
-
-  /** @internal */
-  end(): void {
-    this.#active = false;
-  }
-
-  /** The same scope with per-operation options. */
-  with(options: OperationOptions): Transaction {
-    return newTransaction(this.core, this.#depth, { ...this.options, ...checkOperationOptions(options) });
-  }
-
-  /** A statement of this database, run inside this transaction. */
-  statement(statement: AsyncStatement): AsyncStatement {
-    const state = AsyncStatement.stateIn(this.core, statement);
-    if (state === undefined) throw invalidArgType('The "statement" argument must be an AsyncStatement.');
-    if (state === 'foreign') {
-      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "statement" argument must be a statement of this database.');
-    }
-    return new AsyncStatement(this.core, state, this.options, true);
-  }
-
-  /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */
-  transaction<T>(fn: (tx: Transaction) => Promise<T> | T): Promise<T> {
-    const name = `strand_savepoint_${this.#depth + 1}`;
-    return runScoped(this.core, newTransaction(this.core, this.#depth + 1), `SAVEPOINT ${name}`, `RELEASE ${name}`, `ROLLBACK TO ${name}; RELEASE ${name}`, fn);
-  }
-}
-
-// The classes are instantiated through these, never by name inside their own bodies: the bundler
-// renames a class that refers to itself (`class _Transaction`), and V8 would show that name in
-// messages such as "#<_Transaction> could not be cloned".
-function newTransaction(core: DatabaseCore, depth: number, options?: OperationOptions): Transaction {
-  return new Transaction(core, depth, options);
-}
-
+// Instantiated through this, never by name inside its own body (see transaction.ts).
 function newDatabase(core: DatabaseCore, options?: OperationOptions): AsyncDatabase {
-  return new AsyncDatabase(OPENING, core, options);
-}
-
-async function runScoped<T>(
-  core: DatabaseCore,
-  scope: Transaction,
-  begin: string,
-  commit: string,
-  rollback: string,
-  fn: (tx: Transaction) => Promise<T> | T,
-): Promise<T> {
-  await scope.exec(begin);
-  let result: T;
-  try {
-    result = await fn(scope);
-  } catch (error) {
-    // SQLite may already have rolled back (e.g. on SQLITE_FULL); then ROLLBACK fails harmlessly.
-    await scope.exec(rollback).catch(() => undefined);
-    scope.end();
-    throw error;
-  }
-  try {
-    await scope.exec(commit);
-  } catch (error) {
-    await scope.exec(rollback).catch(() => undefined);
-    scope.end();
-    throw error;
-  }
-  scope.end();
-  return result;
+  return new AsyncDatabase(INTERNAL, core, options);
 }
 
 /** An SQLite database with a Promise API, on its own thread. Create with `AsyncDatabase.open()`. */
 export class AsyncDatabase extends Queries {
   /** @internal */
   constructor(token: symbol, core: DatabaseCore, options?: OperationOptions) {
-    if (token !== OPENING) throw codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
-    super(core, false, options);
+    super(token, core, false, options);
   }
 
   /**
@@ -130,7 +48,7 @@ export class AsyncDatabase extends Queries {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.open" argument must not be false: AsyncDatabase.open() opens the database.');
     }
     const core = new DatabaseCore(config);
-    await withCallerStack(core.call(false, { kind: JobKind.Open }, () => undefined, undefined));
+    await core.call(false, { kind: JobKind.Open }, () => undefined, undefined);
     const database = newDatabase(core);
     core.database = database;
     return database;
@@ -146,7 +64,7 @@ export class AsyncDatabase extends Queries {
    * operations completed so far. Throws on a closed database, as `DatabaseSync#isTransaction`.
    */
   get isTransaction(): boolean {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     return this.core.engine.inTransaction;
   }
 
@@ -158,22 +76,20 @@ export class AsyncDatabase extends Queries {
   /** Compiles a statement on the database thread. */
   async prepare(sql: string): Promise<AsyncStatement> {
     this.core.requireOpen(this.direct);
-    if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+    if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
     const state = new StatementState(this.core, this.core.newStatementId(), sql);
-    await withCallerStack(
-      this.core.call(
-        false,
-        { kind: JobKind.Prepare, sql, statement: state.statement },
-        (names, parameters, sourceSQL) => {
-          state.shape.update(names);
-          state.parameterCount = parameters as number;
-          state.sql = sourceSQL as string;
-        },
-        this.options,
-      ),
+    await this.core.call(
+      false,
+      { kind: JobKind.Prepare, sql, statement: state.statement },
+      (names, parameters, sourceSQL) => {
+        state.shape.update(names);
+        state.parameterCount = parameters as number;
+        state.sql = sourceSQL as string;
+      },
+      this.options,
     );
     AsyncStatement.track(this.core, state);
-    return new AsyncStatement(this.core, state);
+    return new AsyncStatement(INTERNAL, this.core, state);
   }
 
   /**
@@ -185,7 +101,7 @@ export class AsyncDatabase extends Queries {
   function(name: string, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): Promise<void>;
   function(name: string, options: FunctionOptions, fn: (...args: SQLFunctionArgument[]) => SQLFunctionResult): Promise<void>;
   async function(...args: unknown[]): Promise<void> {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const [name, fn, arity, flags, useBigInt] = scalarFunctionArgs(args);
     const id = this.core.engine.functions.add({ kind: FunctionKind.Scalar, fn: fn as (...a: unknown[]) => unknown, useBigInt });
     await this.#register(id, { name, kind: FunctionKind.Scalar, arity, flags, useBigInt });
@@ -197,7 +113,7 @@ export class AsyncDatabase extends Queries {
    * and the accumulators stay on this thread.
    */
   async aggregate<T>(name: string, options: AggregateOptions<T>): Promise<void> {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const [fnName, start, startIsFunction, step, result, inverse, arity, flags, useBigInt] = aggregateFunctionArgs(name, options);
     const kind = inverse !== undefined ? FunctionKind.Window : FunctionKind.Aggregate;
     const id = this.core.engine.functions.add({
@@ -227,15 +143,13 @@ export class AsyncDatabase extends Queries {
       readBigInts: spec.useBigInt,
     };
     try {
-      await withCallerStack(
-        this.core.call(
-          false,
-          job,
-          (replaced) => {
-            if ((replaced as number) !== 0) functions.drop(replaced as number);
-          },
-          this.options,
-        ),
+      await this.core.call(
+        false,
+        job,
+        (replaced) => {
+          if ((replaced as number) !== 0) functions.drop(replaced as number);
+        },
+        this.options,
       );
     } catch (error) {
       functions.drop(id);
@@ -251,15 +165,12 @@ export class AsyncDatabase extends Queries {
   async transaction<T>(fn: (tx: Transaction) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
     this.core.requireOpen(false);
     if (typeof fn !== 'function') throw invalidArgType('The "fn" argument must be a function.');
-    const mode = options.mode ?? 'deferred';
-    if (mode !== 'deferred' && mode !== 'immediate' && mode !== 'exclusive') {
-      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', `The "options.mode" argument must be 'deferred', 'immediate' or 'exclusive'.`);
-    }
+    const begin = beginStatement(options);
     const scope = newTransaction(this.core, 0, this.options);
     await this.core.acquire(scope);
     try {
       return await inTransactionContext(scope, () =>
-        runScoped(this.core, scope, `BEGIN ${mode.toUpperCase()}`, 'COMMIT', 'ROLLBACK', fn),
+        runScoped(this.core, scope, begin, 'COMMIT', 'ROLLBACK', fn),
       );
     } finally {
       this.core.release(scope);
@@ -278,20 +189,10 @@ export class AsyncDatabase extends Queries {
   async backup(path: DatabasePath, options?: BackupOptions): Promise<number> {
     const location = normalizePath(path);
     const { rate, source, target, progress } = parseBackupOptions(arguments.length > 1, options);
-    let thrown: { error: unknown } | undefined;
-    const onProgress =
-      progress &&
-      ((totalPages: number, remainingPages: number): boolean => {
-        if (thrown !== undefined) return false;
-        try {
-          progress.call(null, { totalPages, remainingPages });
-          return true;
-        } catch (error) {
-          // Stop the job (it is running: it ends with an interrupt) and reject with this error.
-          thrown = { error };
-          return false;
-        }
-      });
+    // A throwing progress stops the job (it is running: it ends with an interrupt), and the
+    // backup rejects with what it threw.
+    const reporter = progress && progressReporter(progress);
+    const onProgress = reporter?.report;
     const pending = this.core.call(
       false,
       { kind: JobKind.Backup, sql: location, params: [source, target], batchRows: rate, readBigInts: !!progress, onProgress },
@@ -299,11 +200,11 @@ export class AsyncDatabase extends Queries {
       this.options,
     );
     try {
-      const pages = await withCallerStack(pending);
-      if (thrown !== undefined) throw thrown.error;
+      const pages = await pending;
+      if (reporter?.thrown !== undefined) throw reporter.thrown.error;
       return pages;
     } catch (error) {
-      throw thrown !== undefined ? thrown.error : error;
+      throw reporter?.thrown !== undefined ? reporter.thrown.error : error;
     }
   }
 
@@ -313,7 +214,7 @@ export class AsyncDatabase extends Queries {
       throw invalidArgType('The "dbName" argument must be a string.');
     }
     const spec = { kind: JobKind.Serialize, sql: dbName ?? 'main' };
-    return withCallerStack(this.core.call(false, spec, (bytes) => bytes as Uint8Array, this.options));
+    return this.core.call(false, spec, (bytes) => bytes as Uint8Array, this.options);
   }
 
   /**
@@ -322,27 +223,13 @@ export class AsyncDatabase extends Queries {
    * cursors) from this call on.
    */
   async deserialize(buffer: Uint8Array, options?: { dbName?: string }): Promise<void> {
-    if (!(buffer instanceof Uint8Array) || buffer instanceof Uint8ClampedArray) {
-      throw invalidArgType('The "buffer" argument must be a Uint8Array.');
-    }
-    if (buffer.length === 0) throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "buffer" argument must not be empty.');
-    let dbName = 'main';
-    if (options !== undefined) {
-      if (!isObject(options)) {
-        throw invalidArgType('The "options" argument must be an object.');
-      }
-      const name = options.dbName;
-      if (name !== undefined) {
-        if (typeof name !== 'string') throw invalidArgType('The "options.dbName" argument must be a string.');
-        dbName = name;
-      }
-    }
+    const dbName = parseDeserializeArgs(buffer, options);
     // A private copy now: the job may wait (behind a transaction) before its bytes are taken,
     // and the caller may reuse `buffer` as soon as this returns.
     const done = this.core.call(this.direct, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options);
     // The statements are finalized from this call on, in call order (the job finalizes them).
     this.core.generation++;
-    await withCallerStack(done);
+    await done;
   }
 
   /**
@@ -352,12 +239,12 @@ export class AsyncDatabase extends Queries {
    */
   async createSession(options?: SessionOptions): Promise<AsyncSession> {
     // node checks the connection, then the options.
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
     const id = this.core.newSessionId();
     const job = { kind: JobKind.SessionCreate, statement: id, sql: dbName, params: table === '' ? [] : [table] };
-    await withCallerStack(this.core.call(false, job, () => undefined, this.options));
-    return new AsyncSession(CREATE_ASYNC_SESSION, this.core, id, this.options);
+    await this.core.call(false, job, () => undefined, this.options);
+    return new AsyncSession(INTERNAL, this.core, id, this.options);
   }
 
   /**
@@ -368,7 +255,7 @@ export class AsyncDatabase extends Queries {
    * promise rejects with the thrown value itself.
    */
   async applyChangeset(changeset: Uint8Array, options?: ApplyChangesetOptions): Promise<boolean> {
-    if (this.core.state !== 'open') throw invalidState('database is not open');
+    if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const { filter, onConflict } = parseApplyChangesetOptions(arguments.length > 1, changeset, options);
     const functions = this.core.engine.functions;
     const entry =
@@ -387,7 +274,7 @@ export class AsyncDatabase extends Queries {
       params: [new Uint8Array(changeset)],
     };
     try {
-      return await withCallerStack(this.core.call(false, job, (applied) => applied === 1, this.options));
+      return await this.core.call(false, job, (applied) => applied === 1, this.options);
     } finally {
       if (entry !== 0) functions.drop(entry);
     }
@@ -409,7 +296,7 @@ export class AsyncDatabase extends Queries {
     core.refuseFromOwnTransaction();
     if (core.state !== 'open') return core.closed;
     core.state = 'closing';
-    core.closed = core.call(false, { kind: JobKind.Close }, () => undefined, undefined).finally(() => {
+    core.closed = core.callWithoutCallerStack(false, { kind: JobKind.Close }, () => undefined, undefined).finally(() => {
       core.state = 'closed';
       core.engine.join();
     });

@@ -1,7 +1,6 @@
 // Queries: the operations shared by AsyncDatabase and a transaction's scope — exec, run, get,
 // all, iterate — on either SQL text or an AsyncStatement, with optional per-operation options.
-import { withCallerStack } from './async-errors';
-import { hideUncloneableBase, Uncloneable } from '../shared/class-shape';
+import { guardConstruction, hideUncloneableBase, Uncloneable } from '../shared/class-shape';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
 import { failedCursor, RowCursor, type CursorStatement } from './cursor';
@@ -9,6 +8,7 @@ import { JobKind, type JobSpec } from './engine';
 import { invalidArgType } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import type { SQLOutputValue, StatementResultingChanges } from '../shared/types';
+import { SQL_NOT_STRING } from '../shared/messages';
 
 type AnyRow = Row | SQLOutputValue[];
 
@@ -30,8 +30,12 @@ export class Runner extends Uncloneable {
   /** @internal */ readonly direct: boolean;
   /** @internal */ readonly options: OperationOptions | undefined;
 
-  /** @internal */
-  constructor(core: DatabaseCore, direct: boolean, options: OperationOptions | undefined) {
+  /**
+   * @internal Users construct none of its classes (AsyncDatabase, Transaction, AsyncStatement):
+   * without the package's token, `new` throws as node's StatementSync does.
+   */
+  constructor(token: symbol, core: DatabaseCore, direct: boolean, options: OperationOptions | undefined) {
+    guardConstruction(token);
     super();
     this.core = core;
     this.direct = direct;
@@ -113,7 +117,7 @@ hideUncloneableBase(Runner, Object.prototype);
 // prepare() makes them, then the argument) throw, and the callers turn that into a rejection.
 function checkedSqlTarget(runner: Runner, sql: unknown): QueryTarget {
   runner.core.requireOpen(runner.direct);
-  if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+  if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
   return sqlTarget(runner, sql);
 }
 
@@ -139,14 +143,14 @@ export class Queries extends Runner {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (typeof sql !== 'string') return Promise.reject(invalidArgType('The "sql" argument must be a string.'));
-    return withCallerStack(this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options));
+    if (typeof sql !== 'string') return Promise.reject(invalidArgType(SQL_NOT_STRING));
+    return this.core.call(this.direct, { kind: JobKind.Exec, sql }, () => undefined, this.options);
   }
 
   /** Runs a statement to completion: `{ changes, lastInsertRowid }`. */
   run(sql: string, ...params: unknown[]): Promise<StatementResultingChanges> {
     try {
-      return withCallerStack(this.runTarget(checkedSqlTarget(this, sql), params));
+      return this.runTarget(checkedSqlTarget(this, sql), params);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -155,7 +159,7 @@ export class Queries extends Runner {
   /** The first row, or undefined. */
   get<T = Row>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     try {
-      return withCallerStack(this.getTarget(checkedSqlTarget(this, sql), params)) as Promise<T | undefined>;
+      return this.getTarget(checkedSqlTarget(this, sql), params) as Promise<T | undefined>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -164,7 +168,7 @@ export class Queries extends Runner {
   /** Every row. */
   all<T = Row>(sql: string, ...params: unknown[]): Promise<T[]> {
     try {
-      return withCallerStack(this.allTarget(checkedSqlTarget(this, sql), params)) as Promise<T[]>;
+      return this.allTarget(checkedSqlTarget(this, sql), params) as Promise<T[]>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -175,7 +179,7 @@ export class Queries extends Runner {
    * Never throws: what the statement's compilation or binding fails with rejects the first next().
    */
   iterate<T = Row>(sql: string, ...params: unknown[]): AsyncIterableIterator<T> {
-    if (typeof sql !== 'string') return failedCursor(invalidArgType('The "sql" argument must be a string.')) as AsyncIterableIterator<T>;
+    if (typeof sql !== 'string') return failedCursor(invalidArgType(SQL_NOT_STRING)) as AsyncIterableIterator<T>;
     return this.iterateTarget(sqlTarget(this, sql), params) as AsyncIterableIterator<T>;
   }
 }

@@ -2,14 +2,11 @@
 // database thread under an id (src/native/async/async_sessions.h). Closed by close(), by closing the
 // database (the thread deletes its sessions before the connection closes), or — if simply
 // dropped — on the database thread after garbage collection.
-import { withCallerStack } from './async-errors';
 import type { DatabaseCore, OperationOptions } from './async-core';
-import { hideUncloneableBase, illegalConstructor, illegalInvocation, Uncloneable } from '../shared/class-shape';
+import { guardConstruction, hideUncloneableBase, illegalInvocation, Uncloneable } from '../shared/class-shape';
 import { JobKind } from './engine';
 import { invalidState } from '../shared/errors';
-
-/** Token that lets only this package construct async sessions. */
-export const CREATE_ASYNC_SESSION = Symbol('createAsyncSession');
+import { DATABASE_NOT_OPEN, SESSION_NOT_OPEN } from '../shared/messages';
 
 interface SessionState {
   core: DatabaseCore;
@@ -20,7 +17,7 @@ interface SessionState {
 
 // Sessions dropped without close() are deleted on the database thread after collection.
 const unreachable = new FinalizationRegistry<{ core: DatabaseCore; id: number }>(({ core, id }) => {
-  if (core.state === 'open') core.call(false, { kind: JobKind.SessionClose, statement: id }, () => undefined, undefined).catch(() => {});
+  if (core.state === 'open') core.callWithoutCallerStack(false, { kind: JobKind.SessionClose, statement: id }, () => undefined, undefined).catch(() => {});
 });
 
 let stateOf: (self: unknown) => SessionState;
@@ -35,8 +32,8 @@ export class AsyncSession extends Uncloneable {
 
   /** @internal */
   constructor(token: symbol, core: DatabaseCore, id: number, options: OperationOptions | undefined) {
+    guardConstruction(token);
     super();
-    if (token !== CREATE_ASYNC_SESSION) throw illegalConstructor();
     this.#state = { core, id, options, closed: false };
     unreachable.register(this, { core, id }, this.#state);
   }
@@ -84,14 +81,14 @@ hideUncloneableBase(AsyncSession, Object.prototype);
 
 // node's checks, in node's order: database open, then session open.
 function usable(state: SessionState): void {
-  if (state.core.state !== 'open') throw invalidState('database is not open');
-  if (state.closed) throw invalidState('session is not open');
+  if (state.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
+  if (state.closed) throw invalidState(SESSION_NOT_OPEN);
 }
 
 function closeSession(state: SessionState): Promise<void> {
   state.closed = true;
   unreachable.unregister(state);
-  return withCallerStack(state.core.call(false, { kind: JobKind.SessionClose, statement: state.id }, () => undefined, undefined));
+  return state.core.call(false, { kind: JobKind.SessionClose, statement: state.id }, () => undefined, undefined);
 }
 
 function generate(self: AsyncSession, kind: JobKind): Promise<Uint8Array> {
@@ -102,5 +99,5 @@ function generate(self: AsyncSession, kind: JobKind): Promise<Uint8Array> {
   } catch (error) {
     return Promise.reject(error);
   }
-  return withCallerStack(state.core.call(false, { kind, statement: state.id }, (bytes) => bytes as Uint8Array, state.options));
+  return state.core.call(false, { kind, statement: state.id }, (bytes) => bytes as Uint8Array, state.options);
 }

@@ -1,19 +1,20 @@
 // AsyncStatement: a statement prepared on the database thread, run by id. Its settings
 // (readBigInts, returnArrays, bare/unknown named parameters) travel with each job. Finalized by
 // finalize(), by closing the database, or — if simply dropped — after garbage collection.
-import { withCallerStack } from './async-errors';
 import { checkOperationOptions, type DatabaseCore, type OperationOptions } from './async-core';
 import { Runner, type QueryTarget } from './async-queries';
+import { INTERNAL } from '../shared/class-shape';
 import { RowShape } from './async-rows';
 import { JobKind } from './engine';
 import { invalidArgType, invalidState } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import { columnMetadata, type StatementColumnMetadata, type StatementResultingChanges } from '../shared/types';
+import { STATEMENT_FINALIZED } from '../shared/messages';
 
 
 // Statements dropped without finalize() are finalized on the database thread after collection.
 const unreachable = new FinalizationRegistry<{ core: DatabaseCore; id: number }>(({ core, id }) => {
-  if (core.state === 'open') core.call(false, { kind: JobKind.Finalize, statement: id }, () => undefined, undefined).catch(() => {});
+  if (core.state === 'open') core.callWithoutCallerStack(false, { kind: JobKind.Finalize, statement: id }, () => undefined, undefined).catch(() => {});
 });
 
 /** @internal The mutable part shared by a statement and its `.with()` views. */
@@ -52,8 +53,8 @@ export class AsyncStatement extends Runner {
   readonly #state: StatementState;
 
   /** @internal */
-  constructor(core: DatabaseCore, state: StatementState, options?: OperationOptions, direct = false) {
-    super(core, direct, options);
+  constructor(token: symbol, core: DatabaseCore, state: StatementState, options?: OperationOptions, direct = false) {
+    super(token, core, direct, options);
     this.#state = state;
   }
 
@@ -106,30 +107,30 @@ export class AsyncStatement extends Runner {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#finalized()) return Promise.reject(invalidState('statement has been finalized'));
+    if (this.#finalized()) return Promise.reject(invalidState(STATEMENT_FINALIZED));
     return undefined;
   }
 
   #requireUsable(): void {
-    if (this.#finalized()) throw invalidState('statement has been finalized');
+    if (this.#finalized()) throw invalidState(STATEMENT_FINALIZED);
   }
 
   /** Runs the statement to completion: `{ changes, lastInsertRowid }`. */
   run(...params: unknown[]): Promise<StatementResultingChanges> {
     this.#state.execution++;
-    return this.#usable() ?? withCallerStack(this.runTarget(this.#state, params));
+    return this.#usable() ?? this.runTarget(this.#state, params);
   }
 
   /** The first row, or undefined. */
   get<T = Row>(...params: unknown[]): Promise<T | undefined> {
     this.#state.execution++;
-    return this.#usable() ?? (withCallerStack(this.getTarget(this.#state, params)) as Promise<T | undefined>);
+    return this.#usable() ?? (this.getTarget(this.#state, params) as Promise<T | undefined>);
   }
 
   /** Every row. */
   all<T = Row>(...params: unknown[]): Promise<T[]> {
     this.#state.execution++;
-    return this.#usable() ?? (withCallerStack(this.allTarget(this.#state, params)) as Promise<T[]>);
+    return this.#usable() ?? (this.allTarget(this.#state, params) as Promise<T[]>);
   }
 
   /**
@@ -159,12 +160,12 @@ export class AsyncStatement extends Runner {
   columns(): Promise<StatementColumnMetadata[]> {
     return (
       this.#usable() ??
-      withCallerStack(this.core.call(
+      this.core.call(
         this.direct,
         { kind: JobKind.Columns, statement: this.#state.statement },
         (flat) => columnMetadata(flat as (string | null)[]),
         this.options,
-      ))
+      )
     );
   }
 
@@ -202,7 +203,7 @@ export class AsyncStatement extends Runner {
     this.#state.finalized = true;
     unreachable.unregister(this.#state);
     if (wasFinalized) return Promise.resolve();
-    return this.core.call(this.direct, { kind: JobKind.Finalize, statement: this.#state.statement }, () => undefined, undefined);
+    return this.core.callWithoutCallerStack(this.direct, { kind: JobKind.Finalize, statement: this.#state.statement }, () => undefined, undefined);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -213,5 +214,5 @@ export class AsyncStatement extends Runner {
 // Not `new AsyncStatement` inside the class body: the bundler would rename the class
 // (`class _AsyncStatement`), and V8 shows that name in its messages.
 function newStatement(core: DatabaseCore, state: StatementState, options: OperationOptions | undefined, direct: boolean): AsyncStatement {
-  return new AsyncStatement(core, state, options, direct);
+  return new AsyncStatement(INTERNAL, core, state, options, direct);
 }

@@ -24,6 +24,7 @@ import { JobKind, type JobSpec } from './engine';
 import { invalidState } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import type { SQLOutputValue } from '../shared/types';
+import { DATABASE_NOT_OPEN, ITERATOR_INVALIDATED, STATEMENT_FINALIZED } from '../shared/messages';
 
 const FIRST_BATCH = 16;
 const DEFAULT_MAX_BATCH = 1024;
@@ -112,7 +113,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
     this.#batchSize = Math.min(this.#batchSize * 2, this.#maxBatch);
     const request: Request = {
       size,
-      batch: core.call(
+      batch: core.callWithoutCallerStack(
         direct,
         spec,
         (boxed, names, done) => {
@@ -147,7 +148,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
     const signal = this.#source.options?.signal;
     // Decided now, at call time, in the sync iterator's order.
     if (statement !== undefined && (statement.finalized || !this.#open())) {
-      return this.#inOrder(() => Promise.reject(invalidState('statement has been finalized')));
+      return this.#inOrder(() => Promise.reject(invalidState(STATEMENT_FINALIZED)));
     }
     if (this.#returned) return this.#inOrder(() => DONE);
     // The other checks give way to an end that an earlier call will have found by then.
@@ -155,19 +156,19 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
     const started = this.#requests.length > 0;
     if (statement === undefined && started && this.#generation !== this.#source.core.generation) {
       // SQL text: a deserialize() since it started finalized its statement.
-      return fail(invalidState('statement has been finalized'));
+      return fail(invalidState(STATEMENT_FINALIZED));
     }
     if (statement === undefined && !this.#open()) {
       // SQL text: once started, its statement went with the close; never started, it cannot
       // start (as a failed IterOpen, that ends it).
-      if (started) return fail(invalidState('statement has been finalized'));
+      if (started) return fail(invalidState(STATEMENT_FINALIZED));
       return this.#inOrder(() => {
         if (this.#over) return DONE;
         this.#over = true;
-        return Promise.reject(invalidState('database is not open'));
+        return Promise.reject(invalidState(DATABASE_NOT_OPEN));
       });
     }
-    if (statement !== undefined && statement.execution !== this.#execution) return fail(invalidState('iterator was invalidated'));
+    if (statement !== undefined && statement.execution !== this.#execution) return fail(invalidState(ITERATOR_INVALIDATED));
     if (signal?.aborted) {
       const reason = signal.reason;
       return this.#inOrder(() => {
@@ -250,7 +251,7 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
     if (this.#requests.length === 0 || this.#closeSent || this.#knownEnd() || !this.#open()) return Promise.resolve();
     this.#closeSent = true;
     const { core, direct } = this.#source;
-    return core.call(direct, { kind: JobKind.IterClose, cursor: this.#cursor }, () => undefined, undefined).catch(noop);
+    return core.callWithoutCallerStack(direct, { kind: JobKind.IterClose, cursor: this.#cursor }, () => undefined, undefined).catch(noop);
   }
 }
 

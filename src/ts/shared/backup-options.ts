@@ -2,6 +2,7 @@
 // AsyncDatabase#backup().
 import { codedError, invalidArgType } from './errors';
 import { isInt32, isObject } from './v8-checks';
+import { OPTIONS_NOT_OBJECT } from './messages';
 
 /** What `progress` receives after each step that leaves pages to copy. */
 export interface BackupProgress {
@@ -29,13 +30,37 @@ export interface ParsedBackupOptions {
   progress: ((progress: BackupProgress) => void) | undefined;
 }
 
+/** Calls a backup's `progress` for its reports; once it has thrown, the backup is to stop. */
+export interface ProgressReporter {
+  /** Calls `progress` (with `this` null); false: stop the copy, progress threw (now or before). */
+  report(totalPages: number, remainingPages: number): boolean;
+  /** What progress threw, if it did: what the backup rejects with, as node's does. */
+  thrown: { error: unknown } | undefined;
+}
+
+export function progressReporter(progress: (progress: BackupProgress) => void): ProgressReporter {
+  const reporter: ProgressReporter = {
+    thrown: undefined,
+    report(totalPages, remainingPages) {
+      if (reporter.thrown !== undefined) return false;
+      try {
+        progress.call(null, { totalPages, remainingPages });
+        return true;
+      } catch (error) {
+        reporter.thrown = { error };
+        return false;
+      }
+    },
+  };
+  return reporter;
+}
 
 /** node's option checks, in its order; `given` is whether an options argument was passed at all. */
 export function parseBackupOptions(given: boolean, options: unknown): ParsedBackupOptions {
   const parsed: ParsedBackupOptions = { rate: 100, source: 'main', target: 'main', progress: undefined };
   if (!given) return parsed;
   if (!isObject(options)) {
-    throw invalidArgType('The "options" argument must be an object.');
+    throw invalidArgType(OPTIONS_NOT_OBJECT);
   }
   const o = options as Record<string, unknown>;
   const rate = o.rate;

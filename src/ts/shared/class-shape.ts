@@ -6,9 +6,23 @@
 //     JS class would throw an uncoded TypeError;
 //   - a method or accessor called on a foreign `this` throws TypeError('Illegal invocation').
 import { codedError } from './errors';
+import { ILLEGAL_CONSTRUCTOR } from './messages';
 
 export const illegalInvocation = (): TypeError => new TypeError('Illegal invocation');
-export const illegalConstructor = (): Error => codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+export const illegalConstructor = (): Error => codedError(Error, 'ERR_ILLEGAL_CONSTRUCTOR', ILLEGAL_CONSTRUCTOR);
+
+/**
+ * The token this package passes first to the constructors of the classes users cannot construct
+ * (statements, their iterators, sessions, tag stores, and the async API's database, transaction,
+ * statement and session). Never exported: `new X()` from user code lacks it, and
+ * guardConstruction() makes that throw what node:sqlite's own such classes throw.
+ */
+export const INTERNAL = Symbol('internal construction');
+
+/** The first step of those constructors: throws illegalConstructor() unless given INTERNAL. */
+export function guardConstruction(token: unknown): void {
+  if (token !== INTERNAL) throw illegalConstructor();
+}
 
 /**
  * Returns the class as users see it: a plain function named like `cls`, with `length` 0, sharing

@@ -4,6 +4,7 @@ import type { NativeDatabaseConfig, NativeStatementOptions } from '../binding';
 import { codedError, invalidArgType } from './errors';
 import { isInt32, isObject } from './v8-checks';
 import { LIMIT_NAMES, type DatabaseLimits } from './limits';
+import { OPTIONS_NOT_OBJECT, optionNotBoolean } from './messages';
 
 /** Options of `new DatabaseSync(path, options)`, as in node:sqlite (Node 26). */
 export interface DatabaseSyncOptions {
@@ -82,7 +83,7 @@ export function normalizePath(path: unknown): string {
 function readBoolean(options: Record<string, unknown>, key: string, fallback: boolean): boolean {
   const value = options[key];
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidArgType(`The "options.${key}" argument must be a boolean.`);
+  if (typeof value !== 'boolean') throw invalidArgType(optionNotBoolean(key));
   return value;
 }
 
@@ -109,7 +110,7 @@ export function normalizeOptions(
   options: unknown,
 ): { open: boolean; config: NativeDatabaseConfig } {
   if (!hasOptions) options = {};
-  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
   const o = options;
   // Read and validated in node's order.
   const open = readBoolean(o, 'open', true);
@@ -148,11 +149,11 @@ export function normalizeOptions(
 
 /** prepare()'s options, read in node's order; undefined entries keep the database's defaults. */
 export function normalizeStatementOptions(options: unknown): NativeStatementOptions {
-  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
   const read = (key: string): boolean | undefined => {
     const value = options[key];
     if (value !== undefined && typeof value !== 'boolean') {
-      throw invalidArgType(`The "options.${key}" argument must be a boolean.`);
+      throw invalidArgType(optionNotBoolean(key));
     }
     return value;
   };

@@ -3,6 +3,7 @@
 import { types } from 'node:util';
 import { invalidArgType } from './errors';
 import { isObject } from './v8-checks';
+import { OPTIONS_NOT_OBJECT } from './messages';
 
 /** Options of `DatabaseSync#createSession()`. */
 export interface SessionOptions {
@@ -34,7 +35,7 @@ export function parseSessionOptions(hasOptions: boolean, options: unknown): { ta
   let table = '';
   let dbName = 'main';
   if (hasOptions) {
-    if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+    if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
     if (hasOwn(options, 'table')) {
       const value = options.table;
       if (typeof value !== 'string') throw invalidArgType('The "options.table" argument must be a string.');
@@ -63,7 +64,7 @@ export function parseApplyChangesetOptions(
   let filter: ApplyChangesetOptions['filter'];
   let onConflict: ApplyChangesetOptions['onConflict'];
   if (hasOptions && options !== undefined) {
-    if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+    if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
     const conflictValue = options.onConflict;
     if (conflictValue !== undefined) {
       if (typeof conflictValue !== 'function') throw invalidArgType('The "options.onConflict" argument must be a function.');

@@ -2,6 +2,7 @@
 // with its messages; the native side (src/native/sync/user_functions.h) registers and runs them.
 import { invalidArgType } from './errors';
 import { isObject } from './v8-checks';
+import { NAME_NOT_STRING, OPTIONS_NOT_OBJECT, optionNotBoolean } from './messages';
 
 /** A value SQLite can take from a user function: what a column can hold. */
 export type SQLFunctionResult = null | undefined | number | bigint | string | ArrayBufferView | ArrayBuffer;
@@ -46,14 +47,14 @@ type Callable = (...args: never[]) => unknown;
 function optionalBoolean(options: Record<string, unknown>, key: string): boolean {
   const value = options[key];
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw invalidArgType(`The "options.${key}" argument must be a boolean.`);
+  if (typeof value !== 'boolean') throw invalidArgType(optionNotBoolean(key));
   return value;
 }
 
 /** The native arguments of function(name, [options,] fn): [name, fn, arity, flags, useBigIntArguments]. */
 export function scalarFunctionArgs(args: unknown[]): [string, Callable, number, number, boolean] {
   const [name] = args;
-  if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
+  if (typeof name !== 'string') throw invalidArgType(NAME_NOT_STRING);
   // As node: with three or more arguments the second is the options object (any object,
   // functions included), read in full before the third is checked to be the function.
   const optionsGiven = args.length >= 3;
@@ -62,7 +63,7 @@ export function scalarFunctionArgs(args: unknown[]): [string, Callable, number, 
   let flags = 0;
   if (optionsGiven) {
     const options = args[1];
-    if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+    if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
     const record = options as Record<string, unknown>;
     useBigInt = optionalBoolean(record, 'useBigIntArguments');
     varargs = optionalBoolean(record, 'varargs');
@@ -82,8 +83,8 @@ export function aggregateFunctionArgs(
   name: unknown,
   options: unknown,
 ): [string, unknown, boolean, Callable, unknown, Callable | undefined, number, number, boolean] {
-  if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
-  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (typeof name !== 'string') throw invalidArgType(NAME_NOT_STRING);
+  if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
   const record = options as Record<string, unknown>;
   // node reads the options in this order, and never reads `deterministic` here.
   const start = record.start;

@@ -2,7 +2,7 @@
 // options are validated here; every other check happens natively, in node's order
 // (src/native/sync/database_sync.h).
 import { binding, type NativeDatabase } from '../binding';
-import { hideUncloneableBase, illegalInvocation, Uncloneable } from '../shared/class-shape';
+import { hideUncloneableBase, illegalInvocation, INTERNAL, Uncloneable } from '../shared/class-shape';
 import { invalidArgType, invalidState } from '../shared/errors';
 import { createLimits, type DatabaseLimits } from '../shared/limits';
 import {
@@ -13,14 +13,14 @@ import {
   type DatabaseSyncOptions,
   type StatementOptions,
 } from '../shared/options';
-import { CREATE_SESSION, Session } from './session';
+import { Session } from './session';
 import {
   parseApplyChangesetOptions,
   parseSessionOptions,
   type ApplyChangesetOptions,
   type SessionOptions,
 } from '../shared/session-options';
-import { CREATE_STATEMENT, Statement } from './statement-sync';
+import { Statement } from './statement-sync';
 import {
   aggregateFunctionArgs,
   scalarFunctionArgs,
@@ -33,6 +33,7 @@ import {
 import { publishQuery, queryChannel, registerDatabaseTracing, traceQueries } from '../shared/query-diagnostics';
 import { createTagStore, type SQLTagStore } from './tag-store';
 import { normalizeModuleOptions, type VirtualTableOptions } from './virtual-table';
+import { DATABASE_NOT_OPEN, NAME_NOT_STRING, SQL_NOT_STRING } from '../shared/messages';
 
 const SQLITE_TYPE = Symbol.for('sqlite-type');
 
@@ -117,12 +118,12 @@ export class Database extends Uncloneable {
     if (options !== undefined) {
       // node checks the connection and the SQL's type before the options, the options before
       // compiling the SQL.
-      if (!native.isOpen()) throw invalidState('database is not open');
-      if (typeof sql !== 'string') throw invalidArgType('The "sql" argument must be a string.');
+      if (!native.isOpen()) throw invalidState(DATABASE_NOT_OPEN);
+      if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
       overrides = normalizeStatementOptions(options);
     }
     const statement = native.prepare(sql, overrides);
-    return new Statement(CREATE_STATEMENT, statement, this);
+    return new Statement(INTERNAL, statement, this);
   }
 
   /** Runs one or more SQL statements that return no rows. */
@@ -162,7 +163,7 @@ export class Database extends Uncloneable {
     // node checks the connection, then the options (own properties only).
     const native = openNative(this);
     const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
-    return new Session(CREATE_SESSION, native.createSession(table, dbName), this);
+    return new Session(INTERNAL, native.createSession(table, dbName), this);
   }
 
   /**
@@ -189,7 +190,7 @@ export class Database extends Uncloneable {
    */
   createModule(name: string, options: VirtualTableOptions): void {
     const native = openNative(this);
-    if (typeof name !== 'string') throw invalidArgType('The "name" argument must be a string.');
+    if (typeof name !== 'string') throw invalidArgType(NAME_NOT_STRING);
     const module = normalizeModuleOptions(options);
     native.createModule(name, module.declaration, module.hidden, module.rows, module.directOnly, module.useBigIntArguments);
   }
@@ -260,14 +261,14 @@ hideUncloneableBase(Database, Object.prototype);
 // before it looks at any argument.
 function openNative(self: unknown): NativeDatabase {
   const native = nativeOf(self);
-  if (!native.isOpen()) throw invalidState('database is not open');
+  if (!native.isOpen()) throw invalidState(DATABASE_NOT_OPEN);
   if (native.inAuthorizer()) throw invalidState('database cannot be accessed from an authorizer callback');
   return native;
 }
 
 // SQLTagStore statements: prepared with the database's defaults, bound by position.
 function prepareForTagStore(db: unknown, sql: string): Statement {
-  return new Statement(CREATE_STATEMENT, nativeOf(db).prepare(sql, { positional: true }), db as object);
+  return new Statement(INTERNAL, nativeOf(db).prepare(sql, { positional: true }), db as object);
 }
 
 function isOpenGetter(this: unknown): boolean {
@@ -289,7 +290,7 @@ export type AuthorizerCallback = (
   triggerOrView: string | null,
 ) => number;
 
-/** Node 26's DatabaseSync.prototype order (members of later issues join as they land). */
+/** Node 26's DatabaseSync.prototype order. */
 export const DATABASE_METHOD_ORDER = [
   'open',
   'close',

@@ -2,11 +2,8 @@
 // DatabaseSync#createSession(). The native session (src/native/sync/session_sync.h) does the work and
 // the checks; this class only holds it, and the database it belongs to.
 import type { NativeSession } from '../binding';
-import { hideUncloneableBase, illegalConstructor, illegalInvocation, Uncloneable } from '../shared/class-shape';
+import { guardConstruction, hideUncloneableBase, illegalInvocation, Uncloneable } from '../shared/class-shape';
 import { queryChannel, traceQueries } from '../shared/query-diagnostics';
-
-/** Token that lets only this package construct sessions. */
-export const CREATE_SESSION = Symbol('createSession');
 
 let nativeOf: (self: unknown) => NativeSession;
 
@@ -22,8 +19,8 @@ export class Session extends Uncloneable {
 
   /** @internal */
   constructor(token: symbol, native: NativeSession, database: object) {
+    guardConstruction(token);
     super();
-    if (token !== CREATE_SESSION) throw illegalConstructor();
     this.#native = native;
     this.#database = database;
   }

@@ -2,15 +2,13 @@
 // The native side binds and steps; rows arrive through the RowScratch (binding.ts) and are
 // built here.
 import { binding, type BoxedValues, type NativeStatement } from '../binding';
-import { illegalConstructor, illegalInvocation } from '../shared/class-shape';
+import { guardConstruction, illegalInvocation, INTERNAL } from '../shared/class-shape';
 import { invalidState } from '../shared/errors';
 import { iteratorHelpersParent } from '../shared/iterator-helpers';
 import { queryChannel, traceQueries } from '../shared/query-diagnostics';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from '../shared/row-factory';
 import { columnMetadata, type SQLOutputValue, type StatementResultingChanges, type StatementColumnMetadata } from '../shared/types';
-
-/** Token that lets only this package construct statements and iterators. */
-export const CREATE_STATEMENT = Symbol('createStatement');
+import { ITERATOR_INVALIDATED } from '../shared/messages';
 
 const scratch = binding.scratch;
 const isArray = Array.isArray;
@@ -34,7 +32,7 @@ export class Statement {
 
   /** @internal */
   constructor(token: symbol, native: NativeStatement, database: object) {
-    if (token !== CREATE_STATEMENT) throw illegalConstructor();
+    guardConstruction(token);
     this.#native = native;
     this.#database = database;
     this.#returnArrays = native.returnArrays();
@@ -85,7 +83,7 @@ export class Statement {
     // diagnostics check here: the statement starts at the first next(), which checks.
     const execution = ++this.#execution;
     native.iterateStart(...params);
-    return new StatementIterator(CREATE_STATEMENT, (action) => this.#iterationStep(execution, action)) as IterableIterator<T>;
+    return new StatementIterator(INTERNAL, (action) => this.#iterationStep(execution, action)) as IterableIterator<T>;
   }
 
   /** Runs the statement and returns every row. */
@@ -188,7 +186,7 @@ export class Statement {
     }
     if (execution !== this.#execution) {
       native.iterateCheck();
-      throw invalidState('iterator was invalidated');
+      throw invalidState(ITERATOR_INVALIDATED);
     }
     // Checked on every step, not only by iterate(): a subscriber that arrives before the first
     // row sees the query, as with node.
@@ -217,7 +215,7 @@ export type StatementCounter =
   | 'filterHit'
   | 'memused';
 
-/** Node 26's StatementSync.prototype order (members of later issues join as they land). */
+/** Node 26's StatementSync.prototype order. */
 export const STATEMENT_METHOD_ORDER = [
   'iterate',
   'all',
@@ -260,7 +258,7 @@ export class StatementIterator {
 
   /** @internal */
   constructor(token: symbol, step: IterationStep) {
-    if (token !== CREATE_STATEMENT) throw illegalConstructor();
+    guardConstruction(token);
     this.#step = step;
   }
 

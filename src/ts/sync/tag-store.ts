@@ -14,9 +14,10 @@
 //   - `capacity`, `db` and `size` are own, enumerable, non-configurable accessors of each store,
 //     with anonymous getters.
 import { types } from 'node:util';
-import { illegalConstructor, illegalInvocation } from '../shared/class-shape';
-import { codedError, invalidArgType } from '../shared/errors';
+import { guardConstruction, illegalInvocation, INTERNAL } from '../shared/class-shape';
+import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { isStatementFinalized, type Statement } from './statement-sync';
+import { DATABASE_NOT_OPEN } from '../shared/messages';
 
 /** What a store needs from its database: the native open check and positional prepare. */
 export interface TagStoreDatabase {
@@ -24,7 +25,6 @@ export interface TagStoreDatabase {
 }
 export type PrepareForTagStore = (db: TagStoreDatabase, sql: string) => Statement;
 
-const CREATE_TAG_STORE = Symbol('createTagStore');
 const isArray = Array.isArray;
 const isProxy = types.isProxy;
 
@@ -40,7 +40,7 @@ export class SQLTagStore {
 
   /** @internal */
   constructor(token: symbol, db: TagStoreDatabase, capacity: number, prepare: PrepareForTagStore) {
-    if (token !== CREATE_TAG_STORE) throw illegalConstructor();
+    guardConstruction(token);
     this.#db = db;
     this.#capacity = capacity;
     this.#prepare = prepare;
@@ -82,7 +82,7 @@ export class SQLTagStore {
 
   // The cached (or newly prepared) statement for the template, made most recently used.
   #statement(strings: unknown, valueCount: number): Statement {
-    if (!this.#db.isOpen) throw codedError(Error, 'ERR_INVALID_STATE', 'database is not open');
+    if (!this.#db.isOpen) throw invalidState(DATABASE_NOT_OPEN);
     if (!isArray(strings) || isProxy(strings)) {
       throw invalidArgType('First argument must be an array of strings (template literal).');
     }
@@ -151,5 +151,5 @@ export function createTagStore(
     }
     capacity = maxSize;
   }
-  return new SQLTagStore(CREATE_TAG_STORE, db, capacity, prepare);
+  return new SQLTagStore(INTERNAL, db, capacity, prepare);
 }

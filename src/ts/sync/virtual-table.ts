@@ -5,6 +5,7 @@
 // per column: name, type, hidden), including inherited properties.
 import { codedError, invalidArgType } from '../shared/errors';
 import { isObject } from '../shared/v8-checks';
+import { OPTIONS_NOT_OBJECT } from '../shared/messages';
 
 /** One column of a `createModule()` virtual table. */
 export interface VirtualTableColumn {
@@ -50,7 +51,7 @@ function optionalBoolean(value: unknown, name: string): boolean {
 const quoteIdentifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export function normalizeModuleOptions(options: unknown): NormalizedModule {
-  if (!isObject(options)) throw invalidArgType('The "options" argument must be an object.');
+  if (!isObject(options)) throw invalidArgType(OPTIONS_NOT_OBJECT);
   const columns = options.columns;
   if (!isArray(columns)) throw invalidArgType('The "options.columns" argument must be an array.');
   if (columns.length === 0) {
