@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AbortError } from './async-errors';
 import type { NativeDatabaseConfig } from '../binding';
 import { Engine, JobKind, type JobSpec } from './engine';
+import { bindsParameters, type Finish } from './jobs';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { publishQuery } from '../shared/query-diagnostics';
 import { isInt32, isObject } from '../shared/v8-checks';
@@ -56,8 +57,6 @@ export function checkOperationOptions(options: unknown): OperationOptions {
   return checked;
 }
 
-type Finish<T> = (a: unknown, b: unknown, c: unknown) => T;
-
 // How a cancelled job ends on the database thread: SQLITE_INTERRUPT from the progress handler
 // while it ran, or SQLITE_BUSY when it was waiting for a lock and the busy handler gave up.
 function stoppedByCancel(error: Error): boolean {
@@ -69,9 +68,6 @@ function stoppedByCancel(error: Error): boolean {
 interface Parked {
   start: () => void;
 }
-
-// The jobs whose params are SQL parameters (the others' are internal, copied already).
-const BINDING_KINDS = new Set([JobKind.Run, JobKind.Get, JobKind.All, JobKind.IterOpen]);
 
 const copyBytes = (value: unknown): unknown => {
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
@@ -178,10 +174,13 @@ export class DatabaseCore {
   }
 
   /**
-   * Runs one job and resolves with `finish(a, b, c)` (called synchronously in the completion,
-   * while its rows are in the scratch). `direct`: issued by the transaction holding the queue.
+   * Runs one job and resolves with `finish(...outcome)`, its kind's outcome (jobs.ts Outcomes;
+   * called synchronously in the completion, while its rows are in the scratch). `direct`: issued
+   * by the transaction holding the queue.
    */
-  call<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined): Promise<T> {
+  call<S extends JobSpec, T>(direct: boolean, spec: S, finishOutcome: Finish<S['kind'], T>, options: OperationOptions | undefined): Promise<T> {
+    // The engine hands every kind's outcome over as (a, b, c); Outcomes types them per kind.
+    const finish = finishOutcome as unknown as (a: unknown, b: unknown, c: unknown) => T;
     return new Promise<T>((resolve, reject) => {
       const fail = reject;
       // Once close() is called nothing new starts — except the transaction in progress finishing,
@@ -248,7 +247,7 @@ export class DatabaseCore {
         return;
       }
       // Parked: the job is built when the transaction ends, but what it binds is read now.
-      if (spec.params !== undefined && BINDING_KINDS.has(spec.kind)) spec.params = snapshotParams(spec.params);
+      if (bindsParameters(spec)) spec.params = snapshotParams(spec.params);
       const parked: Parked = { start };
       if (signal) {
         onAbort = () => {
