@@ -132,7 +132,7 @@ AsyncDatabase::AsyncDatabase(const Napi::CallbackInfo& info) : ObjectWrap<AsyncD
   try {
     Init(info);
   } catch (...) {
-    // Rule 10: an exception (out of memory) leaves nothing running or registered either.
+    // Rule 11: an exception (out of memory) leaves nothing running or registered either.
     if (core_) Shutdown(core_.get());
     if (addon_ != nullptr) addon_->Unregister(this);
     addon_ = nullptr;

@@ -1,8 +1,9 @@
 // onComplete(id, error, a, b, c, queries, inTransaction, thrownCall): one completed job handed to
 // JS (async_job.h J4). The common arguments: `error` undefined on success; `queries` the
 // statements a traced job ran (async_database.h rule 12), flat [sql, nanoseconds, ...], or
-// undefined; `inTransaction` Job::in_transaction; `thrownCall` Job::thrown_call (F7). a/b/c are
-// the kind's outcome, made by its Outcome() below, and only on success:
+// undefined; `inTransaction` Job::in_transaction; `thrownCall` Job::thrown_call (F7) for a failed
+// job, else undefined. a/b/c are the kind's outcome, made by its Outcome() below, and only on
+// success:
 //   Run:                  changes, lastInsertRowid (numbers, or bigints when readBigInts is on)
 //   Get, All:             boxed values (the rows are in the scratch), column names or undefined
 //   IterOpen, IterNext:   as Get, then done
@@ -186,19 +187,21 @@ napi_value Outcome(napi_env env, Addon*, ApplyChangesetJob& apply, napi_value* o
 
 void DeliverJob(napi_env env, napi_value on_complete, Addon* addon, Job& job) {
   napi_value argv[8];
+  napi_value undefined = Undefined(env);
   double id = static_cast<double>(job.id);
   argv[0] = Number(env, job.kind == JobKind::BackupProgress ? -id : id);
-  argv[1] = argv[2] = argv[3] = argv[4] = Undefined(env);
+  argv[1] = argv[2] = argv[3] = argv[4] = undefined;
   argv[5] = TracedQueries(env, job);
   napi_get_boolean(env, job.in_transaction, &argv[6]);
-  argv[7] = Number(env, static_cast<double>(job.thrown_call));
+  argv[7] = undefined;  // thrownCall: 0 unless set below
   if (!job.ok) {
     argv[1] = MakeError(env, job.error);
+    argv[7] = Number(env, static_cast<double>(job.thrown_call));
   } else {
     napi_value failed = std::visit([&](auto& payload) { return Outcome(env, addon, payload, &argv[2]); }, job.payload);
     if (failed != nullptr) argv[1] = failed;
   }
-  napi_call_function(env, Undefined(env), on_complete, 8, argv, nullptr);
+  napi_call_function(env, undefined, on_complete, 8, argv, nullptr);
 }
 
 void DeliverFailure(napi_env env, napi_value on_complete, const Job& job, const ErrorInfo& error) noexcept {

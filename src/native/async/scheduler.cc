@@ -184,7 +184,7 @@ void ServeJobs(AsyncCore* core, std::unique_ptr<Job>& job) {
   }
 }
 
-// The loop failed outside any job (rule 10): close the connection, then fail the job in flight
+// The loop failed outside any job (rule 11): close the connection, then fail the job in flight
 // and every queued one — except Close, which completes — and mark the database broken, so that
 // flush() fails every later job at once (async_database.cc). Nothing here may throw; if even the
 // queue's lock fails, the queued jobs are left to Shutdown, which drops them.
