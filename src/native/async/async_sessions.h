@@ -18,8 +18,8 @@
 //      the apply (filter: skip, onConflict: ABORT) and the job fails with SQLITE_INTERRUPT.
 //  S5. A callback that throws: the FunctionTable keeps the value under the call id (F7); later
 //      filters answer "skip" and later conflicts ABORT without crossing again (node's sync
-//      behaviour), and the job fails with ThrownMessage(id), which the engine replaces by the
-//      thrown value itself.
+//      behaviour), and the job fails with ThrownMessage(id) and Job::thrown_call = id, for which
+//      the engine rejects with the thrown value itself.
 //  S6. The apply's result like node's: true on SQLITE_OK, false on SQLITE_ABORT, otherwise a bare
 //      result-code error (ErrorInfo::ResultCode). The callbacks' answers are computed in JS
 //      (FunctionTable): filter → 1/0 (ToBoolean), onConflict → its value when an int32, else -1.
