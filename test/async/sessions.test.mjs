@@ -306,7 +306,7 @@ test('a session dropped without close() is deleted on the database thread after 
     const submit = engine.submit.bind(engine);
     const closed = [];
     engine.submit = (spec, settle) => submit(spec, (error, ...rest) => {
-      if (spec.kind === 20) closed.push([spec.statement, error]);
+      if (spec.kind === 20) closed.push([spec.session, error]);
       settle(error, ...rest);
     });
     await (async () => {

@@ -32,7 +32,7 @@ test('startBackup(), called on the binding directly, accepts only a DatabaseSync
     db.exec('CREATE TABLE t(x); INSERT INTO t VALUES (1)');
     const otherDb = new other.NativeDatabase(config);
     otherDb.open();
-    const asyncDb = new ours.NativeAsyncDatabase(config, () => {});
+    const asyncDb = new ours.NativeAsyncDatabase(config, () => {}, () => {});
     const candidates = {
       plainObject: {},
       statement: db.prepare('SELECT 1'),

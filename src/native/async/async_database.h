@@ -2,7 +2,9 @@
 //
 // THREADING RULES (docs/ARCHITECTURE.md "Threading and lifetime rules" — each one is relied on below):
 //  1. The database thread never touches N-API. Jobs (async_job.h) carry owned data in and out;
-//     JS values are made only on the JS thread, in the TSFN callback (DeliverCompleted).
+//     JS values are read only in add() (job_decoders.cc) and made only in the TSFN callback
+//     (job_delivery.cc), both on the JS thread. The job protocol — one payload per kind, typed
+//     on both sides — is async_job.h J1–J4.
 //  2. One connection, one owner: the sqlite3* is opened, used and closed only by the database
 //     thread; the JS thread never touches it. Cancellation goes through a progress handler on
 //     the database thread that stops a statement only while `cancel_id` equals `running`, the
@@ -30,9 +32,12 @@
 //     shared_ptr); the thread is always joined before its core can go. Node deletes a TSFN at env
 //     teardown without waiting for other threads, so the TSFN's finalizer shuts the core down
 //     (joins the thread) before returning: no thread can call a deleted TSFN.
-//  8. User functions (db.function()/aggregate(), async_functions.h rules F1–F9) run on the JS
+//  8. User functions (db.function()/aggregate(), async_functions.h rules F1–F10) run on the JS
 //     thread through a blocking round trip from the database thread over THIS database's TSFN
-//     (an item whose data is a FunctionCall; plain completion signals carry no data). One TSFN
+//     (an item whose data is a FunctionCall; plain completion signals carry no data). The TSFN
+//     callback hands a call to its own JS callback, onCall(callId, type, functionId, groupId,
+//     args) — the constructor's third argument, held by a reference in the TSFN's context and
+//     deleted by its finalizer — and completions to onComplete, the TSFN's function. One TSFN
 //     rather than a second one: it already has the right lifetime (finalizer joins the thread,
 //     rule 7), the right ref/unref (a call only happens while a job is outstanding, when the
 //     engine keeps it ref'd) and the env == nullptr handling (rule 9) — a second TSFN would need
@@ -44,7 +49,7 @@
 //     a TSFN it calls the finalizer first and then the call_js callback, with env == nullptr,
 //     once per call still queued — with the same context the finalizer just freed. The TSFN
 //     callback must return before touching its context when env is null.
-// 10. Read runs (async_worker.cc: BeginReadRun/EndReadRunUnless; docs/ASYNC.md "Ordering").
+// 10. Read runs (scheduler.cc: BeginReadRun/EndReadRunUnless; docs/ASYNC.md "Ordering").
 //     Prepared reads queued back to back run inside one read transaction (BEGIN … COMMIT) that
 //     the thread opens and closes itself, so each read does not take and drop the file locks.
 //     A run must never change what a job means; the rules that make sure:
@@ -143,7 +148,7 @@ struct AsyncCore {
   std::condition_variable queue_cv;
   std::deque<std::unique_ptr<Job>> queue;  // guarded by queue_mutex
   bool stopping = false;                   // guarded by queue_mutex
-  // Set when the thread's loop failed outside any job (rule 10): every later job fails with it.
+  // Set when the thread's loop failed outside any job (rule 11): every later job fails with it.
   std::optional<ErrorInfo> broken;         // guarded by queue_mutex
   uint64_t running = 0;                    // written under queue_mutex; 0 when idle
 
@@ -188,18 +193,18 @@ struct AsyncCore {
   uint64_t threw_in_job = 0;                  // the job in which a JS callback last threw
   std::vector<uint32_t> destroyed_functions;  // ids whose xDestroy ran (F9)
 
-  // Query diagnostics (rule 10). Database thread only.
+  // Query diagnostics (rule 12). Database thread only.
   Job* traced_job = nullptr;    // the running job, while it asked to be traced
   bool trace_installed = false;  // SQLite's profile hook is on the connection
 };
 
-// The database thread's entry function and main loop (async_worker.cc). Catches everything.
+// The database thread's entry function and main loop (scheduler.cc). Catches everything.
 void RunDatabaseThread(AsyncCore* core) noexcept;
 // Database thread: whether the running statement must stop (cancelled, or shutting down).
 bool StopRequested(AsyncCore* core);
 // Database thread: signals completions that wait for their coalesced signal, at once.
 void SignalUnreported(AsyncCore* core);
-// Database thread: around each job, the query diagnostics' profile hook (rule 10).
+// Database thread: around each job, the query diagnostics' profile hook (rule 12).
 void BeginJobTrace(AsyncCore* core, Job& job);
 void EndJobTrace(AsyncCore* core);
 // JS thread: asks the database thread to stop job `id` (0: whichever runs) if it is running.

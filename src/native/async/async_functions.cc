@@ -5,6 +5,7 @@
 #include <string>
 
 #include "async/async_database.h"
+#include "async/async_job.h"
 #include "core/column_values.h"
 #include "core/cpp_exceptions.h"
 #include "core/result_value.h"
@@ -233,23 +234,23 @@ void ReadResult(napi_env env, napi_value value, FunctionCall& call) {
   if (!ConvertResult(env, value, ResultSource::Function, &sink)) ClearPendingException(env);
 }
 
-void RunCall(napi_env env, napi_value callback, FunctionCall& call) {
+void RunCall(napi_env env, napi_value on_call, FunctionCall& call) {
   napi_value args;
   if (napi_create_array_with_length(env, call.args.size(), &args) != napi_ok) return;
   for (size_t i = 0; i < call.args.size(); i++) {
     napi_value arg = ArgumentToJs(env, call.args[i], call.use_bigint);
     if (arg == nullptr || napi_set_element(env, args, static_cast<uint32_t>(i), arg) != napi_ok) return;
   }
-  napi_value argv[6];
-  napi_create_double(env, 0, &argv[0]);
-  napi_create_double(env, static_cast<double>(call.id), &argv[1]);
-  napi_create_uint32(env, static_cast<uint32_t>(call.type), &argv[2]);
-  napi_create_uint32(env, call.function, &argv[3]);
-  napi_create_double(env, static_cast<double>(call.group), &argv[4]);
-  argv[5] = args;
+  // onCall(callId, type, functionId, groupId, args)
+  napi_value argv[5];
+  napi_create_double(env, static_cast<double>(call.id), &argv[0]);
+  napi_create_uint32(env, static_cast<uint32_t>(call.type), &argv[1]);
+  napi_create_uint32(env, call.function, &argv[2]);
+  napi_create_double(env, static_cast<double>(call.group), &argv[3]);
+  argv[4] = args;
   napi_value undefined, result = nullptr;
   napi_get_undefined(env, &undefined);
-  if (napi_call_function(env, undefined, callback, 6, argv, &result) != napi_ok) {
+  if (napi_call_function(env, undefined, on_call, 5, argv, &result) != napi_ok) {
     // The FunctionTable kept what was thrown (F7). (When the env is terminating, nothing was
     // kept; the job is never settled anyway.)
     ClearPendingException(env);
@@ -267,14 +268,25 @@ void RunCall(napi_env env, napi_value callback, FunctionCall& call) {
 
 }  // namespace
 
-// Must match THROWN_MESSAGE in src/ts/async/async-functions.ts.
+constexpr char kThrownPrefix[] = "User-defined function threw (call ";
+
 std::string ThrownMessage(uint64_t call_id) {
-  return "User-defined function threw (call " + std::to_string(call_id) + ")";
+  return kThrownPrefix + std::to_string(call_id) + ")";
 }
 
-bool IsThrownMessage(const std::string& message) {
-  static const std::string kPrefix = "User-defined function threw (call ";
-  return message.compare(0, kPrefix.size(), kPrefix) == 0 && !message.empty() && message.back() == ')';
+uint64_t ThrownCallId(const std::string& message) noexcept {
+  constexpr size_t kPrefixLength = sizeof(kThrownPrefix) - 1;
+  if (message.size() < kPrefixLength + 2 || message.compare(0, kPrefixLength, kThrownPrefix) != 0 ||
+      message.back() != ')') {
+    return 0;
+  }
+  uint64_t id = 0;
+  for (size_t i = kPrefixLength; i + 1 < message.size(); i++) {
+    char digit = message[i];
+    if (digit < '0' || digit > '9' || id > (UINT64_MAX - 9) / 10) return 0;
+    id = id * 10 + static_cast<uint64_t>(digit - '0');
+  }
+  return id;
 }
 
 bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call) {
@@ -294,37 +306,36 @@ bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call) {
   return call->done;
 }
 
-void RegisterAsyncFunction(AsyncCore* core, Job& job) {
-  auto kind = static_cast<FunctionKind>(job.cursor);
-  int arity = static_cast<int>(job.batch_rows) - 1;
-  int flags = SQLITE_UTF8 | static_cast<int>(job.batch_bytes);
-  auto* function = new AsyncFunction{core, job.statement, job.read_bigints};
+void RegisterAsyncFunction(AsyncCore* core, Job& job, FunctionJob& registration) {
+  int flags = SQLITE_UTF8 | registration.flags;
+  const char* name = registration.name.c_str();
+  auto* function = new AsyncFunction{core, registration.function, registration.use_bigint_arguments};
   core->destroyed_functions.clear();
   int rc;
-  if (kind == FunctionKind::Scalar) {
-    rc = sqlite3_create_function_v2(core->db, job.sql.c_str(), arity, flags, function, CallScalar, nullptr, nullptr,
+  if (registration.function_kind == FunctionKind::Scalar) {
+    rc = sqlite3_create_function_v2(core->db, name, registration.arity, flags, function, CallScalar, nullptr, nullptr,
                                     DestroyAsyncFunction);
   } else {
-    bool window = kind == FunctionKind::Window;
-    rc = sqlite3_create_window_function(core->db, job.sql.c_str(), arity, flags, function, AggregateStep,
+    bool window = registration.function_kind == FunctionKind::Window;
+    rc = sqlite3_create_window_function(core->db, name, registration.arity, flags, function, AggregateStep,
                                         AggregateFinal, window ? AggregateValue : nullptr,
                                         window ? AggregateInverse : nullptr, DestroyAsyncFunction);
   }
   // SQLite has destroyed `function` itself if registration failed; the JS side drops it then.
   if (rc != SQLITE_OK) job.Fail(ErrorInfo::Sqlite(core->db));
   // The function this one replaced, whose JS side can go (F9).
-  job.changes = 0;
+  registration.replaced = 0;
   for (uint32_t id : core->destroyed_functions) {
-    if (id != job.statement) job.changes = id;
+    if (id != registration.function) registration.replaced = id;
   }
   core->destroyed_functions.clear();
 }
 
-void DeliverFunctionCall(napi_env env, napi_value callback, AsyncCore* core, FunctionCall& call) {
+void DeliverFunctionCall(napi_env env, napi_value on_call, AsyncCore* core, FunctionCall& call) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) == napi_ok) {
     try {
-      RunCall(env, callback, call);
+      RunCall(env, on_call, call);
     } catch (...) {
       // Copying the arguments or the result ran out of memory (F10).
       call.outcome = FunctionCall::Outcome::OutOfMemory;

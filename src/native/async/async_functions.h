@@ -36,16 +36,18 @@
 //      thread exit after Shutdown — which F4 has already aborted.
 //  F7. A JS callback that throws: the FunctionTable keeps the thrown value under the call's id
 //      and the statement fails with an SQLite error whose message names that id
-//      (ThrownMessage); when the failing job's error reaches the engine it is replaced by the
-//      thrown value itself, unchanged (identity kept — a thrown non-Error too). This survives
-//      every path an error takes (exec, run/get/all, an iteration's deferred error).
+//      (ThrownMessage). When the job fails with that error — whichever path it took (exec,
+//      run/get/all, an iteration's deferred error) — the database thread reads the id back
+//      (ThrownCallId) into Job::thrown_call, and the engine rejects with the thrown value
+//      itself instead, unchanged (identity kept — a thrown non-Error too). JS never parses a
+//      message.
 //  F8. Accumulators: SQLite's aggregate context holds a group id (assigned here, never reused);
 //      the accumulator lives in the FunctionTable under it. xFinal always crosses (Final, or
 //      Discard when the job's statement already failed in JS or was cancelled), so groups
 //      abandoned by errors are freed too. Only teardown (F4) skips it, and then the table dies
 //      with its database.
 //  F9. Replacing a function frees the old one's JS side: xDestroy (database thread) records the
-//      id, the registration job reports it, and the JS side drops it.
+//      id, the registration job reports it (FunctionJob::replaced), and the JS side drops it.
 //  F10. No C++ exception crosses SQLite or node (cpp_exceptions.h E1): every SQLite callback
 //      here runs inside GuardSqliteFunction (an exception — std::bad_alloc copying the
 //      arguments — fails the statement with SQLite's "out of memory"), xDestroy inside
@@ -63,23 +65,26 @@ namespace strand {
 
 struct AsyncCore;
 struct Job;
+struct FunctionJob;
 
-// Must match CallType in src/ts/async/async-functions.ts.
+// Must match CallType in src/ts/async/async-functions.ts (NativeAsyncDatabase.callTypes is made
+// from this list, and a test compares the two).
+//   Scalar:   fn(...args) → result
+//   Step:     accumulator = step(accumulator, ...args)
+//   Inverse:  accumulator = inverse(accumulator, ...args)
+//   Value:    result(accumulator), the accumulator kept (window functions)
+//   Final:    result(accumulator), the accumulator freed
+//   Discard:  free the accumulator, call nothing
+//   Filter, Conflict: applyChangeset's callbacks (async_sessions.h): `function` is the
+//     FunctionTable entry that holds them; the answer is a number (filter(tableName): 1 keep /
+//     0 skip; onConflict(conflictType): SQLite's answer).
+#define STRAND_CALL_TYPES(X) \
+  X(Scalar, 1) X(Step, 2) X(Inverse, 3) X(Value, 4) X(Final, 5) X(Discard, 6) X(Filter, 7) X(Conflict, 8)
 enum class CallType : uint8_t {
-  Scalar = 1,   // fn(...args) → result
-  Step = 2,     // accumulator = step(accumulator, ...args)
-  Inverse = 3,  // accumulator = inverse(accumulator, ...args)
-  Value = 4,    // result(accumulator), the accumulator kept (window functions)
-  Final = 5,    // result(accumulator), the accumulator freed
-  Discard = 6,  // free the accumulator, call nothing
-  // applyChangeset's callbacks (async_sessions.h): `function` is the FunctionTable entry that
-  // holds them; the answer is a number (filter: 1 keep / 0 skip; onConflict: SQLite's answer).
-  Filter = 7,    // filter(tableName)
-  Conflict = 8,  // onConflict(conflictType)
+#define STRAND_CALL_TYPE_ENUMERATOR(name, value) name = value,
+  STRAND_CALL_TYPES(STRAND_CALL_TYPE_ENUMERATOR)
+#undef STRAND_CALL_TYPE_ENUMERATOR
 };
-
-// Must match FunctionKind in src/ts/async/async-functions.ts (a registration job's `cursor`).
-enum class FunctionKind : uint32_t { Scalar = 1, Aggregate = 2, Window = 3 };
 
 struct FunctionCall {
   // In: set by the database thread before the call crosses.
@@ -105,18 +110,20 @@ struct FunctionCall {
 // thread crosses the same way and Shutdown's wake-up covers them all.
 bool RoundTrip(AsyncCore* core, const std::shared_ptr<FunctionCall>& call);
 
-// The message of the SQLite error that stands for the value call `call_id` threw (F7).
+// The message of the SQLite error that stands for the value call `call_id` threw (F7): the only
+// way the call's id can travel through SQLite's error path.
 std::string ThrownMessage(uint64_t call_id);
-// Whether `message` is one ThrownMessage made (an error that stands for a value a function threw).
-bool IsThrownMessage(const std::string& message);
+// The call id in a message ThrownMessage made; 0 for any other message. Read on the database
+// thread when a job fails, so that the id reaches JS as Job::thrown_call (F7).
+uint64_t ThrownCallId(const std::string& message) noexcept;
 
 // Database thread: runs a registration job (JobKind::Function).
-void RegisterAsyncFunction(AsyncCore* core, Job& job);
+void RegisterAsyncFunction(AsyncCore* core, Job& job, FunctionJob& registration);
 
-// JS thread, in the TSFN callback with a live env: runs `call` through `callback` (the engine's
-// onComplete, called as onComplete(0, callId, type, functionId, groupId, args)) and wakes the
+// JS thread, in the TSFN callback with a live env: runs `call` through `on_call` (the engine's
+// onCall(callId, type, functionId, groupId, args), async_database.h rule 8) and wakes the
 // database thread. Never throws.
-void DeliverFunctionCall(napi_env env, napi_value callback, AsyncCore* core, FunctionCall& call);
+void DeliverFunctionCall(napi_env env, napi_value on_call, AsyncCore* core, FunctionCall& call);
 
 // JS thread, teardown (F4): wakes a waiting call and makes all later ones fail at once.
 void AbortFunctionCalls(AsyncCore* core);

@@ -18,31 +18,6 @@ ErrorInfo SessionNotOpen() {
   return ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE", "session is not open");
 }
 
-void CreateSession(AsyncCore* core, Job& job) {
-  // The map slot first: it is the one step that can throw, and nothing is owned yet (a
-  // sqlite3_session lost to an exception would outlive its connection's close).
-  sqlite3_session*& slot = core->sessions[job.statement];
-  if (slot != nullptr) {  // ids are never reused; defensive only
-    sqlite3session_delete(slot);
-    slot = nullptr;
-  }
-  sqlite3_session* session = nullptr;
-  if (sqlite3session_create(core->db, job.sql.c_str(), &session) != SQLITE_OK) {
-    core->sessions.erase(job.statement);
-    job.Fail(ErrorInfo::Sqlite(core->db));
-    return;
-  }
-  // Table "" (or none) records every table, as DatabaseSync#createSession does.
-  const std::string* table = job.params.positional.empty() ? nullptr : &job.params.positional[0].bytes;
-  if (sqlite3session_attach(session, table == nullptr || table->empty() ? nullptr : table->c_str()) != SQLITE_OK) {
-    job.Fail(ErrorInfo::Sqlite(core->db));
-    sqlite3session_delete(session);
-    core->sessions.erase(job.statement);
-    return;
-  }
-  core->sessions[job.statement] = session;
-}
-
 // The database thread's side of one applyChangeset (S4, S5).
 struct ApplyState {
   AsyncCore* core;
@@ -130,39 +105,62 @@ int ResolveConflict(void* data, int conflict_type, sqlite3_changeset_iter*) {
 
 }  // namespace
 
-void RunSessionJob(AsyncCore* core, Job& job) {
-  if (job.kind == JobKind::SessionCreate) return CreateSession(core, job);
-  auto found = core->sessions.find(job.statement);
-  if (job.kind == JobKind::SessionClose) {
-    if (found == core->sessions.end()) return;
-    sqlite3session_delete(found->second);
-    core->sessions.erase(found);
+void CreateSession(AsyncCore* core, Job& job, const SessionCreateJob& create) {
+  // The map slot first: it is the one step that can throw, and nothing is owned yet (a
+  // sqlite3_session lost to an exception would outlive its connection's close).
+  sqlite3_session*& slot = core->sessions[create.session];
+  if (slot != nullptr) {  // ids are never reused; defensive only
+    sqlite3session_delete(slot);
+    slot = nullptr;
+  }
+  sqlite3_session* session = nullptr;
+  if (sqlite3session_create(core->db, create.schema.c_str(), &session) != SQLITE_OK) {
+    core->sessions.erase(create.session);
+    job.Fail(ErrorInfo::Sqlite(core->db));
     return;
   }
+  // Table "" records every table, as DatabaseSync#createSession does.
+  if (sqlite3session_attach(session, create.table.empty() ? nullptr : create.table.c_str()) != SQLITE_OK) {
+    job.Fail(ErrorInfo::Sqlite(core->db));
+    sqlite3session_delete(session);
+    core->sessions.erase(create.session);
+    return;
+  }
+  core->sessions[create.session] = session;
+}
+
+void DiffSession(AsyncCore* core, Job& job, SessionDiffJob& diff, bool patchset) {
+  auto found = core->sessions.find(diff.session);
   if (found == core->sessions.end()) return job.Fail(SessionNotOpen());
-  auto generate = job.kind == JobKind::SessionChangeset ? sqlite3session_changeset : sqlite3session_patchset;
+  auto generate = patchset ? sqlite3session_patchset : sqlite3session_changeset;
   int size = 0;
   void* raw = nullptr;
   int rc = generate(found->second, &size, &raw);
-  job.bytes.reset(static_cast<unsigned char*>(raw));  // owned by the job on every path (S3)
+  diff.diff.data.reset(static_cast<unsigned char*>(raw));  // owned by the job on every path (S3)
   if (rc != SQLITE_OK) return job.Fail(ErrorInfo::Sqlite(core->db));
-  job.bytes_size = size;
+  diff.diff.size = size;
 }
 
-void RunApplyChangeset(AsyncCore* core, Job& job) {
-  std::string empty;
-  std::string& changeset = job.params.positional.empty() ? empty : job.params.positional[0].bytes;
-  ApplyState state{core, job.statement, (job.cursor & 1) != 0, (job.cursor & 2) != 0, 0, false, std::nullopt};
-  int rc = sqlite3changeset_apply(core->db, static_cast<int>(changeset.size()), changeset.data(), FilterTable,
-                                  ResolveConflict, &state);
+void CloseSession(AsyncCore* core, const SessionCloseJob& close) {
+  auto found = core->sessions.find(close.session);
+  if (found == core->sessions.end()) return;
+  sqlite3session_delete(found->second);
+  core->sessions.erase(found);
+}
+
+void ApplyChangeset(AsyncCore* core, Job& job, ApplyChangesetJob& apply) {
+  ApplyState state{core, apply.callbacks, apply.has_filter, apply.has_conflict, 0, false, std::nullopt};
+  int rc = sqlite3changeset_apply(core->db, static_cast<int>(apply.changeset.size()), apply.changeset.data(),
+                                  FilterTable, ResolveConflict, &state);
   if (state.threw != 0) {
     job.Fail(ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", ThrownMessage(state.threw), 0});
+    job.thrown_call = state.threw;  // S5: JS rejects with the value itself
   } else if (state.exception) {
     job.Fail(std::move(*state.exception));
   } else if (state.stopped || StopRequested(core)) {
     job.Fail(ErrorInfo::ResultCode(SQLITE_INTERRUPT));
   } else if (rc == SQLITE_OK || rc == SQLITE_ABORT) {
-    job.changes = rc == SQLITE_OK ? 1 : 0;
+    apply.applied = rc == SQLITE_OK;
   } else {
     job.Fail(ErrorInfo::ResultCode(rc));
   }

@@ -32,7 +32,7 @@ struct OwnedRows {
   // Database thread: appends the statement's current row. False (with *error, and nothing of
   // the row appended) when an INTEGER does not fit a JS number and bigints are off, as node's
   // ERR_OUT_OF_RANGE. Throws std::bad_alloc when the rows no longer fit in memory: the job's
-  // catch-all fails the job with SQLite's "out of memory" (async_database.h rule 10).
+  // catch-all fails the job with SQLite's "out of memory" (async_database.h rule 11).
   bool AppendRow(sqlite3_stmt* stmt, int column_count, bool read_bigints, ErrorInfo* error);
 
   // JS thread: publishes the rows into the scratch and returns the boxed values as an array

@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AbortError, withCallerStack } from './async-errors';
 import type { NativeDatabaseConfig } from '../binding';
 import { Engine, JobKind, type Completion, type JobSpec } from './engine';
+import { bindsParameters, type Finish } from './jobs';
 import { snapshotParams } from './parked-params';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { publishQuery } from '../shared/query-diagnostics';
@@ -58,7 +59,8 @@ export function checkOperationOptions(options: unknown): OperationOptions {
   return checked;
 }
 
-type Finish<T> = (a: unknown, b: unknown, c: unknown) => T;
+// What settles a job: its kind's outcome as the engine hands it over, (a, b, c) (jobs.ts Outcomes).
+type PositionalFinish<T> = (a: unknown, b: unknown, c: unknown) => T;
 type Resolve<T> = (value: T) => void;
 type Reject = (error: unknown) => void;
 
@@ -80,7 +82,7 @@ const abortError = (signal: AbortSignal | undefined): AbortError => new AbortErr
  * The completion that settles a job's promise: rejects with the job's error (or what
  * `mapError` makes of it), else resolves with `finish(a, b, c)` — or rejects if that throws.
  */
-function settleFrom<T>(finish: Finish<T>, resolve: Resolve<T>, reject: Reject, mapError?: (error: Error) => unknown): Completion {
+function settleFrom<T>(finish: PositionalFinish<T>, resolve: Resolve<T>, reject: Reject, mapError?: (error: Error) => unknown): Completion {
   return (error, a, b, c) => {
     if (error !== undefined) {
       reject(mapError === undefined ? error : mapError(error));
@@ -102,8 +104,6 @@ interface Parked {
   start: () => void;
 }
 
-// The jobs whose params are SQL parameters (the others' are internal, copied already).
-const BINDING_KINDS = new Set([JobKind.Run, JobKind.Get, JobKind.All, JobKind.IterOpen]);
 
 // The transaction whose callback is running, in its async context: a call made from there on the
 // database itself (not on `tx`) would wait for that very transaction to end — forever.
@@ -184,11 +184,12 @@ export class DatabaseCore {
   }
 
   /**
-   * Runs one job and resolves with `finish(a, b, c)` (called synchronously in the completion,
-   * while its rows are in the scratch). `direct`: issued by the transaction holding the queue.
-   * A rejection carries the stack of the code awaiting it (withCallerStack).
+   * Runs one job and resolves with `finish(...outcome)`, its kind's outcome (jobs.ts Outcomes;
+   * called synchronously in the completion, while its rows are in the scratch). `direct`: issued
+   * by the transaction holding the queue. A rejection carries the stack of the code awaiting it
+   * (withCallerStack).
    */
-  call<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined): Promise<T> {
+  call<S extends JobSpec, T>(direct: boolean, spec: S, finish: Finish<S['kind'], T>, options: OperationOptions | undefined): Promise<T> {
     return withCallerStack(this.callWithoutCallerStack(direct, spec, finish, options));
   }
 
@@ -196,7 +197,14 @@ export class DatabaseCore {
    * call() whose rejection keeps the stack the error was made with: for the cursor, which gives
    * a batch's error the stack of the call it hands it to, and for clean-ups and close().
    */
-  callWithoutCallerStack<T>(direct: boolean, spec: JobSpec, finish: Finish<T>, options: OperationOptions | undefined): Promise<T> {
+  callWithoutCallerStack<S extends JobSpec, T>(
+    direct: boolean,
+    spec: S,
+    finishOutcome: Finish<S['kind'], T>,
+    options: OperationOptions | undefined,
+  ): Promise<T> {
+    // The engine hands every kind's outcome over as (a, b, c); Outcomes types them per kind.
+    const finish = finishOutcome as unknown as PositionalFinish<T>;
     return new Promise<T>((resolve, reject) => {
       const refusal = this.#refusal(direct, spec.kind);
       if (refusal !== undefined) {
@@ -237,7 +245,7 @@ export class DatabaseCore {
   // Submits the job so that an abort of `signal` cancels it: removed from the queue (it rejects
   // here), or interrupted while it runs (it fails with SQLITE_INTERRUPT, or SQLITE_BUSY in a
   // busy wait) — either way with an AbortError.
-  #submitCancellable<T>(spec: JobSpec, signal: AbortSignal | undefined, finish: Finish<T>, resolve: Resolve<T>, reject: Reject): void {
+  #submitCancellable<T>(spec: JobSpec, signal: AbortSignal | undefined, finish: PositionalFinish<T>, resolve: Resolve<T>, reject: Reject): void {
     let abortRequested = false;
     let onAbort: (() => void) | undefined;
     const settle = settleFrom(finish, resolve, reject, (error) => (abortRequested && stoppedByCancel(error) ? abortError(signal) : error));
@@ -256,7 +264,7 @@ export class DatabaseCore {
   // Lines the job up behind the transaction holding the queue; it is submitted when that ends,
   // but what it binds is read now. An abort meanwhile takes it out of the line.
   #park(spec: JobSpec, start: () => void, signal: AbortSignal | undefined, reject: Reject): void {
-    if (spec.params !== undefined && BINDING_KINDS.has(spec.kind)) spec.params = snapshotParams(spec.params);
+    if (bindsParameters(spec)) spec.params = snapshotParams(spec.params);
     const parked: Parked = { start };
     if (signal !== undefined) {
       const onAbort = () => {

@@ -8,6 +8,7 @@ import { INTERNAL } from '../shared/class-shape';
 import { AsyncStatement, StatementState } from './async-statement';
 import { beginStatement, newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
 import { JobKind } from './engine';
+import type { ApplyChangesetSpec, FunctionSpec, SerializeSpec, SessionCreateSpec } from './jobs';
 import { FunctionKind } from './async-functions';
 import { parseBackupOptions, progressReporter, type BackupOptions } from '../shared/backup-options';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
@@ -131,16 +132,16 @@ export class AsyncDatabase extends Queries {
 
   // The registration job; the table entry goes again if it fails, and the entry of the function
   // it replaced once it succeeds (async_functions.h F9).
-  async #register(id: number, spec: { name: string; kind: FunctionKind; arity: number; flags: number; useBigInt: boolean }): Promise<void> {
+  async #register(id: number, spec: { name: string; kind: FunctionSpec['functionKind']; arity: number; flags: number; useBigInt: boolean }): Promise<void> {
     const functions = this.core.engine.functions;
-    const job = {
+    const job: FunctionSpec = {
       kind: JobKind.Function,
-      sql: spec.name,
-      statement: id,
-      cursor: spec.kind,
-      batchRows: spec.arity + 1,
-      batchBytes: spec.flags,
-      readBigInts: spec.useBigInt,
+      name: spec.name,
+      id,
+      functionKind: spec.kind,
+      arity: spec.arity,
+      flags: spec.flags,
+      useBigIntArguments: spec.useBigInt,
     };
     try {
       await this.core.call(
@@ -195,8 +196,8 @@ export class AsyncDatabase extends Queries {
     const onProgress = reporter?.report;
     const pending = this.core.call(
       false,
-      { kind: JobKind.Backup, sql: location, params: [source, target], batchRows: rate, readBigInts: !!progress, onProgress },
-      (pages) => pages as number,
+      { kind: JobKind.Backup, path: location, source, target, rate, onProgress },
+      (pages) => pages,
       this.options,
     );
     try {
@@ -213,8 +214,8 @@ export class AsyncDatabase extends Queries {
     if (dbName !== undefined && typeof dbName !== 'string') {
       throw invalidArgType('The "dbName" argument must be a string.');
     }
-    const spec = { kind: JobKind.Serialize, sql: dbName ?? 'main' };
-    return this.core.call(false, spec, (bytes) => bytes as Uint8Array, this.options);
+    const spec: SerializeSpec = { kind: JobKind.Serialize, dbName: dbName ?? 'main' };
+    return this.core.call(false, spec, (bytes) => bytes, this.options);
   }
 
   /**
@@ -226,7 +227,7 @@ export class AsyncDatabase extends Queries {
     const dbName = parseDeserializeArgs(buffer, options);
     // A private copy now: the job may wait (behind a transaction) before its bytes are taken,
     // and the caller may reuse `buffer` as soon as this returns.
-    const done = this.core.call(this.direct, { kind: JobKind.Deserialize, sql: dbName, params: [new Uint8Array(buffer)] }, () => undefined, this.options);
+    const done = this.core.call(this.direct, { kind: JobKind.Deserialize, dbName, buffer: new Uint8Array(buffer) }, () => undefined, this.options);
     // The statements are finalized from this call on, in call order (the job finalizes them).
     this.core.generation++;
     await done;
@@ -242,7 +243,7 @@ export class AsyncDatabase extends Queries {
     if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const { table, dbName } = parseSessionOptions(arguments.length > 0, options);
     const id = this.core.newSessionId();
-    const job = { kind: JobKind.SessionCreate, statement: id, sql: dbName, params: table === '' ? [] : [table] };
+    const job: SessionCreateSpec = { kind: JobKind.SessionCreate, session: id, dbName, table };
     await this.core.call(false, job, () => undefined, this.options);
     return new AsyncSession(INTERNAL, this.core, id, this.options);
   }
@@ -266,15 +267,16 @@ export class AsyncDatabase extends Queries {
             onConflict: onConflict as ((...a: unknown[]) => unknown) | undefined,
           })
         : 0;
-    const job = {
+    const job: ApplyChangesetSpec = {
       kind: JobKind.ApplyChangeset,
-      statement: entry,
-      cursor: (filter !== undefined ? 1 : 0) | (onConflict !== undefined ? 2 : 0),
       // A private copy now: the job may wait (behind a transaction) before its bytes are taken.
-      params: [new Uint8Array(changeset)],
+      changeset: new Uint8Array(changeset),
+      callbacks: entry,
+      hasFilter: filter !== undefined,
+      hasConflict: onConflict !== undefined,
     };
     try {
-      return await this.core.call(false, job, (applied) => applied === 1, this.options);
+      return await this.core.call(false, job, (applied) => applied, this.options);
     } finally {
       if (entry !== 0) functions.drop(entry);
     }

@@ -6,7 +6,10 @@ import { keepOriginalStack } from './async-errors';
 import { codedError } from '../shared/errors';
 import { isInt32 } from '../shared/v8-checks';
 
-/** Must match CallType in src/native/async/async_functions.h. */
+/**
+ * Must match STRAND_CALL_TYPES in src/native/async/async_functions.h (test/async/job-protocol.test.mjs
+ * compares it with the addon's NativeAsyncDatabase.callTypes).
+ */
 export const enum CallType {
   Scalar = 1,
   Step = 2,
@@ -20,7 +23,10 @@ export const enum CallType {
   Conflict = 8,
 }
 
-/** Must match FunctionKind in src/native/async/async_functions.h. */
+/**
+ * Must match STRAND_FUNCTION_KINDS in src/native/async/async_job.h, but for Changeset (JS only);
+ * test/async/job-protocol.test.mjs compares it with the addon's NativeAsyncDatabase.functionKinds.
+ */
 export const enum FunctionKind {
   Scalar = 1,
   Aggregate = 2,
@@ -57,9 +63,6 @@ export interface ChangesetEntry {
 
 type Entry = ScalarEntry | AggregateEntry | ChangesetEntry;
 
-// The SQLite message that stands for a thrown value; must match ThrownMessage in
-// async_functions.cc.
-const THROWN_MESSAGE = /^User-defined function threw \(call (\d+)\)$/;
 // Thrown values whose statement never reports them (e.g. result() throwing while SQLite frees an
 // abandoned group after the statement already failed) are not kept forever: only the newest few.
 const MAX_UNCLAIMED = 64;
@@ -95,14 +98,10 @@ export class FunctionTable {
   }
 
   /**
-   * The error a failed job rejects with: the value a callback threw, if `error` stands for one
-   * (rule F7), else `error` itself.
+   * The error a failed job rejects with: the value call `id` threw, when the job's error stands
+   * for it (its completion's thrownCall, rule F7) and it is still kept, else `error` itself.
    */
-  claim(error: Error): unknown {
-    if (this.#thrown.size === 0) return error;
-    const match = THROWN_MESSAGE.exec(error.message);
-    if (match === null) return error;
-    const id = Number(match[1]);
+  claim(error: Error, id: number): unknown {
     if (!this.#thrown.has(id)) return error;
     const value = this.#thrown.get(id);
     this.#thrown.delete(id);

@@ -4,7 +4,8 @@ import { guardConstruction, hideUncloneableBase, Uncloneable } from '../shared/c
 import type { DatabaseCore, OperationOptions } from './async-core';
 import { RowShape } from './async-rows';
 import { failedCursor, RowCursor, type CursorStatement } from './cursor';
-import { JobKind, type JobSpec } from './engine';
+import { JobKind } from './engine';
+import type { QueryKind, QuerySpec } from './jobs';
 import { invalidArgType } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import type { SQLOutputValue, StatementResultingChanges } from '../shared/types';
@@ -43,7 +44,7 @@ export class Runner extends Uncloneable {
   }
 
   /** @internal */
-  job(kind: JobKind, target: QueryTarget, params: unknown[]): JobSpec {
+  job<K extends QueryKind>(kind: K, target: QueryTarget, params: unknown[]): QuerySpec<K> {
     return {
       kind,
       sql: target.sql,

@@ -17,7 +17,7 @@ interface SessionState {
 
 // Sessions dropped without close() are deleted on the database thread after collection.
 const unreachable = new FinalizationRegistry<{ core: DatabaseCore; id: number }>(({ core, id }) => {
-  if (core.state === 'open') core.callWithoutCallerStack(false, { kind: JobKind.SessionClose, statement: id }, () => undefined, undefined).catch(() => {});
+  if (core.state === 'open') core.callWithoutCallerStack(false, { kind: JobKind.SessionClose, session: id }, () => undefined, undefined).catch(() => {});
 });
 
 let stateOf: (self: unknown) => SessionState;
@@ -88,10 +88,10 @@ function usable(state: SessionState): void {
 function closeSession(state: SessionState): Promise<void> {
   state.closed = true;
   unreachable.unregister(state);
-  return state.core.call(false, { kind: JobKind.SessionClose, statement: state.id }, () => undefined, undefined);
+  return state.core.call(false, { kind: JobKind.SessionClose, session: state.id }, () => undefined, undefined);
 }
 
-function generate(self: AsyncSession, kind: JobKind): Promise<Uint8Array> {
+function generate(self: AsyncSession, kind: JobKind.SessionChangeset | JobKind.SessionPatchset): Promise<Uint8Array> {
   let state: SessionState;
   try {
     state = stateOf(self);
@@ -99,5 +99,5 @@ function generate(self: AsyncSession, kind: JobKind): Promise<Uint8Array> {
   } catch (error) {
     return Promise.reject(error);
   }
-  return state.core.call(false, { kind, statement: state.id }, (bytes) => bytes as Uint8Array, state.options);
+  return state.core.call(false, { kind, session: state.id }, (bytes) => bytes, state.options);
 }

@@ -20,7 +20,8 @@
 import { adoptCurrentStack, AbortError } from './async-errors';
 import type { DatabaseCore, OperationOptions } from './async-core';
 import type { RowShape } from './async-rows';
-import { JobKind, type JobSpec } from './engine';
+import { JobKind } from './engine';
+import type { IterNextSpec, IterOpenSpec, QuerySpec } from './jobs';
 import { invalidState } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import type { SQLOutputValue } from '../shared/types';
@@ -58,7 +59,7 @@ export interface CursorSource {
   shape: RowShape;
   returnArrays: boolean;
   /** The IterOpen job without its batch fields: sql or statement, params, binding flags. */
-  open: JobSpec;
+  open: QuerySpec<JobKind.IterOpen>;
   options: OperationOptions | undefined;
   statement: CursorStatement | undefined;
 }
@@ -103,13 +104,11 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
   // Asks for the next batch now: its job takes its place in the FIFO.
   #request(): void {
     const { core, direct, shape, returnArrays, open, options } = this.#source;
-    const spec: JobSpec = this.#requests.length > 0
-      ? { kind: JobKind.IterNext, cursor: this.#cursor, readBigInts: open.readBigInts }
-      : { ...open, kind: JobKind.IterOpen, cursor: this.#cursor };
     const size = this.#batchSize;
+    const spec: IterOpenSpec | IterNextSpec = this.#requests.length > 0
+      ? { kind: JobKind.IterNext, cursor: this.#cursor, readBigInts: open.readBigInts, batchRows: size, batchBytes: BATCH_BYTES }
+      : { ...open, kind: JobKind.IterOpen, cursor: this.#cursor, batchRows: size, batchBytes: BATCH_BYTES };
     if (this.#requests.length === 0) this.#generation = core.generation;
-    spec.batchRows = size;
-    spec.batchBytes = BATCH_BYTES;
     this.#batchSize = Math.min(this.#batchSize * 2, this.#maxBatch);
     const request: Request = {
       size,

@@ -4,33 +4,13 @@
 // (TSFN ref) and itself (a strong root) alive exactly while jobs are outstanding.
 import { FunctionTable, type CallType } from './async-functions';
 import { binding, type NativeDatabaseConfig } from '../binding';
+import { encodeJob, JobKind, type JobSpec, type NativeJobQueue } from './jobs';
 import { invalidState } from '../shared/errors';
+import { DATABASE_NOT_OPEN } from '../shared/messages';
 import { queryChannel } from '../shared/query-diagnostics';
 
-export const enum JobKind {
-  Open = 0,
-  Exec = 1,
-  Run = 2,
-  Get = 3,
-  All = 4,
-  Prepare = 5,
-  IterOpen = 6,
-  IterNext = 7,
-  IterClose = 8,
-  Finalize = 9,
-  Close = 10,
-  Columns = 11,
-  Backup = 12,
-  // 13 is BackupProgress, never submitted (see async_job.h).
-  Serialize = 14,
-  Deserialize = 15,
-  Function = 16,
-  SessionCreate = 17,
-  SessionChangeset = 18,
-  SessionPatchset = 19,
-  SessionClose = 20,
-  ApplyChangeset = 21,
-}
+// The job protocol lives in jobs.ts; call sites import its kinds and specs from here too.
+export { JobKind, type JobSpec } from './jobs';
 
 // The kinds of job that can run SQL statements, and so publish on 'sqlite.db.query' — those of
 // DatabaseSync's calls that do (exec, statements, iteration, serialize/deserialize, sessions'
@@ -57,39 +37,28 @@ const TRACED_KINDS: readonly boolean[] = (() => {
   return kinds;
 })();
 
-/** Settles one job from its completion: (error, a, b, c) as documented in async_database.cc. */
+/**
+ * Settles one job from its completion: (error, a, b, c), a/b/c the kind's outcome (jobs.ts
+ * Outcomes), undefined when it failed.
+ */
 export type Completion = (error: Error | undefined, a: unknown, b: unknown, c: unknown) => void;
 
-export interface JobSpec {
-  kind: JobKind;
-  sql?: string;
-  statement?: number;
-  cursor?: number;
-  readBigInts?: boolean;
-  allowBareNamedParameters?: boolean;
-  allowUnknownNamedParameters?: boolean;
-  batchRows?: number;
-  batchBytes?: number;
-  params?: unknown[];
-  /** Backup: called with (totalPages, remainingPages) after steps that leave pages; false cancels the job. */
-  onProgress?: (totalPages: number, remainingPages: number) => boolean;
-}
+/** onComplete(id, error, a, b, c, queries, inTransaction, thrownCall): src/native/async/job_delivery.cc. */
+type OnComplete = (
+  id: number,
+  error: Error | undefined,
+  a: unknown,
+  b: unknown,
+  c: unknown,
+  queries?: unknown[],
+  inTransaction?: boolean,
+  thrownCall?: number,
+) => void;
 
-interface NativeAsyncDatabase {
-  add(
-    id: number,
-    kind: JobKind,
-    statement: number,
-    cursor: number,
-    sql: string | undefined,
-    readBigInts: boolean,
-    allowBare: boolean,
-    allowUnknown: boolean,
-    batchRows: number,
-    batchBytes: number,
-    trace: boolean,
-    ...params: unknown[]
-  ): void;
+/** onCall(callId, type, functionId, groupId, args): one user-function call (async_functions.h). */
+type OnCall = (callId: number, type: CallType, functionId: number, group: number, args: unknown[]) => unknown;
+
+interface NativeAsyncDatabase extends NativeJobQueue {
   flush(): void;
   cancel(id: number): 'removed' | 'interrupted' | 'none';
   interrupt(): void;
@@ -126,28 +95,26 @@ export class Engine {
     // The TSFN holds its callback strongly; a WeakRef keeps that from pinning this engine, so an
     // idle database that is no longer referenced can be garbage-collected (and its thread ended).
     const self = new WeakRef(this);
-    // `d`: a user-function call's arguments (id 0), or a completion's traced queries.
-    const onComplete = (id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, d?: unknown, e?: unknown): unknown => {
+    const onComplete: OnComplete = (id, error, a, b, c, queries, inTransaction, thrownCall) => {
       const engine = self.deref();
-      if (engine === undefined) return null;
-      // Id 0 is a user-function call, answered synchronously (may throw: the native side notes
-      // it). Calls come only while a job runs, when the engine is rooted in busyEngines.
-      if (id === 0) {
-        return engine.functions.call(error as unknown as number, a as CallType, b as number, c as number, d as unknown[]);
-      }
+      if (engine === undefined) return;
       // A negative id is not a completion: progress of running job -id (a backup).
       if (id < 0) {
         engine.#reportProgress(-id, a as number, b as number);
-      } else {
-        // e: whether the connection was inside a transaction once the job was done.
-        if (typeof e === 'boolean') engine.inTransaction = e;
-        engine.#complete(id, error, a, b, c, d as unknown[] | undefined);
+        return;
       }
-      return undefined;
+      if (typeof inTransaction === 'boolean') engine.inTransaction = inTransaction;
+      engine.#complete(id, error, a, b, c, queries, thrownCall ?? 0);
+    };
+    // Answered synchronously (it may throw: the native side notes it). Calls come only while a
+    // job runs, when the engine is rooted in busyEngines.
+    const onCall: OnCall = (callId, type, functionId, group, args) => {
+      const engine = self.deref();
+      return engine === undefined ? null : engine.functions.call(callId, type, functionId, group, args);
     };
     this.#native = new (binding as unknown as {
-      NativeAsyncDatabase: new (c: NativeDatabaseConfig, cb: typeof onComplete) => NativeAsyncDatabase;
-    }).NativeAsyncDatabase(config, onComplete);
+      NativeAsyncDatabase: new (c: NativeDatabaseConfig, complete: OnComplete, call: OnCall) => NativeAsyncDatabase;
+    }).NativeAsyncDatabase(config, onComplete, onCall);
   }
 
   /** Stages a job; `settle` is called exactly once, from a completion or a synchronous failure. */
@@ -155,7 +122,7 @@ export class Engine {
     if (this.#closeSubmitted) {
       // Clean-ups (closing a cursor, finalizing) are what the close does anyway.
       const cleanup = spec.kind === JobKind.IterClose || spec.kind === JobKind.Finalize || spec.kind === JobKind.Close;
-      settle(cleanup ? undefined : invalidState('database is not open'), undefined, undefined, undefined);
+      settle(cleanup ? undefined : invalidState(DATABASE_NOT_OPEN), undefined, undefined, undefined);
       return 0;
     }
     if (spec.kind === JobKind.Close) this.#closeSubmitted = true;
@@ -164,20 +131,7 @@ export class Engine {
     // someone was listening for when it was submitted.
     const trace = queryChannel.hasSubscribers && TRACED_KINDS[spec.kind] === true;
     try {
-      this.#native.add(
-        id,
-        spec.kind,
-        spec.statement ?? 0,
-        spec.cursor ?? 0,
-        spec.sql,
-        spec.readBigInts ?? false,
-        spec.allowBareNamedParameters ?? true,
-        spec.allowUnknownNamedParameters ?? false,
-        spec.batchRows ?? 0,
-        spec.batchBytes ?? 0,
-        trace,
-        ...(spec.params ?? []),
-      );
+      encodeJob(this.#native, id, trace, spec);
     } catch (error) {
       settle(error as Error, undefined, undefined, undefined);
       return 0;
@@ -187,7 +141,7 @@ export class Engine {
       this.#native.ref();
     }
     this.#jobs.set(id, settle);
-    if (spec.onProgress !== undefined) this.#progress.set(id, spec.onProgress);
+    if (spec.kind === JobKind.Backup && spec.onProgress !== undefined) this.#progress.set(id, spec.onProgress);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => {
@@ -241,7 +195,15 @@ export class Engine {
   }
 
   // Runs inside the TSFN callback, which must never throw: settle functions catch their own.
-  #complete(id: number, error: Error | undefined, a: unknown, b: unknown, c: unknown, queries: unknown[] | undefined): void {
+  #complete(
+    id: number,
+    error: Error | undefined,
+    a: unknown,
+    b: unknown,
+    c: unknown,
+    queries: unknown[] | undefined,
+    thrownCall: number,
+  ): void {
     const settle = this.#jobs.get(id);
     if (settle === undefined) return;
     this.#forget(id);
@@ -249,7 +211,7 @@ export class Engine {
     if (queries !== undefined) this.onQueries?.(queries);
     try {
       // A job failed by a throwing user function rejects with what it threw (rule F7).
-      if (error !== undefined) error = this.functions.claim(error) as Error;
+      if (thrownCall !== 0) error = this.functions.claim(error!, thrownCall) as Error;
       settle(error, a, b, c);
     } catch (unexpected) {
       queueMicrotask(() => {
