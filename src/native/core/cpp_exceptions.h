@@ -24,7 +24,7 @@
 //      resort; code that can throw on purpose (allocating per row, starting a thread) catches
 //      first, cleans up, and throws the coded error of E2 (ThrowCurrentException).
 //  E5. A job that failed with an exception leaves its database usable: the database thread
-//      catches per job, undoes what the job had half done (async_worker.cc), and goes on.
+//      catches per job, undoes what the job had half done (jobs.cc), and goes on.
 #pragma once
 #include <string>
 #include <system_error>
