@@ -51,12 +51,12 @@ void BackupJob::StartGuarded(napi_env env, napi_callback_info info) {
   // a statement, a session, another copy's database — would be a wrong cast.
   auto* database = argc < 7 ? nullptr : UnwrapTaggedAs<DatabaseSync>(env, argv[0], NativeClass::Database);
   if (database == nullptr) {
-    ThrowInvalidArgType(env, "The \"sourceDb\" argument must be an object.");
+    ThrowInvalidArgType(env, ArgumentMustBe("sourceDb", "an object"));
     return;
   }
   sqlite3* db = database->handle();
   if (db == nullptr) {
-    ThrowInvalidState(env, "database is not open");
+    ThrowInvalidState(env, kDatabaseNotOpen);
     return;
   }
   // Owned until the thread starts; unique_ptr so every early return frees it (and the image).
@@ -145,7 +145,7 @@ bool BackupJob::OpenSource(sqlite3** source, ErrorInfo* error) {
     rc = sqlite3_open_v2(":memory:", source, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   }
   if (rc != SQLITE_OK) {
-    *error = *source != nullptr ? ErrorInfo::Sqlite(*source) : ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(rc), rc};
+    *error = *source != nullptr ? ErrorInfo::Sqlite(*source) : ErrorInfo::SqliteCode(rc);
     return false;
   }
   if (source_kind_ == SourceKind::File) {

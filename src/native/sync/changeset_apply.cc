@@ -106,7 +106,7 @@ Napi::Value DatabaseSync::ApplyChangeset(const Napi::CallbackInfo& info) {
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   std::vector<uint8_t> changeset;
   if (info.Length() < 1 || !CopyUint8Array(env, info[0], &changeset)) {
-    ThrowInvalidArgType(env, "The \"changeset\" argument must be a Uint8Array.");
+    ThrowInvalidArgType(env, ArgumentMustBe("changeset", "a Uint8Array"));
     return Napi::Value();
   }
   ApplyContext ctx{env, nullptr, nullptr};

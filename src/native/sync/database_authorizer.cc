@@ -52,7 +52,7 @@ Napi::Value DatabaseSync::SetAuthorizer(const Napi::CallbackInfo& info) {
   napi_valuetype type = napi_undefined;
   if (info.Length() > 0) napi_typeof(env, info[0], &type);
   if (type != napi_null && type != napi_function) {
-    ThrowInvalidArgType(env, "The \"callback\" argument must be a function or null.");
+    ThrowInvalidArgType(env, ArgumentMustBe("callback", "a function or null"));
     return Napi::Value();
   }
   if (napi_set_named_property(env, info.This(), kAuthorizerKey, info[0]) != napi_ok) return Napi::Value();

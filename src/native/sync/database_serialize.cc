@@ -25,7 +25,7 @@ bool SerializeDatabase(sqlite3* db, const std::string& name, SqliteBytes* data, 
 bool DeserializeDatabase(sqlite3* db, const std::string& name, const uint8_t* data, size_t size, ErrorInfo* error) {
   auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(size));
   if (copy == nullptr) {
-    *error = ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(SQLITE_NOMEM), SQLITE_NOMEM};
+    *error = ErrorInfo::SqliteCode(SQLITE_NOMEM);
     return false;
   }
   std::memcpy(copy, data, size);
@@ -46,7 +46,7 @@ Napi::Value DatabaseSync::Serialize(const Napi::CallbackInfo& info) {
   std::string name = "main";
   if (info.Length() > 0 && !info[0].IsUndefined()) {
     if (!IsType(env, info[0], napi_string)) {
-      ThrowInvalidArgType(env, "The \"dbName\" argument must be a string.");
+      ThrowInvalidArgType(env, ArgumentMustBe("dbName", "a string"));
       return Napi::Value();
     }
     name = ReadUtf8(env, info[0]);
@@ -78,7 +78,7 @@ Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
   // statements being stepped, from under it. (Bug fixed: from a user function, deserialize()
   // finalized the statement SQLite was stepping — a segfault.)
   if (InCallback()) {
-    ThrowInvalidState(env, "database cannot be deserialized while in a callback");
+    ThrowInvalidState(env, kDeserializeInCallback);
     return Napi::Value();
   }
   bool is_typed = false;
@@ -88,7 +88,7 @@ Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
   if (info.Length() > 0) napi_is_typedarray(env, info[0], &is_typed);
   if (is_typed) napi_get_typedarray_info(env, info[0], &kind, &length, &data, nullptr, nullptr);
   if (!is_typed || kind != napi_uint8_array) {
-    ThrowInvalidArgType(env, "The \"buffer\" argument must be a Uint8Array.");
+    ThrowInvalidArgType(env, ArgumentMustBe("buffer", "a Uint8Array"));
     return Napi::Value();
   }
   if (length == 0) {
@@ -98,14 +98,14 @@ Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
   std::string name = "main";
   if (info.Length() > 1 && !info[1].IsUndefined()) {
     if (!info[1].IsObject()) {
-      ThrowInvalidArgType(env, "The \"options\" argument must be an object.");
+      ThrowInvalidArgType(env, ArgumentMustBe("options", "an object"));
       return Napi::Value();
     }
     napi_value db_name;
     if (napi_get_named_property(env, info[1], "dbName", &db_name) != napi_ok) return Napi::Value();
     if (!IsType(env, db_name, napi_undefined)) {
       if (!IsType(env, db_name, napi_string)) {
-        ThrowInvalidArgType(env, "The \"options.dbName\" argument must be a string.");
+        ThrowInvalidArgType(env, ArgumentMustBe("options.dbName", "a string"));
         return Napi::Value();
       }
       name = ReadUtf8(env, db_name);

@@ -85,13 +85,13 @@ void DatabaseSync::CloseConnection() {
 
 bool DatabaseSync::RequireOpen(napi_env env) {
   if (db_ != nullptr) return true;
-  ThrowInvalidState(env, "database is not open");
+  ThrowInvalidState(env, kDatabaseNotOpen);
   return false;
 }
 
 bool DatabaseSync::RequireNotInAuthorizer(napi_env env) {
   if (!authorizer_.active()) return true;
-  ThrowInvalidState(env, "database cannot be accessed from an authorizer callback");
+  ThrowInvalidState(env, kDatabaseInAuthorizer);
   return false;
 }
 
@@ -120,7 +120,7 @@ Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
   // A JS callback further up the stack (user function, changeset callback, virtual table,
   // authorizer) is inside SQLite on this connection: closing it now would free it under them.
   if (InCallback()) {
-    ThrowInvalidState(info.Env(), "database cannot be closed while in a callback");
+    ThrowInvalidState(info.Env(), kCloseInCallback);
     return Napi::Value();
   }
   CloseConnection();
@@ -148,7 +148,7 @@ Napi::Value DatabaseSync::Exec(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 1 || !IsString(env, info[0])) {
-    ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("sql", "a string"));
     return Napi::Value();
   }
   std::string sql = ReadUtf8(env, info[0]);
@@ -161,7 +161,7 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 1 || !IsString(env, info[0])) {
-    ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("sql", "a string"));
     return Napi::Value();
   }
   std::string sql = ReadUtf8(env, info[0]);
@@ -191,7 +191,7 @@ Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
     return Napi::Value();
   }
   if (stmt == nullptr) {
-    ThrowInvalidArgValue(env, "The SQL query contains no statements.");
+    ThrowInvalidArgValue(env, kNoStatements);
     return Napi::Value();
   }
   // Creating and unwrapping the wrapper call into the engine, and both fail once the env is
@@ -222,7 +222,7 @@ Napi::Value DatabaseSync::Location(const Napi::CallbackInfo& info) {
   std::string name = "main";
   if (info.Length() > 0 && !info[0].IsUndefined()) {
     if (!IsString(env, info[0])) {
-      ThrowInvalidArgType(env, "The \"dbName\" argument must be a string.");
+      ThrowInvalidArgType(env, ArgumentMustBe("dbName", "a string"));
       return Napi::Value();
     }
     name = ReadUtf8(env, info[0]);
@@ -287,7 +287,7 @@ Napi::Value DatabaseSync::CreateSessionMethod(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 2 || !IsString(env, info[0]) || !IsString(env, info[1])) {
-    ThrowInvalidArgType(env, "The \"options\" argument must be an object.");
+    ThrowInvalidArgType(env, ArgumentMustBe("options", "an object"));
     return Napi::Value();
   }
   std::string table = ReadUtf8(env, info[0]);

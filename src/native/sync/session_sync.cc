@@ -54,11 +54,11 @@ void SessionSync::DeleteSession() {
 
 bool SessionSync::RequireUsable(napi_env env) {
   if (db_ == nullptr || !db_->IsOpen()) {
-    ThrowInvalidState(env, "database is not open");
+    ThrowInvalidState(env, kDatabaseNotOpen);
     return false;
   }
   if (session_ == nullptr) {
-    ThrowInvalidState(env, "session is not open");
+    ThrowInvalidState(env, kSessionNotOpen);
     return false;
   }
   return true;
@@ -102,13 +102,13 @@ Napi::Value SessionSync::Generate(const Napi::CallbackInfo& info, Generator gene
 bool SessionSync::RequireClosable(napi_env env) {
   // Its own changeset is being built (the authorizer runs inside it).
   if (generating_.active()) {
-    ThrowInvalidState(env, "session is currently in use");
+    ThrowInvalidState(env, kSessionInUse);
     return false;
   }
   // A callback of its database runs: SQLite may be inside a call that uses the connection's
   // sessions (recording the changes of the running statement, applying a changeset).
   if (db_->InCallback()) {
-    ThrowInvalidState(env, "session cannot be closed while in a callback");
+    ThrowInvalidState(env, kSessionCloseInCallback);
     return false;
   }
   return true;

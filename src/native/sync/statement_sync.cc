@@ -106,7 +106,7 @@ void StatementSync::Finalize() {
 
 bool StatementSync::RequireUsable(napi_env env, bool runnable) {
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return false;
   }
   // node refuses a run from inside the authorizer before it looks at the statement's state.
@@ -114,11 +114,11 @@ bool StatementSync::RequireUsable(napi_env env, bool runnable) {
   // A user function (or other callback) of this very statement, called from inside its step:
   // resetting or re-running it there would pull it out from under SQLite.
   if (stepping_.active()) {
-    ThrowInvalidState(env, "statement is already being executed");
+    ThrowInvalidState(env, kStatementExecuting);
     return false;
   }
   if (db_ == nullptr || !db_->IsOpen()) {
-    ThrowInvalidState(env, "database is not open");
+    ThrowInvalidState(env, kDatabaseNotOpen);
     return false;
   }
   return true;
@@ -215,7 +215,7 @@ napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const R
 Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return Napi::Value();
   }
   int count = sqlite3_column_count(stmt_);
@@ -374,7 +374,7 @@ Napi::Value StatementSync::IsFinalized(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return Napi::Value();
   }
   int count = sqlite3_column_count(stmt_);
@@ -394,7 +394,7 @@ Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::SourceSql(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return Napi::Value();
   }
   return Napi::Value(env, NullOrString(env, sqlite3_sql(stmt_)));
@@ -403,7 +403,7 @@ Napi::Value StatementSync::SourceSql(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::ExpandedSql(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return Napi::Value();
   }
   char* expanded = sqlite3_expanded_sql(stmt_);
@@ -419,11 +419,11 @@ Napi::Value StatementSync::ExpandedSql(const Napi::CallbackInfo& info) {
 bool StatementSync::SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag) {
   napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return false;
   }
   if (info.Length() < 1 || !info[0].IsBoolean()) {
-    ThrowInvalidArgType(env, std::string("The \"") + name + "\" argument must be a boolean.");
+    ThrowInvalidArgType(env, ArgumentMustBe(name, "a boolean"));
     return false;
   }
   *flag = info[0].As<Napi::Boolean>().Value();
@@ -457,13 +457,13 @@ Napi::Value StatementSync::GetReturnArrays(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return Napi::Value();
   }
   // From a callback SQLite makes while stepping this statement (the authorizer, on a re-prepare):
   // finalizing it would free it under sqlite3_step.
   if (stepping_.active()) {
-    ThrowInvalidState(env, "statement is already being executed");
+    ThrowInvalidState(env, kStatementExecuting);
     return Napi::Value();
   }
   // An unfinished iteration inside the authorizer: node refuses, as for any connection use.
@@ -480,11 +480,11 @@ Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
+    ThrowInvalidState(env, kStatementFinalized);
     return Napi::Value();
   }
   if (info.Length() < 1 || !info[0].IsString()) {
-    ThrowInvalidArgType(env, "The \"counter\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("counter", "a string"));
     return Napi::Value();
   }
   std::string name = info[0].As<Napi::String>().Utf8Value();
@@ -498,7 +498,7 @@ Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
 // resetStats(): zeroes every counter (SQLite leaves memused alone: it is not cumulative).
 Napi::Value StatementSync::ResetStats(const Napi::CallbackInfo& info) {
   if (stmt_ == nullptr) {
-    ThrowInvalidState(info.Env(), "statement has been finalized");
+    ThrowInvalidState(info.Env(), kStatementFinalized);
     return Napi::Value();
   }
   for (const StatCounter& counter : kStatCounters) sqlite3_stmt_status(stmt_, counter.op, 1);
