@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include "core/errors.h"
 #include "napi_config.h"
 
 namespace strand {
@@ -29,6 +30,18 @@ inline std::string ReadUtf8(napi_env env, napi_value value) {
   std::string text;
   if (!ReadUtf8(env, value, &text)) text.clear();
   return text;
+}
+
+// An optional string argument or option: undefined leaves *out as it is, a string is read into
+// it, anything else throws ERR_INVALID_ARG_TYPE `The "<name>" argument must be a string.` (false).
+inline bool ReadOptionalString(napi_env env, napi_value value, const char* name, std::string* out) {
+  if (IsType(env, value, napi_undefined)) return true;
+  if (!IsString(env, value)) {
+    ThrowInvalidArgType(env, ArgumentMustBe(name, "a string"));
+    return false;
+  }
+  *out = ReadUtf8(env, value);
+  return true;
 }
 
 // V8's Value::IsInt32(), which node checks for integer answers (an authorizer's verdict,

@@ -57,6 +57,7 @@
 #include <string>
 #include <thread>
 #include "core/backup_steps.h"
+#include "core/sqlite_memory.h"
 #include "sync/in_use.h"
 #include "napi_config.h"
 #include "sqlite3.h"
@@ -76,9 +77,6 @@ class BackupJob {
   void DetachFromAddon();
 
  private:
-  struct SerializedDeleter {
-    void operator()(unsigned char* p) const { sqlite3_free(p); }
-  };
   enum class SourceKind { File, Memory, Stand_in };
 
   BackupJob() = default;
@@ -101,7 +99,7 @@ class BackupJob {
   std::string source_file_;     // SourceKind::File
   std::string source_vfs_;      // SourceKind::File: the VFS the source connection uses
   int source_timeout_ = 0;      // the source database's busy timeout, for the private connection
-  std::unique_ptr<unsigned char, SerializedDeleter> image_;  // SourceKind::Memory
+  SqliteBytes image_;  // SourceKind::Memory
   sqlite3_int64 image_size_ = 0;
   bool has_progress_ = false;
 

@@ -220,13 +220,7 @@ Napi::Value DatabaseSync::Location(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env)) return Napi::Value();
   std::string name = "main";
-  if (info.Length() > 0 && !info[0].IsUndefined()) {
-    if (!IsString(env, info[0])) {
-      ThrowInvalidArgType(env, ArgumentMustBe("dbName", "a string"));
-      return Napi::Value();
-    }
-    name = ReadUtf8(env, info[0]);
-  }
+  if (!ReadOptionalString(env, info[0], "dbName", &name)) return Napi::Value();
   const char* filename = sqlite3_db_filename(db_, name.c_str());
   if (filename == nullptr || filename[0] == '\0') return info.Env().Null();
   return Napi::String::New(info.Env(), filename);

@@ -1,23 +1,16 @@
 #include "sync/session_sync.h"
 
-#include <cstring>
 #include <memory>
 #include <string>
 
 #include "addon.h"
 #include "sync/database_sync.h"
+#include "core/column_values.h"
 #include "core/errors.h"
+#include "core/sqlite_memory.h"
 #include "core/type_tags.h"
 
 namespace strand {
-
-namespace {
-
-struct SqliteFree {
-  void operator()(void* p) const { sqlite3_free(p); }
-};
-
-}  // namespace
 
 Napi::Function SessionSync::DefineClass(Napi::Env env) {
   return ObjectWrap<SessionSync>::DefineClass(
@@ -83,20 +76,12 @@ Napi::Value SessionSync::Generate(const Napi::CallbackInfo& info, Generator gene
     InUse::Scope in_use(generating_);
     rc = generate(session_, &size, &raw);
   }
-  std::unique_ptr<void, SqliteFree> data(raw);  // freed on every path below
+  SqlitePtr<void> data(raw);  // freed on every path below
   if (rc != SQLITE_OK) {
     ThrowSqliteError(env, db_->handle());
     return Napi::Value();
   }
-  void* bytes = nullptr;
-  napi_value buffer = nullptr;
-  napi_value array = nullptr;
-  if (napi_create_arraybuffer(env, static_cast<size_t>(size), &bytes, &buffer) != napi_ok) return Napi::Value();
-  if (size > 0) std::memcpy(bytes, data.get(), static_cast<size_t>(size));
-  if (napi_create_typedarray(env, napi_uint8_array, static_cast<size_t>(size), buffer, 0, &array) != napi_ok) {
-    return Napi::Value();
-  }
-  return Napi::Value(env, array);
+  return Napi::Value(env, NewBlob(env, data.get(), static_cast<size_t>(size)));
 }
 
 bool SessionSync::RequireClosable(napi_env env) {
