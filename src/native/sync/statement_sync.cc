@@ -5,6 +5,7 @@
 #include "core/cpp_exceptions.h"
 #include "sync/database_sync.h"
 #include "core/errors.h"
+#include "core/sqlite_memory.h"
 #include "core/type_tags.h"
 
 namespace strand {
@@ -104,11 +105,14 @@ void StatementSync::Finalize() {
   }
 }
 
+bool StatementSync::RequireNotFinalized(napi_env env) {
+  if (stmt_ != nullptr) return true;
+  ThrowInvalidState(env, kStatementFinalized);
+  return false;
+}
+
 bool StatementSync::RequireUsable(napi_env env, bool runnable) {
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return false;
-  }
+  if (!RequireNotFinalized(env)) return false;
   // node refuses a run from inside the authorizer before it looks at the statement's state.
   if (runnable && db_ != nullptr && !db_->RequireNotInAuthorizer(env)) return false;
   // A user function (or other callback) of this very statement, called from inside its step:
@@ -126,7 +130,7 @@ bool StatementSync::RequireUsable(napi_env env, bool runnable) {
 
 bool StatementSync::RequireRunnable(napi_env env) { return RequireUsable(env, true); }
 
-bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
+bool StatementSync::ResetAndBind(napi_env env, const Napi::CallbackInfo& info) {
   if (!RequireRunnable(env)) return false;
   // As node, every call starts with a reset and reports what it returns: get/all/run reset when
   // they are done, but an iteration that failed leaves its error in the statement, and the next
@@ -214,10 +218,7 @@ napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const R
 
 Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   int count = sqlite3_column_count(stmt_);
   napi_value names;
   napi_create_array_with_length(env, static_cast<size_t>(count), &names);
@@ -229,7 +230,7 @@ Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!Prepare(env, info)) return Napi::Value();
+  if (!ResetAndBind(env, info)) return Napi::Value();
   sqlite3* db = db_->handle();
   // As the call began: a query-diagnostics subscriber may change it before the results are read.
   bool bigints = read_bigints_;
@@ -265,7 +266,7 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!Prepare(env, info)) return Napi::Value();
+  if (!ResetAndBind(env, info)) return Napi::Value();
   int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
@@ -290,7 +291,7 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!Prepare(env, info)) return Napi::Value();
+  if (!ResetAndBind(env, info)) return Napi::Value();
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
   uint32_t rows = 0;
@@ -328,7 +329,7 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StatementSync::IterateStart(const Napi::CallbackInfo& info) {
-  Prepare(info.Env(), info);
+  ResetAndBind(info.Env(), info);
   return Napi::Value();
 }
 
@@ -348,7 +349,7 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
     napi_get_undefined(env, &result);
     Reset();
   } else {
-    // Not reset: the error stays in the statement for the next call's reset (see Prepare).
+    // Not reset: the error stays in the statement for the next call's reset (see ResetAndBind).
     iteration_failed_ = true;
     ThrowSqliteError(env, db_->handle());
   }
@@ -373,10 +374,7 @@ Napi::Value StatementSync::IsFinalized(const Napi::CallbackInfo& info) {
 // Flat [column, database, name, table, type] × columns; the wrapper builds the objects.
 Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   int count = sqlite3_column_count(stmt_);
   napi_value flat;
   napi_create_array_with_length(env, static_cast<size_t>(count) * 5, &flat);
@@ -393,35 +391,24 @@ Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::SourceSql(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   return Napi::Value(env, NullOrString(env, sqlite3_sql(stmt_)));
 }
 
 Napi::Value StatementSync::ExpandedSql(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return Napi::Value();
-  }
-  char* expanded = sqlite3_expanded_sql(stmt_);
+  if (!RequireNotFinalized(env)) return Napi::Value();
+  SqlitePtr<char> expanded(sqlite3_expanded_sql(stmt_));
   if (expanded == nullptr) {
     ThrowCodedError(env, ErrorKind::Error, "ERR_SQLITE_ERROR", "Expanded SQL text would exceed configured limits");
     return Napi::Value();
   }
-  napi_value result = NullOrString(env, expanded);
-  sqlite3_free(expanded);
-  return Napi::Value(env, result);
+  return Napi::Value(env, NullOrString(env, expanded.get()));
 }
 
 bool StatementSync::SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return false;
-  }
+  if (!RequireNotFinalized(env)) return false;
   if (info.Length() < 1 || !info[0].IsBoolean()) {
     ThrowInvalidArgType(env, ArgumentMustBe(name, "a boolean"));
     return false;
@@ -456,10 +443,7 @@ Napi::Value StatementSync::GetReturnArrays(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   // From a callback SQLite makes while stepping this statement (the authorizer, on a re-prepare):
   // finalizing it would free it under sqlite3_step.
   if (stepping_.active()) {
@@ -479,10 +463,7 @@ Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
 // stat(counter): one sqlite3_stmt_status counter, by node:sqlite's name.
 Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, kStatementFinalized);
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   if (info.Length() < 1 || !info[0].IsString()) {
     ThrowInvalidArgType(env, ArgumentMustBe("counter", "a string"));
     return Napi::Value();
@@ -497,10 +478,7 @@ Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
 
 // resetStats(): zeroes every counter (SQLite leaves memused alone: it is not cumulative).
 Napi::Value StatementSync::ResetStats(const Napi::CallbackInfo& info) {
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(info.Env(), kStatementFinalized);
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(info.Env())) return Napi::Value();
   for (const StatCounter& counter : kStatCounters) sqlite3_stmt_status(stmt_, counter.op, 1);
   // The column-set check (ColumnsChanged) compares the REPREPARE counter, which was just zeroed:
   // forget what was reported so a later re-prepare cannot look like the old generation.

@@ -83,9 +83,13 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
     return sqlite3_reset(stmt_);
   }
 
-  // Shared prologue: usable state, then reset + bind. False with a pending exception.
-  bool Prepare(napi_env env, const Napi::CallbackInfo& info);
-  // The statement is not finalized and its database is open; otherwise throws.
+  // The start of every run (get/all/run/iterate): the statement is runnable, is reset if it has
+  // to be (see the .cc), and the call's arguments are bound. False with a pending exception.
+  bool ResetAndBind(napi_env env, const Napi::CallbackInfo& info);
+  // The one check every method but isFinalized() makes first: throws ERR_INVALID_STATE
+  // "statement has been finalized" (false) once stmt_ is gone.
+  bool RequireNotFinalized(napi_env env);
+  // Not finalized, not being stepped, and its database is open; otherwise throws.
   bool RequireUsable(napi_env env, bool runnable = false);
   // RequireUsable, and the database is not inside its authorizer callback.
   bool RequireRunnable(napi_env env);
