@@ -92,14 +92,28 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
 
   // A JS callback of this database (the authorizer included) is on the stack: in_use.h.
   bool InCallback() const { return callbacks_.active() || authorizer_.active(); }
-  // Marks the database in use while SQLite runs one of its user functions, aggregates, virtual
-  // table methods or changeset callbacks.
+  // The one way to mark the database in use while SQLite runs one of its JS callbacks (a user
+  // function, an aggregate, a virtual table method, a changeset callback, the query tracer).
+  // Made with an env, it also opens a handle scope for the JS values that one call creates (a
+  // long scan would otherwise pile them up in the caller's scope): ok() says whether it did, and
+  // the callback must not call into JS when it did not.
   class CallbackScope {
    public:
-    explicit CallbackScope(DatabaseSync* db) : scope_(db->callbacks_) {}
+    explicit CallbackScope(DatabaseSync* db) : in_use_(db->callbacks_) {}
+    CallbackScope(napi_env env, DatabaseSync* db) : in_use_(db->callbacks_), env_(env) {
+      if (napi_open_handle_scope(env, &handles_) != napi_ok) handles_ = nullptr;
+    }
+    ~CallbackScope() {
+      if (handles_ != nullptr) napi_close_handle_scope(env_, handles_);
+    }
+    CallbackScope(const CallbackScope&) = delete;
+    CallbackScope& operator=(const CallbackScope&) = delete;
+    bool ok() const { return handles_ != nullptr; }
 
    private:
-    InUse::Scope scope_;
+    InUse::Scope in_use_;
+    napi_env env_ = nullptr;
+    napi_handle_scope handles_ = nullptr;
   };
   // In use while a backup() of this database runs; shared, since the backup may outlive the
   // database object (BackupJob holds it).
