@@ -129,18 +129,13 @@ napi_value CreateSession(napi_env env, DatabaseSync* db, const std::string& tabl
     return nullptr;
   }
   // Until Attach() the session belongs to this frame (see session_sync.h).
-  Addon* addon = nullptr;
-  napi_value constructor = nullptr;
   napi_value object = nullptr;
-  void* unwrapped = nullptr;
-  if (napi_get_instance_data(env, reinterpret_cast<void**>(&addon)) != napi_ok || addon == nullptr ||
-      napi_get_reference_value(env, addon->session_constructor, &constructor) != napi_ok ||
-      napi_new_instance(env, constructor, 0, nullptr, &object) != napi_ok ||
-      napi_unwrap(env, object, &unwrapped) != napi_ok || unwrapped == nullptr) {
+  auto* wrapper = static_cast<SessionSync*>(NewNativeInstance(env, &Addon::session_constructor, &object));
+  if (wrapper == nullptr) {
     sqlite3session_delete(session);
     return nullptr;
   }
-  static_cast<SessionSync*>(unwrapped)->Attach(db, session);
+  wrapper->Attach(db, session);
   return object;
 }
 
