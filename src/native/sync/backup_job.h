@@ -65,6 +65,7 @@
 namespace strand {
 
 class Addon;
+class DatabaseSync;
 
 class BackupJob {
  public:
@@ -81,6 +82,12 @@ class BackupJob {
 
   BackupJob() = default;
   static void StartGuarded(napi_env env, napi_callback_info info);  // Start's body; may throw
+  // Start's steps: check and read the arguments (nullptr: thrown), resolve the source (rule 1),
+  // then hand the job to its TSFN and thread.
+  static std::unique_ptr<BackupJob> ReadArguments(napi_env env, size_t argc, napi_value* argv, DatabaseSync** database);
+  void ResolveSource(DatabaseSync* database);
+  void TakeImage(DatabaseSync* database);
+  static void Launch(napi_env env, std::unique_ptr<BackupJob> job, DatabaseSync* database, napi_value on_event);
   void Run() noexcept;  // the backup thread
   bool OpenSource(sqlite3** source, ErrorInfo* error);
   bool ReportProgress(int total, int remaining);
@@ -115,9 +122,12 @@ class BackupJob {
   int pages_ = 0;
   ErrorInfo error_;
 
-  // JS thread only.
-  InUse::Lease source_in_use_;  // rule 8
+  // Set by Start before the thread starts, then read-only: the thread calls it (rule 2); only
+  // the JS thread releases it (Shutdown).
   napi_threadsafe_function tsfn_ = nullptr;
+
+  // JS thread only.
+  InUse::Lease source_in_use_;  // rule 9
   bool tsfn_released_ = false;
   bool shut_down_ = false;
   Addon* addon_ = nullptr;

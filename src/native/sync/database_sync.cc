@@ -83,6 +83,14 @@ void DatabaseSync::CloseConnection() {
   }
 }
 
+bool DatabaseSync::StoredFunction(napi_env env, const char* key, napi_value* object, napi_value* function) {
+  napi_valuetype type = napi_undefined;
+  napi_ref wrapper = static_cast<napi_ref>(*this);
+  return wrapper != nullptr && napi_get_reference_value(env, wrapper, object) == napi_ok && *object != nullptr &&
+         napi_get_named_property(env, *object, key, function) == napi_ok &&
+         napi_typeof(env, *function, &type) == napi_ok && type == napi_function;
+}
+
 bool DatabaseSync::RequireOpen(napi_env env) {
   if (db_ != nullptr) return true;
   ThrowInvalidState(env, kDatabaseNotOpen);

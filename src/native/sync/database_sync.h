@@ -169,13 +169,20 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value SetAuthorizer(const Napi::CallbackInfo& info);
   static int Authorize(void* self, int action, const char* arg1, const char* arg2, const char* db_name,
                        const char* trigger_or_view);
+  // Calls the stored authorizer and returns SQLite's verdict (SQLITE_DENY when it cannot).
+  int CallAuthorizer(napi_env env, int action, const char* const names[4]);
   // Installs the stored authorizer (if any) on a freshly opened connection.
   void InstallAuthorizer();
   // database_trace.cc
   Napi::Value SetQueryTracer(const Napi::CallbackInfo& info);
   static int TraceQuery(unsigned int type, void* self, void* statement, void* elapsed);
+  // Calls the stored tracer for a statement that ended; removes the hook if it says nobody listens.
+  void CallQueryTracer(napi_env env, sqlite3_stmt* stmt, sqlite3_int64 elapsed);
   // Installs (or removes) the profile hook on the open connection, per has_query_tracer_.
   void InstallQueryTracer();
+  // The callbacks above live as properties of this wrapper's own JS object (see the top): the
+  // object, and the property `key` when it holds a function. False otherwise, or when N-API fails.
+  bool StoredFunction(napi_env env, const char* key, napi_value* object, napi_value* function);
 
   bool RequireOpen(napi_env env);
   void FinalizeStatements();
