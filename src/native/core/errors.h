@@ -53,6 +53,13 @@ struct ErrorInfo {
   }
 };
 
+// A JS exception is pending on `env` (a callback SQLite ran threw; it is what the caller sees).
+inline bool ExceptionPending(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  return pending;
+}
+
 napi_value MakeError(napi_env env, const ErrorInfo& error);
 void ThrowError(napi_env env, const ErrorInfo& error);
 

@@ -1,4 +1,4 @@
-// Reading JS strings and value types with raw N-API, on the JS thread. Raw on purpose: these run
+// Reading JS strings and value types (and making nullable strings) with raw N-API, on the JS thread. Raw on purpose: these run
 // on paths where the env may be terminating, and node-addon-api would throw a C++ exception there.
 #pragma once
 #include <cmath>
@@ -15,6 +15,20 @@ inline bool IsType(napi_env env, napi_value value, napi_valuetype wanted) {
 }
 
 inline bool IsString(napi_env env, napi_value value) { return IsType(env, value, napi_string); }
+inline bool IsFunction(napi_env env, napi_value value) { return IsType(env, value, napi_function); }
+// An object or a function: what can hold properties (typeof "object" minus null, or "function").
+inline bool IsObjectLike(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && (type == napi_object || type == napi_function);
+}
+
+// `text` as a JS string, or null for a null pointer (SQLite's optional names and texts).
+inline napi_value NullableString(napi_env env, const char* text) {
+  napi_value value = nullptr;
+  if (text == nullptr) napi_get_null(env, &value);
+  else napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value);
+  return value;
+}
 
 // The UTF-8 bytes of the string `value` into *out; false when N-API fails (not a string, or the
 // env is terminating).

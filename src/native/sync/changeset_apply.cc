@@ -33,11 +33,6 @@ struct ApplyContext {
   bool threw = false;
 };
 
-bool IsFunction(napi_env env, napi_value value) {
-  napi_valuetype type;
-  return value != nullptr && napi_typeof(env, value, &type) == napi_ok && type == napi_function;
-}
-
 // A JS call that may throw: false (and ctx->threw) when it did not return normally.
 bool CallJs(ApplyContext* ctx, napi_value fn, napi_value arg, napi_value* result) {
   napi_value receiver = nullptr;

@@ -28,13 +28,6 @@ namespace {
 
 constexpr const char* kAuthorizerKey = "authorizer";
 
-napi_value NullableString(napi_env env, const char* text) {
-  napi_value value = nullptr;
-  if (text == nullptr) napi_get_null(env, &value);
-  else napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value);
-  return value;
-}
-
 // node's errors here are plain TypeError/RangeError without a code.
 void ThrowPlain(napi_env env, bool range, const char* message) {
   napi_value text = nullptr, error = nullptr;

@@ -7,6 +7,7 @@
 #include "core/cpp_exceptions.h"
 #include "sync/database_sync.h"
 #include "core/errors.h"
+#include "core/js_strings.h"
 #include "core/result_value.h"
 
 namespace strand {
@@ -67,17 +68,6 @@ int VtabError(sqlite3_vtab_cursor* cursor, const char* message) {
   sqlite3_free(vtab->zErrMsg);
   vtab->zErrMsg = sqlite3_mprintf("%s", message);
   return SQLITE_ERROR;
-}
-
-bool IsObjectLike(napi_env env, napi_value value) {
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok) return false;
-  return type == napi_object || type == napi_function;
-}
-
-bool IsFunction(napi_env env, napi_value value) {
-  napi_valuetype type;
-  return napi_typeof(env, value, &type) == napi_ok && type == napi_function;
 }
 
 // Moves the cursor to the iterator's next value. SQLITE_OK, or an error (pending JS exception or

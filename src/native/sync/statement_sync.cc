@@ -5,6 +5,7 @@
 #include "core/cpp_exceptions.h"
 #include "sync/database_sync.h"
 #include "core/errors.h"
+#include "core/js_strings.h"
 #include "core/sqlite_memory.h"
 #include "core/type_tags.h"
 
@@ -30,16 +31,6 @@ struct Args {
     for (size_t i = 0; i < count; i++) out[i] = info[i];
   }
 };
-
-napi_value NullOrString(napi_env env, const char* s) {
-  napi_value v;
-  if (s == nullptr) {
-    napi_get_null(env, &v);
-  } else {
-    napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
-  }
-  return v;
-}
 
 }  // namespace
 
@@ -223,7 +214,7 @@ Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
   napi_value names;
   napi_create_array_with_length(env, static_cast<size_t>(count), &names);
   for (int c = 0; c < count; c++) {
-    napi_set_element(env, names, static_cast<uint32_t>(c), NullOrString(env, sqlite3_column_name(stmt_, c)));
+    napi_set_element(env, names, static_cast<uint32_t>(c), NullableString(env, sqlite3_column_name(stmt_, c)));
   }
   return Napi::Value(env, names);
 }
@@ -380,11 +371,11 @@ Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
   napi_create_array_with_length(env, static_cast<size_t>(count) * 5, &flat);
   uint32_t i = 0;
   for (int c = 0; c < count; c++) {
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_origin_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_database_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_table_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_decltype(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_origin_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_database_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_table_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_decltype(stmt_, c)));
   }
   return Napi::Value(env, flat);
 }
@@ -392,7 +383,7 @@ Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
 Napi::Value StatementSync::SourceSql(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireNotFinalized(env)) return Napi::Value();
-  return Napi::Value(env, NullOrString(env, sqlite3_sql(stmt_)));
+  return Napi::Value(env, NullableString(env, sqlite3_sql(stmt_)));
 }
 
 Napi::Value StatementSync::ExpandedSql(const Napi::CallbackInfo& info) {
@@ -403,7 +394,7 @@ Napi::Value StatementSync::ExpandedSql(const Napi::CallbackInfo& info) {
     ThrowCodedError(env, ErrorKind::Error, "ERR_SQLITE_ERROR", "Expanded SQL text would exceed configured limits");
     return Napi::Value();
   }
-  return Napi::Value(env, NullOrString(env, expanded.get()));
+  return Napi::Value(env, NullableString(env, expanded.get()));
 }
 
 bool StatementSync::SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag) {

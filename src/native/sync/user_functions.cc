@@ -64,12 +64,6 @@ void DestroyUserFunction(void* data) {
   delete function;
 }
 
-bool ExceptionPending(napi_env env) {
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  return pending;
-}
-
 // Fails the running statement; the JS exception that caused it (if any) stays pending and is
 // what the statement's caller throws.
 void FailWithPendingException(sqlite3_context* ctx) { sqlite3_result_error(ctx, "", 0); }
