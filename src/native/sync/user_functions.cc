@@ -101,8 +101,8 @@ void ScalarBody(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
   napi_env env = function->env;
   if (ExceptionPending(env)) return FailWithPendingException(ctx);
-  DatabaseSync::CallbackScope frame(env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   std::vector<napi_value> args;
   napi_value result;
   if (!ConvertArguments(env, argc, argv, function->use_bigint_args, 0, &args) ||
@@ -154,8 +154,8 @@ void Accumulate(sqlite3_context* ctx, int argc, sqlite3_value** argv, uint32_t c
   AggregateContext* group;
   if (!GroupOf(ctx, &function, &group)) return;
   napi_env env = function->env;
-  DatabaseSync::CallbackScope frame(env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   if (group->slot == 0) {
     napi_value start = StartValue(function);
     if (start == nullptr || (group->slot = function->StoreInNewSlot(start)) == 0) return FailWithPendingException(ctx);
@@ -190,8 +190,8 @@ void ValueBody(sqlite3_context* ctx) {
   UserFunction* function;
   AggregateContext* group;
   if (!GroupOf(ctx, &function, &group)) return;
-  DatabaseSync::CallbackScope frame(function->env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(function->env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   group->window = true;
   napi_value accumulator = group->slot != 0 ? function->Get(group->slot) : StartValue(function);
   if (accumulator == nullptr) return FailWithPendingException(ctx);
@@ -219,8 +219,8 @@ void FinalBody(sqlite3_context* ctx) {
     }
     return FailWithPendingException(ctx);
   }
-  DatabaseSync::CallbackScope frame(env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   if (group != nullptr && group->window) {
     // The window's rows already have their results; SQLite discards this one.
     if (slot != 0) function->FreeSlot(slot);
