@@ -96,12 +96,6 @@ void StatementSync::Finalize() {
   }
 }
 
-bool StatementSync::RequireNotFinalized(napi_env env) {
-  if (stmt_ != nullptr) return true;
-  ThrowInvalidState(env, kStatementFinalized);
-  return false;
-}
-
 bool StatementSync::RequireUsable(napi_env env, bool runnable) {
   if (!RequireNotFinalized(env)) return false;
   // node refuses a run from inside the authorizer before it looks at the statement's state.
