@@ -11,6 +11,25 @@
 namespace strand {
 
 Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
+  ExportClasses(env, exports);
+  exports.Set("testCounters", Napi::Function::New(env, ReadTestCounters, "testCounters"));
+  // 2048 cells hold any single row (SQLITE_MAX_COLUMN is 2000); all() grows it as needed.
+  if (!scratch.Init(env, 2048)) {
+    Napi::Error::New(env, "could not allocate the row scratch").ThrowAsJavaScriptException();
+    return;
+  }
+  exports.Set("scratch", Napi::Value(env, scratch.Holder(env)));
+  exports.Set("queryTraceStats", Napi::Function::New(env, ReadQueryTraceStats, "queryTraceStats"));
+  exports.Set("sqliteVersion", Napi::String::New(env, sqlite3_libversion()));
+  exports.Set("sqliteSourceId", Napi::String::New(env, sqlite3_sourceid()));
+#ifdef STRAND_FAULT_INJECTION
+  ExportFaultInjection(env, exports);
+#endif
+}
+
+// The native classes, the constructors the addon keeps (statements and sessions are made from
+// C++), and backup().
+void Addon::ExportClasses(Napi::Env env, Napi::Object exports) {
   Napi::Function statement = StatementSync::DefineClass(env);
   statement_constructor = Napi::Persistent(statement);
   session_constructor = Napi::Persistent(SessionSync::DefineClass(env));
@@ -24,26 +43,12 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
   if (napi_create_function(env, "startBackup", NAPI_AUTO_LENGTH, BackupJob::Start, nullptr, &start_backup) == napi_ok) {
     exports.Set("startBackup", Napi::Value(env, start_backup));
   }
-  exports.Set("testCounters", Napi::Function::New(env, ReadTestCounters, "testCounters"));
-  // 2048 cells hold any single row (SQLITE_MAX_COLUMN is 2000); all() grows it as needed.
-  if (!scratch.Init(env, 2048)) {
-    Napi::Error::New(env, "could not allocate the row scratch").ThrowAsJavaScriptException();
-    return;
-  }
-  exports.Set("scratch", Napi::Value(env, scratch.Holder(env)));
-  exports.Set("queryTraceStats", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
-    Napi::Env env = info.Env();
-    Addon* addon = env.GetInstanceData<Addon>();
-    Napi::Object stats = Napi::Object::New(env);
-    stats.Set("syncTraceInstalls", Napi::Number::New(env, addon ? static_cast<double>(addon->sync_trace_installs) : 0));
-    stats.Set("asyncTracedJobs", Napi::Number::New(env, addon ? static_cast<double>(addon->async_traced_jobs) : 0));
-    return stats;
-  }, "queryTraceStats"));
-  exports.Set("sqliteVersion", Napi::String::New(env, sqlite3_libversion()));
-  exports.Set("sqliteSourceId", Napi::String::New(env, sqlite3_sourceid()));
+}
+
 #ifdef STRAND_FAULT_INJECTION
-  // The test build only (fault_injection.h): arm the faults, and let tests see what is left
-  // registered and alive.
+// The test build only (fault_injection.h): arm the faults, and let tests see what is left
+// registered and alive.
+void Addon::ExportFaultInjection(Napi::Env env, Napi::Object exports) {
   LoadFaults();
   exports.Set("faultInjection", Napi::Function::New(env, [this](const Napi::CallbackInfo& info) {
     Napi::Object counts = Napi::Object::New(info.Env());
@@ -53,8 +58,8 @@ Addon::Addon(Napi::Env env, Napi::Object exports) : env_(env) {
     counts.Set("liveCores", static_cast<double>(LiveCores()));
     return counts;
   }));
-#endif
 }
+#endif
 
 Addon::~Addon() {
   // The env is going away: stop the database threads first (they may be running queries), then
@@ -75,9 +80,33 @@ Addon::~Addon() {
   scratch.Release(env_);
 }
 
+void* NewNativeInstance(napi_env env, Napi::FunctionReference Addon::*constructor, napi_value* object) {
+  Addon* addon = nullptr;
+  napi_value class_value = nullptr;
+  napi_value instance = nullptr;
+  void* native = nullptr;
+  if (napi_get_instance_data(env, reinterpret_cast<void**>(&addon)) != napi_ok || addon == nullptr ||
+      napi_get_reference_value(env, addon->*constructor, &class_value) != napi_ok ||
+      napi_new_instance(env, class_value, 0, nullptr, &instance) != napi_ok ||
+      napi_unwrap(env, instance, &native) != napi_ok || native == nullptr) {
+    return nullptr;
+  }
+  *object = instance;
+  return native;
+}
+
 void Addon::Unregister(AsyncDatabase* db) {
   if (async_databases_.erase(db) == 0) return;
   if (const TestCounters* counters = db->test_counters()) retired_test_counters_.Add(*counters);
+}
+
+Napi::Value Addon::ReadQueryTraceStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Addon* addon = env.GetInstanceData<Addon>();
+  Napi::Object stats = Napi::Object::New(env);
+  stats.Set("syncTraceInstalls", Napi::Number::New(env, addon ? static_cast<double>(addon->sync_trace_installs) : 0));
+  stats.Set("asyncTracedJobs", Napi::Number::New(env, addon ? static_cast<double>(addon->async_traced_jobs) : 0));
+  return stats;
 }
 
 // For tests only (test_counters.h): { cancelRequestsRunning, cancelRequestsFinished,

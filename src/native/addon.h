@@ -49,13 +49,27 @@ class Addon : public Napi::Addon<Addon> {
 
   // testCounters(): the test counters (test_counters.h) of this env's AsyncDatabases.
   static Napi::Value ReadTestCounters(const Napi::CallbackInfo& info);
+  // queryTraceStats(): { syncTraceInstalls, asyncTracedJobs } (see above).
+  static Napi::Value ReadQueryTraceStats(const Napi::CallbackInfo& info);
 
  private:
+  void ExportClasses(Napi::Env env, Napi::Object exports);
+#ifdef STRAND_FAULT_INJECTION
+  void ExportFaultInjection(Napi::Env env, Napi::Object exports);
+#endif
+
   napi_env env_;
   std::unordered_set<DatabaseSync*> databases_;
   std::unordered_set<AsyncDatabase*> async_databases_;
   std::unordered_set<BackupJob*> backups_;  // module-level backup() calls still running
   TestCounterTotals retired_test_counters_;  // of the AsyncDatabases already unregistered
 };
+
+// A new instance of one of this env's native classes (`constructor`: &Addon::statement_constructor,
+// &Addon::session_constructor) and the C++ object it wraps; nullptr (and *object unset) when it
+// cannot be made. Raw N-API (napi_config.h teardown rule): callers hold a SQLite resource that
+// they must free on failure, which a C++ exception from node-addon-api would skip. A plain
+// napi_unwrap, not UnwrapTagged: the object was just made by our own constructor.
+void* NewNativeInstance(napi_env env, Napi::FunctionReference Addon::*constructor, napi_value* object);
 
 }  // namespace strand

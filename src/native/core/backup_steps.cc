@@ -10,14 +10,6 @@ namespace strand {
 
 namespace {
 
-ErrorInfo SqliteCode(int code, std::string message) {
-  ErrorInfo error;
-  error.code = "ERR_SQLITE_ERROR";
-  error.sqlite_errcode = code;
-  error.message = std::move(message);
-  return error;
-}
-
 // The destination connection's current error, as node reports it (errcode may be 0: see
 // MakeError, which still gives it errcode/errstr).
 ErrorInfo DestinationError(sqlite3* dest) { return ErrorInfo::Sqlite(dest); }
@@ -31,43 +23,47 @@ struct Destination {
   }
 };
 
-}  // namespace
-
-bool RunBackup(sqlite3* source, const char* source_schema, SourceProblem problem, const std::string& problem_name,
-               const BackupSpec& spec, const BackupHooks& hooks, int* pages, ErrorInfo* error, bool* stopped) {
-  *stopped = false;
-  Destination dest;
-  int rc = sqlite3_open_v2(spec.path.c_str(), &dest.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
+// Opens the destination and starts the backup into it; a source problem fails where node's
+// backup fails for it.
+bool StartBackup(sqlite3* source, const char* source_schema, SourceProblem problem, const std::string& problem_name,
+                 const BackupSpec& spec, Destination* dest, ErrorInfo* error) {
+  int rc = sqlite3_open_v2(spec.path.c_str(), &dest->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI,
                            nullptr);
   if (rc != SQLITE_OK) {
-    *error = dest.db != nullptr ? DestinationError(dest.db) : SqliteCode(rc, sqlite3_errstr(rc));
+    *error = dest->db != nullptr ? DestinationError(dest->db) : ErrorInfo::SqliteCode(rc);
     return false;
   }
   if (problem == SourceProblem::UnknownSchema) {
     // sqlite3_backup_init looks the source schema up before the destination's.
-    *error = SqliteCode(SQLITE_ERROR, "unknown database " + problem_name);
+    *error = ErrorInfo::SqliteCode(SQLITE_ERROR, "unknown database " + problem_name);
     return false;
   }
-  dest.backup = sqlite3_backup_init(dest.db, spec.target.c_str(), source, source_schema);
-  if (dest.backup == nullptr) {
-    *error = DestinationError(dest.db);
+  dest->backup = sqlite3_backup_init(dest->db, spec.target.c_str(), source, source_schema);
+  if (dest->backup == nullptr) {
+    *error = DestinationError(dest->db);
     return false;
   }
   if (problem == SourceProblem::WriteTransaction) {
     // node: the first step returns SQLITE_BUSY with nothing counted yet, so it rejects with the
     // destination's (empty) error.
-    *error = DestinationError(dest.db);
+    *error = DestinationError(dest->db);
     return false;
   }
+  return true;
+}
+
+// Copies spec.rate pages per step until done, reporting each step that leaves pages.
+bool StepBackup(const Destination& dest, const BackupSpec& spec, const BackupHooks& hooks, int* pages,
+                ErrorInfo* error, bool* stopped) {
   for (;;) {
     if (hooks.should_stop && hooks.should_stop()) {
-      *error = SqliteCode(SQLITE_INTERRUPT, sqlite3_errstr(SQLITE_INTERRUPT));
+      *error = ErrorInfo::SqliteCode(SQLITE_INTERRUPT);
       return false;
     }
     if (STRAND_FAULT(BackupStep)) throw std::bad_alloc();  // tests only (fault_injection.h)
-    rc = sqlite3_backup_step(dest.backup, spec.rate);
+    int rc = sqlite3_backup_step(dest.backup, spec.rate);
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
-      *error = SqliteCode(rc, sqlite3_errstr(rc));
+      *error = ErrorInfo::SqliteCode(rc);
       return false;
     }
     int total = sqlite3_backup_pagecount(dest.backup);
@@ -88,12 +84,22 @@ bool RunBackup(sqlite3* source, const char* source_schema, SourceProblem problem
       // Nothing copied yet and the source is locked. node reports the destination's error here
       // (errcode 0, "not an error"), an artefact of its code; a private source connection only
       // gets here after its busy timeout, so say what happened instead.
-      *error = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? SqliteCode(rc, sqlite3_errstr(rc)) : DestinationError(dest.db);
+      *error = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? ErrorInfo::SqliteCode(rc) : DestinationError(dest.db);
       return false;
     }
     *pages = total;
     return true;
   }
+}
+
+}  // namespace
+
+bool RunBackup(sqlite3* source, const char* source_schema, SourceProblem problem, const std::string& problem_name,
+               const BackupSpec& spec, const BackupHooks& hooks, int* pages, ErrorInfo* error, bool* stopped) {
+  *stopped = false;
+  Destination dest;
+  return StartBackup(source, source_schema, problem, problem_name, spec, &dest, error) &&
+         StepBackup(dest, spec, hooks, pages, error, stopped);
 }
 
 }  // namespace strand

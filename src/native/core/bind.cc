@@ -23,6 +23,28 @@ bool IsSharedArrayBuffer(napi_env env, napi_value value) {
   return result;
 }
 
+size_t ElementSize(napi_typedarray_type type) {
+  switch (type) {
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: return 8;
+    default: return 1;
+  }
+}
+
+// N-API cannot read a SharedArrayBuffer directly; a Uint8Array over it can be.
+bool ReadSharedArrayBufferBytes(napi_env env, napi_value value, const void** data, size_t* length,
+                                bool* is_array_buffer) {
+  Addon* addon = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
+  napi_value constructor, view;
+  if (napi_get_reference_value(env, addon->uint8_array_constructor, &constructor) != napi_ok ||
+      napi_new_instance(env, constructor, 1, &value, &view) != napi_ok) {
+    return false;
+  }
+  return ReadBinaryBytes(env, view, data, length, is_array_buffer);
+}
+
 }  // namespace
 
 bool ReadBinaryBytes(napi_env env, napi_value value, const void** data, size_t* length, bool* is_array_buffer) {
@@ -35,15 +57,8 @@ bool ReadBinaryBytes(napi_env env, napi_value value, const void** data, size_t* 
     napi_typedarray_type type;
     size_t elements;
     napi_get_typedarray_info(env, value, &type, &elements, &bytes, &ignored, &offset);
-    size_t element_size = 1;
-    switch (type) {
-      case napi_int16_array: case napi_uint16_array: element_size = 2; break;
-      case napi_int32_array: case napi_uint32_array: case napi_float32_array: element_size = 4; break;
-      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: element_size = 8; break;
-      default: break;
-    }
     *data = bytes;
-    *length = elements * element_size;
+    *length = elements * ElementSize(type);
     return true;
   }
   if (napi_is_dataview(env, value, &flag) == napi_ok && flag) {
@@ -57,25 +72,60 @@ bool ReadBinaryBytes(napi_env env, napi_value value, const void** data, size_t* 
     *is_array_buffer = true;
     return true;
   }
-  if (IsSharedArrayBuffer(env, value)) {
-    // N-API cannot read a SharedArrayBuffer directly; a Uint8Array over it can be.
-    Addon* addon = nullptr;
-    napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
-    napi_value constructor, view;
-    if (napi_get_reference_value(env, addon->uint8_array_constructor, &constructor) != napi_ok ||
-        napi_new_instance(env, constructor, 1, &value, &view) != napi_ok) {
-      return false;
-    }
-    return ReadBinaryBytes(env, view, data, length, is_array_buffer);
-  }
-  return false;
+  return IsSharedArrayBuffer(env, value) && ReadSharedArrayBufferBytes(env, value, data, length, is_array_buffer);
 }
 
 namespace {
 
 // Visits a JS value as one of SQLite's storage classes, without owning it: text and blob bytes
 // are only valid during the callback. A value that cannot be bound goes to sink.Fail(); the
-// sink's result is returned (false: a pending exception).
+// sink's result is returned (false: a pending exception). One step per JS type below.
+
+template <typename Sink>
+bool VisitString(napi_env env, napi_value value, Sink& sink) {
+  // Short strings are converted once into a stack buffer: the UTF-16 length is free to read and
+  // bounds the UTF-8 size (at most 3 bytes per unit). Longer ones are measured first.
+  char small[256];
+  size_t units = 0, length = 0;
+  napi_get_value_string_utf16(env, value, nullptr, 0, &units);
+  if (units * 3 < sizeof(small)) {
+    napi_get_value_string_utf8(env, value, small, sizeof(small), &length);
+    return sink.Text(small, length);
+  }
+  napi_get_value_string_utf8(env, value, nullptr, 0, &length);
+  std::vector<char> large(length + 1);
+  napi_get_value_string_utf8(env, value, large.data(), length + 1, &length);
+  return sink.Text(large.data(), length);
+}
+
+template <typename Sink>
+bool VisitBoolean(napi_env env, napi_value value, Sink& sink) {
+  bool b;
+  napi_get_value_bool(env, value, &b);
+  return sink.Integer(b ? 1 : 0);
+}
+
+template <typename Sink>
+bool VisitBigInt(napi_env env, napi_value value, Sink& sink) {
+  int64_t v;
+  bool lossless = false;
+  napi_get_value_bigint_int64(env, value, &v, &lossless);
+  if (!lossless) return sink.Fail(ConversionFailure::BigIntTooLarge);
+  return sink.Integer(v);
+}
+
+// An object binds only as bytes (ArrayBuffer, SharedArrayBuffer, any ArrayBufferView).
+template <typename Sink>
+bool VisitObject(napi_env env, napi_value value, Sink& sink) {
+  const void* data = nullptr;
+  size_t length = 0;
+  bool is_array_buffer = false;
+  if (!ReadBinaryBytes(env, value, &data, &length, &is_array_buffer)) return sink.Fail(ConversionFailure::Unbindable);
+  // node:sqlite binds an empty ArrayBuffer (unlike an empty view) as NULL.
+  if (is_array_buffer && length == 0) return sink.Null();
+  return sink.Blob(data, length);
+}
+
 template <typename Sink>
 bool VisitJsValue(napi_env env, napi_value value, Sink&& sink) {
   // Numbers are the most common parameter: one call instead of typeof + read.
@@ -84,49 +134,14 @@ bool VisitJsValue(napi_env env, napi_value value, Sink&& sink) {
   napi_valuetype type;
   if (napi_typeof(env, value, &type) != napi_ok) return false;
   switch (type) {
-    case napi_string: {
-      // Short strings are converted once into a stack buffer: the UTF-16 length is free to read
-      // and bounds the UTF-8 size (at most 3 bytes per unit). Longer ones are measured first.
-      char small[256];
-      size_t units = 0, length = 0;
-      napi_get_value_string_utf16(env, value, nullptr, 0, &units);
-      if (units * 3 < sizeof(small)) {
-        napi_get_value_string_utf8(env, value, small, sizeof(small), &length);
-        return sink.Text(small, length);
-      }
-      napi_get_value_string_utf8(env, value, nullptr, 0, &length);
-      std::vector<char> large(length + 1);
-      napi_get_value_string_utf8(env, value, large.data(), length + 1, &length);
-      return sink.Text(large.data(), length);
-    }
+    case napi_string: return VisitString(env, value, sink);
     case napi_null:
-    case napi_undefined:
-      return sink.Null();
-    case napi_boolean: {
-      bool b;
-      napi_get_value_bool(env, value, &b);
-      return sink.Integer(b ? 1 : 0);
-    }
-    case napi_bigint: {
-      int64_t v;
-      bool lossless = false;
-      napi_get_value_bigint_int64(env, value, &v, &lossless);
-      if (!lossless) return sink.Fail(ConversionFailure::BigIntTooLarge);
-      return sink.Integer(v);
-    }
-    case napi_object: {
-      const void* data = nullptr;
-      size_t length = 0;
-      bool is_array_buffer = false;
-      if (!ReadBinaryBytes(env, value, &data, &length, &is_array_buffer)) break;
-      // node:sqlite binds an empty ArrayBuffer (unlike an empty view) as NULL.
-      if (is_array_buffer && length == 0) return sink.Null();
-      return sink.Blob(data, length);
-    }
-    default:
-      break;
+    case napi_undefined: return sink.Null();
+    case napi_boolean: return VisitBoolean(env, value, sink);
+    case napi_bigint: return VisitBigInt(env, value, sink);
+    case napi_object: return VisitObject(env, value, sink);
+    default: return sink.Fail(ConversionFailure::Unbindable);
   }
-  return sink.Fail(ConversionFailure::Unbindable);
 }
 
 struct StatementSink {
@@ -176,9 +191,8 @@ bool BuildBareNames(sqlite3_stmt* stmt, BareNameMap* out, ErrorInfo* error) {
     auto found = out->find(bare);
     if (found != out->end() && found->second != i) {
       const char* existing = sqlite3_bind_parameter_name(stmt, found->second);
-      *error = ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE",
-                                "Cannot create bare named parameter '" + bare + "' because of conflicting names '" +
-                                    existing + "' and '" + full + "'.");
+      *error = ErrorInfo::InvalidState("Cannot create bare named parameter '" + bare +
+                                       "' because of conflicting names '" + existing + "' and '" + full + "'.");
       return false;
     }
     out->emplace(std::move(bare), i);
@@ -193,6 +207,71 @@ bool OwnKeys(napi_env env, napi_value object, napi_value* keys, uint32_t* count)
     return false;
   }
   return napi_get_array_length(env, *keys, count) == napi_ok;
+}
+
+
+// node's walk over a named-parameter object, shared by both paths: its own enumerable string
+// keys, in order. start(count) runs once the keys are known, before the first; visit(key, name)
+// then runs for each key until it returns Stop or Fail.
+enum class KeyWalk { Continue, Stop, Fail };
+
+template <typename Start, typename Visit>
+KeyWalk WalkNamedKeys(napi_env env, napi_value object, Start&& start, Visit&& visit) {
+  napi_value keys;
+  uint32_t count = 0;
+  if (!OwnKeys(env, object, &keys, &count) || !start(count)) return KeyWalk::Fail;
+  for (uint32_t k = 0; k < count; k++) {
+    napi_value key;
+    napi_get_element(env, keys, k, &key);
+    KeyWalk step = visit(key, ReadUtf8(env, key));
+    if (step != KeyWalk::Continue) return step;
+  }
+  return KeyWalk::Continue;
+}
+
+// Sync path: binds each key's value as it goes (node's order, bind.h).
+bool BindNamedObject(napi_env env, sqlite3* db, sqlite3_stmt* stmt, napi_value object, const BindOptions& options,
+                     std::optional<BareNameMap>* bare_names) {
+  ErrorInfo error;
+  auto prepare_bare_names = [&](uint32_t) {
+    if (PrepareBareNames(stmt, options, bare_names, &error)) return true;
+    ThrowError(env, error);
+    return false;
+  };
+  auto bind_key = [&](napi_value key, std::string name) {
+    int index = ResolveNamedParameter(stmt, name, options, bare_names, &error);
+    if (index < 0) {
+      ThrowError(env, error);
+      return KeyWalk::Fail;
+    }
+    if (index == 0) return KeyWalk::Continue;  // unknown, and unknown names are allowed
+    napi_value value;
+    if (napi_get_property(env, object, key, &value) != napi_ok) return KeyWalk::Fail;
+    return VisitJsValue(env, value, StatementSink{env, db, stmt, index}) ? KeyWalk::Continue : KeyWalk::Fail;
+  };
+  return WalkNamedKeys(env, object, prepare_bare_names, bind_key) != KeyWalk::Fail;
+}
+
+// Async path: reads and converts every key's value; Stop where binding will stop (see below).
+KeyWalk ReadNamedObject(napi_env env, napi_value object, const BindOptions& options, SqlParams* out) {
+  out->named_object = true;
+  auto reserve = [&](uint32_t count) {
+    out->named.reserve(count);
+    return true;
+  };
+  auto read_key = [&](napi_value key, std::string name) {
+    NamedSqlValue named;
+    named.name = std::move(name);
+    napi_value value;
+    if (napi_get_property(env, object, key, &value) != napi_ok) return KeyWalk::Fail;
+    if (!JsToSqlValue(env, value, &named.value, &named.failure)) return KeyWalk::Fail;
+    bool failed = named.failure != ConversionFailure::None;
+    out->named.push_back(std::move(named));
+    // Binding stops at this key (an unknown-name error or this failure) unless the key may be
+    // skipped as unknown; the sync path reads nothing after it, and neither does this.
+    return failed && !options.allow_unknown_named ? KeyWalk::Stop : KeyWalk::Continue;
+  };
+  return WalkNamedKeys(env, object, reserve, read_key);
 }
 
 }  // namespace
@@ -261,28 +340,7 @@ bool BindArguments(napi_env env, sqlite3* db, sqlite3_stmt* stmt, const napi_val
   size_t first_anonymous = 0;
   if (argc > 0 && IsNamedParameterObject(env, args[0])) {
     first_anonymous = 1;
-    napi_value keys;
-    uint32_t count = 0;
-    if (!OwnKeys(env, args[0], &keys, &count)) return false;
-    ErrorInfo error;
-    if (!PrepareBareNames(stmt, options, bare_names, &error)) {
-      ThrowError(env, error);
-      return false;
-    }
-    for (uint32_t k = 0; k < count; k++) {
-      napi_value key;
-      napi_get_element(env, keys, k, &key);
-      std::string name = ReadUtf8(env, key);
-      int index = ResolveNamedParameter(stmt, name, options, bare_names, &error);
-      if (index < 0) {
-        ThrowError(env, error);
-        return false;
-      }
-      if (index == 0) continue;  // unknown, and unknown names are allowed
-      napi_value value;
-      if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
-      if (!VisitJsValue(env, value, StatementSink{env, db, stmt, index})) return false;
-    }
+    if (!BindNamedObject(env, db, stmt, args[0], options, bare_names)) return false;
   }
   int index = 0;
   for (size_t i = first_anonymous; i < argc; i++) {
@@ -317,7 +375,7 @@ int ResolveNamedParameter(sqlite3_stmt* stmt, const std::string& name, const Bin
     if (found != (*bare_names)->end()) index = found->second;
   }
   if (index == 0 && !options.allow_unknown_named) {
-    *error = ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE", "Unknown named parameter '" + name + "'");
+    *error = ErrorInfo::InvalidState("Unknown named parameter '" + name + "'");
     return -1;
   }
   return index;
@@ -360,24 +418,9 @@ bool ReadSqlParams(napi_env env, const napi_value* args, size_t argc, const Bind
   size_t first_anonymous = 0;
   if (argc > 0 && IsNamedParameterObject(env, args[0])) {
     first_anonymous = 1;
-    out->named_object = true;
-    napi_value keys;
-    uint32_t count = 0;
-    if (!OwnKeys(env, args[0], &keys, &count)) return false;
-    out->named.reserve(count);
-    for (uint32_t k = 0; k < count; k++) {
-      napi_value key, value;
-      napi_get_element(env, keys, k, &key);
-      NamedSqlValue named;
-      named.name = ReadUtf8(env, key);
-      if (napi_get_property(env, args[0], key, &value) != napi_ok) return false;
-      if (!JsToSqlValue(env, value, &named.value, &named.failure)) return false;
-      bool failed = named.failure != ConversionFailure::None;
-      out->named.push_back(std::move(named));
-      // Binding stops at this key (an unknown-name error or this failure) unless the key may
-      // be skipped as unknown; the sync path reads nothing after it, and neither does this.
-      if (failed && !options.allow_unknown_named) return true;
-    }
+    KeyWalk walk = ReadNamedObject(env, args[0], options, out);
+    if (walk == KeyWalk::Fail) return false;
+    if (walk == KeyWalk::Stop) return true;  // nothing after the key binding stops at is read
   }
   out->positional.reserve(argc - first_anonymous);
   for (size_t i = first_anonymous; i < argc; i++) {

@@ -5,15 +5,13 @@
 #include <new>
 #include "core/errors.h"
 #include "core/fault_injection.h"
+#include "core/safe_integer.h"
 
 namespace strand {
 
-static constexpr int64_t kMaxSafeInteger = 9007199254740991LL;
-
 bool RequireSafeInteger(napi_env env, int64_t value) {
-  if (value <= kMaxSafeInteger && value >= -kMaxSafeInteger) return true;
-  ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
-                  "Value is too large to be represented as a JavaScript number: " + std::to_string(value));
+  if (IsSafeInteger(value)) return true;
+  ThrowCodedError(env, ErrorKind::RangeError, "ERR_OUT_OF_RANGE", UnsafeIntegerMessage(value));
   return false;
 }
 

@@ -5,13 +5,13 @@ namespace strand {
 
 bool ReadDatabaseConfig(napi_env env, const Napi::CallbackInfo& info, DatabaseConfig* config) {
   if (info.Length() < 1 || !info[0].IsObject()) {
-    ThrowInvalidArgType(env, "The \"config\" argument must be an object.");
+    ThrowInvalidArgType(env, ArgumentMustBe("config", "an object"));
     return false;
   }
   Napi::Object options = info[0].As<Napi::Object>();
   Napi::Value location = options.Get("location");
   if (!location.IsString()) {
-    ThrowInvalidArgType(env, "The \"config.location\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("config.location", "a string"));
     return false;
   }
   config->location = location.As<Napi::String>().Utf8Value();
@@ -47,7 +47,7 @@ bool OpenConnection(const DatabaseConfig& config, bool configure_busy, sqlite3**
       *error = ErrorInfo::Sqlite(db);
       sqlite3_close_v2(db);
     } else {
-      *error = ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(rc), rc};
+      *error = ErrorInfo::SqliteCode(rc);
     }
     *out = nullptr;
     return false;

@@ -30,7 +30,7 @@ ErrorInfo ErrorFromCurrentException() noexcept {
   int code = CodeOf(current);
   if (code == SQLITE_NOMEM) return ErrorInfo::OutOfMemory();
   try {
-    if (code == SQLITE_TOOBIG) return ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(code), code};
+    if (code == SQLITE_TOOBIG) return ErrorInfo::SqliteCode(code);
     try {
       std::rethrow_exception(current);
     } catch (const std::exception& e) {
@@ -76,9 +76,9 @@ void FailContextWithCurrentException(sqlite3_context* ctx) noexcept {
   try {
     std::rethrow_exception(current);
   } catch (const std::exception& e) {
-    std::snprintf(message, sizeof(message), "Operation failed: %s", e.what());
+    std::snprintf(message, sizeof(message), "%s%s", kOperationFailedPrefix, e.what());
   } catch (...) {
-    std::snprintf(message, sizeof(message), "Operation failed: %s", kUnknown);
+    std::snprintf(message, sizeof(message), "%s%s", kOperationFailedPrefix, kUnknown);
   }
   sqlite3_result_error(ctx, message, -1);
 }

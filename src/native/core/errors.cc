@@ -45,12 +45,6 @@ napi_value MakeSqliteError(napi_env env, int errcode, const std::string& message
 // A JS exception may already be pending when SQLite reports a failure: a callback SQLite called
 // (the authorizer) threw, and SQLite failed because of it. node then throws nothing more, so the
 // callback's own error propagates unchanged; so do these.
-static bool ExceptionPending(napi_env env) {
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  return pending;
-}
-
 void ThrowSqliteError(napi_env env, int errcode, const std::string& message) {
   if (ExceptionPending(env)) return;
   napi_value err = MakeSqliteError(env, errcode, message);
@@ -78,9 +72,7 @@ void ThrowSqliteResultCode(napi_env env, int errcode) {
 void ThrowSqliteError(napi_env env, sqlite3* db) {
   // A JS callback run by SQLite (a user function, ...) that threw failed the statement: its own
   // exception is already pending and is what the caller must see, unchanged.
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (pending) return;
+  if (ExceptionPending(env)) return;
   ThrowSqliteError(env, sqlite3_extended_errcode(db), sqlite3_errmsg(db));
 }
 

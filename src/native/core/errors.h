@@ -6,6 +6,7 @@
 // immediately after. They never throw C++ exceptions, so they are safe on any path.
 #pragma once
 #include <string>
+#include "core/messages.h"
 #include "napi_config.h"
 #include "sqlite3.h"
 
@@ -29,6 +30,15 @@ struct ErrorInfo {
   static ErrorInfo Coded(ErrorKind kind, const char* code, std::string message) {
     return ErrorInfo{kind, code, std::move(message), 0};
   }
+  static ErrorInfo InvalidState(std::string message) {
+    return Coded(ErrorKind::Error, "ERR_INVALID_STATE", std::move(message));
+  }
+  // A SQLite error from a result code rather than a connection (errcode rc, errstr), with
+  // SQLite's own text for rc unless a message is given.
+  static ErrorInfo SqliteCode(int rc) { return SqliteCode(rc, sqlite3_errstr(rc)); }
+  static ErrorInfo SqliteCode(int rc, std::string message) {
+    return ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", std::move(message), rc};
+  }
   static ErrorInfo ResultCode(int rc) {
     return ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(rc), rc, true};
   }
@@ -39,9 +49,16 @@ struct ErrorInfo {
   static ErrorInfo OutOfMemory() noexcept;
   // node's ERR_OPERATION_FAILED: message "Operation failed: <detail>".
   static ErrorInfo OperationFailed(const std::string& detail) {
-    return ErrorInfo{ErrorKind::Error, "ERR_OPERATION_FAILED", "Operation failed: " + detail, 0};
+    return ErrorInfo{ErrorKind::Error, "ERR_OPERATION_FAILED", kOperationFailedPrefix + detail, 0};
   }
 };
+
+// A JS exception is pending on `env` (a callback SQLite ran threw; it is what the caller sees).
+inline bool ExceptionPending(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  return pending;
+}
 
 napi_value MakeError(napi_env env, const ErrorInfo& error);
 void ThrowError(napi_env env, const ErrorInfo& error);

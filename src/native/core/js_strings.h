@@ -1,9 +1,10 @@
-// Reading JS strings and value types with raw N-API, on the JS thread. Raw on purpose: these run
+// Reading JS strings and value types (and making nullable strings) with raw N-API, on the JS thread. Raw on purpose: these run
 // on paths where the env may be terminating, and node-addon-api would throw a C++ exception there.
 #pragma once
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include "core/errors.h"
 #include "napi_config.h"
 
 namespace strand {
@@ -14,6 +15,20 @@ inline bool IsType(napi_env env, napi_value value, napi_valuetype wanted) {
 }
 
 inline bool IsString(napi_env env, napi_value value) { return IsType(env, value, napi_string); }
+inline bool IsFunction(napi_env env, napi_value value) { return IsType(env, value, napi_function); }
+// An object or a function: what can hold properties (typeof "object" minus null, or "function").
+inline bool IsObjectLike(napi_env env, napi_value value) {
+  napi_valuetype type;
+  return napi_typeof(env, value, &type) == napi_ok && (type == napi_object || type == napi_function);
+}
+
+// `text` as a JS string, or null for a null pointer (SQLite's optional names and texts).
+inline napi_value NullableString(napi_env env, const char* text) {
+  napi_value value = nullptr;
+  if (text == nullptr) napi_get_null(env, &value);
+  else napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value);
+  return value;
+}
 
 // The UTF-8 bytes of the string `value` into *out; false when N-API fails (not a string, or the
 // env is terminating).
@@ -29,6 +44,18 @@ inline std::string ReadUtf8(napi_env env, napi_value value) {
   std::string text;
   if (!ReadUtf8(env, value, &text)) text.clear();
   return text;
+}
+
+// An optional string argument or option: undefined leaves *out as it is, a string is read into
+// it, anything else throws ERR_INVALID_ARG_TYPE `The "<name>" argument must be a string.` (false).
+inline bool ReadOptionalString(napi_env env, napi_value value, const char* name, std::string* out) {
+  if (IsType(env, value, napi_undefined)) return true;
+  if (!IsString(env, value)) {
+    ThrowInvalidArgType(env, ArgumentMustBe(name, "a string"));
+    return false;
+  }
+  *out = ReadUtf8(env, value);
+  return true;
 }
 
 // V8's Value::IsInt32(), which node checks for integer answers (an authorizer's verdict,

@@ -3,17 +3,12 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include "core/errors.h"
+#include "core/sqlite_memory.h"
 #include "sqlite3.h"
 
 namespace strand {
-
-struct SqliteFree {
-  void operator()(unsigned char* p) const { sqlite3_free(p); }
-};
-using SqliteBytes = std::unique_ptr<unsigned char, SqliteFree>;
 
 // A copy of database `name` (sqlite3_serialize). SQLite reports a database it cannot copy (an
 // unknown name, a failed PRAGMA page_count) as size -1 with no error of its own: node then throws

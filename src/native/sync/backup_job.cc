@@ -47,19 +47,27 @@ void BackupJob::StartGuarded(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return;
+  DatabaseSync* database = nullptr;
+  // Owned until the thread starts; unique_ptr so every early return frees it (and the image).
+  std::unique_ptr<BackupJob> job = ReadArguments(env, argc, argv, &database);
+  if (!job) return;
+  job->ResolveSource(database);
+  Launch(env, std::move(job), database, argv[5]);
+}
+
+std::unique_ptr<BackupJob> BackupJob::ReadArguments(napi_env env, size_t argc, napi_value* argv,
+                                                    DatabaseSync** database) {
   // Only a DatabaseSync of this very addon and env (type_tags.h T2): any other wrapped object —
   // a statement, a session, another copy's database — would be a wrong cast.
-  auto* database = argc < 7 ? nullptr : UnwrapTaggedAs<DatabaseSync>(env, argv[0], NativeClass::Database);
-  if (database == nullptr) {
-    ThrowInvalidArgType(env, "The \"sourceDb\" argument must be an object.");
-    return;
+  *database = argc < 7 ? nullptr : UnwrapTaggedAs<DatabaseSync>(env, argv[0], NativeClass::Database);
+  if (*database == nullptr) {
+    ThrowInvalidArgType(env, ArgumentMustBe("sourceDb", "an object"));
+    return nullptr;
   }
-  sqlite3* db = database->handle();
-  if (db == nullptr) {
-    ThrowInvalidState(env, "database is not open");
-    return;
+  if ((*database)->handle() == nullptr) {
+    ThrowInvalidState(env, kDatabaseNotOpen);
+    return nullptr;
   }
-  // Owned until the thread starts; unique_ptr so every early return frees it (and the image).
   std::unique_ptr<BackupJob> job(new BackupJob());
   int32_t rate = 100;
   bool has_progress = false;
@@ -67,14 +75,18 @@ void BackupJob::StartGuarded(napi_env env, napi_callback_info info) {
       !ReadUtf8(env, argv[3], &job->source_name_) || !ReadUtf8(env, argv[4], &job->spec_.target) ||
       napi_get_value_bool(env, argv[6], &has_progress) != napi_ok) {
     ThrowInvalidArgType(env, "invalid backup arguments");
-    return;
+    return nullptr;
   }
   job->spec_.rate = rate;
   job->has_progress_ = has_progress;
-  job->source_timeout_ = database->config().timeout;
+  job->source_timeout_ = (*database)->config().timeout;
+  return job;
+}
 
-  // Resolve the source on this thread — the only one allowed to use `db` (rule 1).
-  const char* schema = job->source_name_.c_str();
+// On the JS thread — the only one allowed to use the source connection (rule 1).
+void BackupJob::ResolveSource(DatabaseSync* database) {
+  sqlite3* db = database->handle();
+  const char* schema = source_name_.c_str();
   const char* filename = sqlite3_db_filename(db, schema);
   sqlite3_vfs* vfs = nullptr;
   if (filename != nullptr) sqlite3_file_control(db, schema, SQLITE_FCNTL_VFS_POINTER, &vfs);
@@ -83,31 +95,39 @@ void BackupJob::StartGuarded(napi_env env, napi_callback_info info) {
   // name until something is created in it.
   bool unopened_temp = filename == nullptr && sqlite3_stricmp(schema, "temp") == 0;
   if (filename == nullptr && !unopened_temp) {
-    job->problem_ = SourceProblem::UnknownSchema;
+    problem_ = SourceProblem::UnknownSchema;
   } else if (!unopened_temp && sqlite3_txn_state(db, schema) == SQLITE_TXN_WRITE) {
-    job->problem_ = SourceProblem::WriteTransaction;
+    problem_ = SourceProblem::WriteTransaction;
   } else if (!unopened_temp && filename[0] != '\0' && !memdb) {
-    job->source_kind_ = SourceKind::File;
-    job->source_file_ = filename;
-    if (vfs != nullptr && vfs->zName != nullptr) job->source_vfs_ = vfs->zName;
+    source_kind_ = SourceKind::File;
+    source_file_ = filename;
+    if (vfs != nullptr && vfs->zName != nullptr) source_vfs_ = vfs->zName;
   } else {
-    job->source_kind_ = SourceKind::Memory;
-    sqlite3_int64 size = 0;
-    // The page count and sqlite3_serialize run statements on the source connection; node's
-    // backup runs none there, and publishes no query diagnostics (database_trace.cc).
-    DatabaseSync::TraceMute mute(database);
-    // An empty in-memory database has 0 pages (node's backup copies 0), but its serialization
-    // is one page long: serialize only when there are pages.
-    if (!unopened_temp && PageCount(db, job->source_name_) != 0) job->image_.reset(sqlite3_serialize(db, schema, &size, 0));
-    // No image and no size: a schema with no pages yet (an unused temp database) — the backup
-    // copies an empty database, as node's does (it resolves 0).
-    job->image_size_ = job->image_ ? size : 0;
+    source_kind_ = SourceKind::Memory;
+    if (!unopened_temp) TakeImage(database);
   }
+}
 
+// An in-memory source is copied now (sqlite3_serialize); image_ stays empty when it has no pages.
+void BackupJob::TakeImage(DatabaseSync* database) {
+  sqlite3* db = database->handle();
+  sqlite3_int64 size = 0;
+  // The page count and sqlite3_serialize run statements on the source connection; node's
+  // backup runs none there, and publishes no query diagnostics (database_trace.cc).
+  DatabaseSync::TraceMute mute(database);
+  // An empty in-memory database has 0 pages (node's backup copies 0), but its serialization
+  // is one page long: serialize only when there are pages.
+  if (PageCount(db, source_name_) != 0) image_.reset(sqlite3_serialize(db, source_name_.c_str(), &size, 0));
+  // No image and no size: a schema with no pages yet (an unused temp database) — the backup
+  // copies an empty database, as node's does (it resolves 0).
+  image_size_ = image_ ? size : 0;
+}
+
+void BackupJob::Launch(napi_env env, std::unique_ptr<BackupJob> job, DatabaseSync* database, napi_value on_event) {
   napi_value name;
   napi_create_string_utf8(env, "sqlite-strand backup", NAPI_AUTO_LENGTH, &name);
   BackupJob* raw = job.get();
-  if (napi_create_threadsafe_function(env, argv[5], nullptr, name, 0, 1, raw, Finalize, raw, CallJs, &raw->tsfn_) !=
+  if (napi_create_threadsafe_function(env, on_event, nullptr, name, 0, 1, raw, Finalize, raw, CallJs, &raw->tsfn_) !=
       napi_ok) {
     ThrowInvalidState(env, "could not create the backup's completion channel");
     return;
@@ -145,7 +165,7 @@ bool BackupJob::OpenSource(sqlite3** source, ErrorInfo* error) {
     rc = sqlite3_open_v2(":memory:", source, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   }
   if (rc != SQLITE_OK) {
-    *error = *source != nullptr ? ErrorInfo::Sqlite(*source) : ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(rc), rc};
+    *error = *source != nullptr ? ErrorInfo::Sqlite(*source) : ErrorInfo::SqliteCode(rc);
     return false;
   }
   if (source_kind_ == SourceKind::File) {

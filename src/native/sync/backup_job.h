@@ -57,6 +57,7 @@
 #include <string>
 #include <thread>
 #include "core/backup_steps.h"
+#include "core/sqlite_memory.h"
 #include "sync/in_use.h"
 #include "napi_config.h"
 #include "sqlite3.h"
@@ -64,6 +65,7 @@
 namespace strand {
 
 class Addon;
+class DatabaseSync;
 
 class BackupJob {
  public:
@@ -76,13 +78,16 @@ class BackupJob {
   void DetachFromAddon();
 
  private:
-  struct SerializedDeleter {
-    void operator()(unsigned char* p) const { sqlite3_free(p); }
-  };
   enum class SourceKind { File, Memory, Stand_in };
 
   BackupJob() = default;
   static void StartGuarded(napi_env env, napi_callback_info info);  // Start's body; may throw
+  // Start's steps: check and read the arguments (nullptr: thrown), resolve the source (rule 1),
+  // then hand the job to its TSFN and thread.
+  static std::unique_ptr<BackupJob> ReadArguments(napi_env env, size_t argc, napi_value* argv, DatabaseSync** database);
+  void ResolveSource(DatabaseSync* database);
+  void TakeImage(DatabaseSync* database);
+  static void Launch(napi_env env, std::unique_ptr<BackupJob> job, DatabaseSync* database, napi_value on_event);
   void Run() noexcept;  // the backup thread
   bool OpenSource(sqlite3** source, ErrorInfo* error);
   bool ReportProgress(int total, int remaining);
@@ -101,7 +106,7 @@ class BackupJob {
   std::string source_file_;     // SourceKind::File
   std::string source_vfs_;      // SourceKind::File: the VFS the source connection uses
   int source_timeout_ = 0;      // the source database's busy timeout, for the private connection
-  std::unique_ptr<unsigned char, SerializedDeleter> image_;  // SourceKind::Memory
+  SqliteBytes image_;  // SourceKind::Memory
   sqlite3_int64 image_size_ = 0;
   bool has_progress_ = false;
 
@@ -117,9 +122,12 @@ class BackupJob {
   int pages_ = 0;
   ErrorInfo error_;
 
-  // JS thread only.
-  InUse::Lease source_in_use_;  // rule 8
+  // Set by Start before the thread starts, then read-only: the thread calls it (rule 2); only
+  // the JS thread releases it (Shutdown).
   napi_threadsafe_function tsfn_ = nullptr;
+
+  // JS thread only.
+  InUse::Lease source_in_use_;  // rule 9
   bool tsfn_released_ = false;
   bool shut_down_ = false;
   Addon* addon_ = nullptr;

@@ -33,11 +33,6 @@ struct ApplyContext {
   bool threw = false;
 };
 
-bool IsFunction(napi_env env, napi_value value) {
-  napi_valuetype type;
-  return value != nullptr && napi_typeof(env, value, &type) == napi_ok && type == napi_function;
-}
-
 // A JS call that may throw: false (and ctx->threw) when it did not return normally.
 bool CallJs(ApplyContext* ctx, napi_value fn, napi_value arg, napi_value* result) {
   napi_value receiver = nullptr;
@@ -106,7 +101,7 @@ Napi::Value DatabaseSync::ApplyChangeset(const Napi::CallbackInfo& info) {
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   std::vector<uint8_t> changeset;
   if (info.Length() < 1 || !CopyUint8Array(env, info[0], &changeset)) {
-    ThrowInvalidArgType(env, "The \"changeset\" argument must be a Uint8Array.");
+    ThrowInvalidArgType(env, ArgumentMustBe("changeset", "a Uint8Array"));
     return Napi::Value();
   }
   ApplyContext ctx{env, nullptr, nullptr};

@@ -28,13 +28,6 @@ namespace {
 
 constexpr const char* kAuthorizerKey = "authorizer";
 
-napi_value NullableString(napi_env env, const char* text) {
-  napi_value value = nullptr;
-  if (text == nullptr) napi_get_null(env, &value);
-  else napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &value);
-  return value;
-}
-
 // node's errors here are plain TypeError/RangeError without a code.
 void ThrowPlain(napi_env env, bool range, const char* message) {
   napi_value text = nullptr, error = nullptr;
@@ -52,7 +45,7 @@ Napi::Value DatabaseSync::SetAuthorizer(const Napi::CallbackInfo& info) {
   napi_valuetype type = napi_undefined;
   if (info.Length() > 0) napi_typeof(env, info[0], &type);
   if (type != napi_null && type != napi_function) {
-    ThrowInvalidArgType(env, "The \"callback\" argument must be a function or null.");
+    ThrowInvalidArgType(env, ArgumentMustBe("callback", "a function or null"));
     return Napi::Value();
   }
   if (napi_set_named_property(env, info.This(), kAuthorizerKey, info[0]) != napi_ok) return Napi::Value();
@@ -67,6 +60,30 @@ void DatabaseSync::InstallAuthorizer() {
   else sqlite3_set_authorizer(db_, nullptr, nullptr);
 }
 
+namespace {
+
+// SQLite's verdict from what the callback did: its code when valid, else SQLITE_DENY with node's
+// error pending.
+int Verdict(napi_env env, sqlite3* db, int action, napi_status status, napi_value result) {
+  int32_t code = 0;
+  if (status != napi_ok) return SQLITE_DENY;  // it threw (or the env is going away): its error stays pending
+  if (!ReadInt32(env, result, &code)) {
+    ThrowPlain(env, false, "Authorizer callback must return an integer authorization code");
+    return SQLITE_DENY;
+  }
+  if (code != SQLITE_OK && code != SQLITE_DENY && code != SQLITE_IGNORE) {
+    ThrowPlain(env, true, "Authorizer callback returned a invalid authorization code");
+    return SQLITE_DENY;
+  }
+  // (Bug fixed: a segfault, node 26's too.) VACUUM attaches a database of its own, and SQLite
+  // goes on as if it were there when that ATTACH is ignored: refused instead, so VACUUM fails
+  // with SQLITE_AUTH. Any other ATTACH may be ignored, as node allows.
+  if (code == SQLITE_IGNORE && action == SQLITE_ATTACH && VacuumRunning(db)) return SQLITE_DENY;
+  return code;
+}
+
+}  // namespace
+
 int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char* arg2, const char* db_name,
                             const char* trigger_or_view) {
   auto* self = static_cast<DatabaseSync*>(data);
@@ -79,44 +96,26 @@ int DatabaseSync::Authorize(void* data, int action, const char* arg1, const char
   napi_value earlier = nullptr;
   bool pending = false;
   if (napi_is_exception_pending(env, &pending) == napi_ok && pending) napi_get_and_clear_last_exception(env, &earlier);
-  int verdict = SQLITE_DENY;
-  napi_value object = nullptr, callback = nullptr, receiver = nullptr, result = nullptr;
-  napi_valuetype type = napi_undefined;
-  napi_ref wrapper = static_cast<napi_ref>(*self);
-  if (wrapper != nullptr && napi_get_reference_value(env, wrapper, &object) == napi_ok && object != nullptr &&
-      napi_get_named_property(env, object, kAuthorizerKey, &callback) == napi_ok &&
-      napi_typeof(env, callback, &type) == napi_ok && type == napi_function) {
-    napi_value argv[5];
-    napi_create_int32(env, action, &argv[0]);
-    argv[1] = NullableString(env, arg1);
-    argv[2] = NullableString(env, arg2);
-    argv[3] = NullableString(env, db_name);
-    argv[4] = NullableString(env, trigger_or_view);
-    napi_get_undefined(env, &receiver);
-    napi_status status;
-    {
-      InUse::Scope in_authorizer(self->authorizer_);
-      status = napi_call_function(env, receiver, callback, 5, argv, &result);
-    }
-    int32_t code = 0;
-    if (status != napi_ok) {
-      // The callback threw (or the env is going away): its error stays pending.
-    } else if (!ReadInt32(env, result, &code)) {
-      ThrowPlain(env, false, "Authorizer callback must return an integer authorization code");
-    } else if (code != SQLITE_OK && code != SQLITE_DENY && code != SQLITE_IGNORE) {
-      ThrowPlain(env, true, "Authorizer callback returned a invalid authorization code");
-    } else if (code == SQLITE_IGNORE && action == SQLITE_ATTACH && VacuumRunning(self->db_)) {
-      // (Bug fixed: a segfault, node 26's too.) VACUUM attaches a database of its own, and SQLite
-      // goes on as if it were there when that ATTACH is ignored: refused instead, so VACUUM fails
-      // with SQLITE_AUTH. Any other ATTACH may be ignored, as node allows.
-      verdict = SQLITE_DENY;
-    } else {
-      verdict = code;
-    }
-  }
+  const char* const names[4] = {arg1, arg2, db_name, trigger_or_view};
+  int verdict = self->CallAuthorizer(env, action, names);
   if (earlier != nullptr && napi_is_exception_pending(env, &pending) == napi_ok && !pending) napi_throw(env, earlier);
   napi_close_handle_scope(env, scope);
   return verdict;
+}
+
+int DatabaseSync::CallAuthorizer(napi_env env, int action, const char* const names[4]) {
+  napi_value object = nullptr, callback = nullptr, receiver = nullptr, result = nullptr;
+  if (!StoredFunction(env, kAuthorizerKey, &object, &callback)) return SQLITE_DENY;
+  napi_value argv[5];
+  napi_create_int32(env, action, &argv[0]);
+  for (int i = 0; i < 4; i++) argv[i + 1] = NullableString(env, names[i]);
+  napi_get_undefined(env, &receiver);
+  napi_status status;
+  {
+    InUse::Scope in_authorizer(authorizer_);
+    status = napi_call_function(env, receiver, callback, 5, argv, &result);
+  }
+  return Verdict(env, db_, action, status, result);
 }
 
 }  // namespace strand

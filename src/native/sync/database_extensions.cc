@@ -61,7 +61,7 @@ Napi::Value DatabaseSync::EnableDefensive(const Napi::CallbackInfo& info) {
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   bool active = false;
   if (!IsBoolean(env, info, 0, &active)) {
-    ThrowInvalidArgType(env, "The \"active\" argument must be a boolean.");
+    ThrowInvalidArgType(env, ArgumentMustBe("active", "a boolean"));
     return Napi::Value();
   }
   int applied = 0;
@@ -79,7 +79,7 @@ Napi::Value DatabaseSync::EnableLoadExtension(const Napi::CallbackInfo& info) {
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   bool allow = false;
   if (!IsBoolean(env, info, 0, &allow)) {
-    ThrowInvalidArgType(env, "The \"allow\" argument must be a boolean.");
+    ThrowInvalidArgType(env, ArgumentMustBe("allow", "a boolean"));
     return Napi::Value();
   }
   if (allow && !config_.allow_extension) {
@@ -104,7 +104,7 @@ Napi::Value DatabaseSync::LoadExtension(const Napi::CallbackInfo& info) {
   napi_valuetype type = napi_undefined;
   if (info.Length() > 0) napi_typeof(env, info[0], &type);
   if (type != napi_string) {
-    ThrowInvalidArgType(env, "The \"path\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("path", "a string"));
     return Napi::Value();
   }
   std::string path;

@@ -1,56 +1,52 @@
-// DatabaseSync#serialize(dbName = 'main') → Uint8Array, DatabaseSync#deserialize(buffer,
-// { dbName }), and the connection-level helpers they share with AsyncDatabase (serialize.h).
-#include <cstring>
+// DatabaseSync#serialize(dbName = 'main') → Uint8Array and DatabaseSync#deserialize(buffer,
+// { dbName }), over the connection-level steps they share with AsyncDatabase (core/serialize.h).
 #include <string>
 
 #include "sync/database_sync.h"
+#include "core/column_values.h"
 #include "core/errors.h"
 #include "core/serialize.h"
 #include "core/js_strings.h"
 
 namespace strand {
 
-bool SerializeDatabase(sqlite3* db, const std::string& name, SqliteBytes* data, int64_t* size, ErrorInfo* error) {
-  sqlite3_int64 length = -1;
-  unsigned char* bytes = sqlite3_serialize(db, name.c_str(), &length, 0);
-  data->reset(bytes);
-  if (bytes == nullptr && length != 0) {
-    *error = ErrorInfo::Sqlite(db);
+namespace {
+
+// The bytes of deserialize()'s buffer: a non-empty Uint8Array, else node's errors (false).
+bool ReadImageArgument(napi_env env, napi_value value, void** data, size_t* length) {
+  bool is_typed = false;
+  napi_typedarray_type kind = napi_int8_array;
+  napi_is_typedarray(env, value, &is_typed);
+  if (is_typed) napi_get_typedarray_info(env, value, &kind, length, data, nullptr, nullptr);
+  if (!is_typed || kind != napi_uint8_array) {
+    ThrowInvalidArgType(env, ArgumentMustBe("buffer", "a Uint8Array"));
     return false;
   }
-  *size = length;
+  if (*length == 0) {
+    ThrowInvalidArgValue(env, "The \"buffer\" argument must not be empty.");
+    return false;
+  }
   return true;
 }
 
-bool DeserializeDatabase(sqlite3* db, const std::string& name, const uint8_t* data, size_t size, ErrorInfo* error) {
-  auto* copy = static_cast<unsigned char*>(sqlite3_malloc64(size));
-  if (copy == nullptr) {
-    *error = ErrorInfo{ErrorKind::Error, "ERR_SQLITE_ERROR", sqlite3_errstr(SQLITE_NOMEM), SQLITE_NOMEM};
+// deserialize()'s { dbName }: an object whose dbName, when present, is a string.
+bool ReadDeserializeOptions(napi_env env, napi_value options, std::string* name) {
+  if (!IsType(env, options, napi_object) && !IsType(env, options, napi_function)) {
+    ThrowInvalidArgType(env, ArgumentMustBe("options", "an object"));
     return false;
   }
-  std::memcpy(copy, data, size);
-  // On failure SQLite frees `copy` itself (FREEONCLOSE), so it is never ours past this call.
-  int rc = sqlite3_deserialize(db, name.c_str(), copy, static_cast<sqlite3_int64>(size),
-                               static_cast<sqlite3_int64>(size),
-                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
-  if (rc != SQLITE_OK) {
-    *error = ErrorInfo::Sqlite(db);
-    return false;
-  }
-  return true;
+  napi_value db_name;
+  if (napi_get_named_property(env, options, "dbName", &db_name) != napi_ok) return false;
+  return ReadOptionalString(env, db_name, "options.dbName", name);
 }
+
+}  // namespace
 
 Napi::Value DatabaseSync::Serialize(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   std::string name = "main";
-  if (info.Length() > 0 && !info[0].IsUndefined()) {
-    if (!IsType(env, info[0], napi_string)) {
-      ThrowInvalidArgType(env, "The \"dbName\" argument must be a string.");
-      return Napi::Value();
-    }
-    name = ReadUtf8(env, info[0]);
-  }
+  if (!ReadOptionalString(env, info[0], "dbName", &name)) return Napi::Value();
   SqliteBytes data;
   int64_t size = 0;
   ErrorInfo error;
@@ -59,15 +55,8 @@ Napi::Value DatabaseSync::Serialize(const Napi::CallbackInfo& info) {
     ThrowError(env, error);
     return Napi::Value();
   }
-  // `data` frees itself however this ends (raw N-API below: no C++ exception can skip it).
-  void* bytes = nullptr;
-  napi_value buffer, array;
-  if (napi_create_arraybuffer(env, static_cast<size_t>(size), &bytes, &buffer) != napi_ok) return Napi::Value();
-  if (size > 0) std::memcpy(bytes, data.get(), static_cast<size_t>(size));
-  if (napi_create_typedarray(env, napi_uint8_array, static_cast<size_t>(size), buffer, 0, &array) != napi_ok) {
-    return Napi::Value();
-  }
-  return Napi::Value(env, array);
+  // `data` frees itself however this ends (raw N-API: no C++ exception can skip it).
+  return Napi::Value(env, NewBlob(env, data.get(), static_cast<size_t>(size)));
 }
 
 Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
@@ -78,46 +67,18 @@ Napi::Value DatabaseSync::Deserialize(const Napi::CallbackInfo& info) {
   // statements being stepped, from under it. (Bug fixed: from a user function, deserialize()
   // finalized the statement SQLite was stepping — a segfault.)
   if (InCallback()) {
-    ThrowInvalidState(env, "database cannot be deserialized while in a callback");
+    ThrowInvalidState(env, kDeserializeInCallback);
     return Napi::Value();
   }
-  bool is_typed = false;
-  napi_typedarray_type kind = napi_int8_array;
-  size_t length = 0;
   void* data = nullptr;
-  if (info.Length() > 0) napi_is_typedarray(env, info[0], &is_typed);
-  if (is_typed) napi_get_typedarray_info(env, info[0], &kind, &length, &data, nullptr, nullptr);
-  if (!is_typed || kind != napi_uint8_array) {
-    ThrowInvalidArgType(env, "The \"buffer\" argument must be a Uint8Array.");
-    return Napi::Value();
-  }
-  if (length == 0) {
-    ThrowInvalidArgValue(env, "The \"buffer\" argument must not be empty.");
-    return Napi::Value();
-  }
+  size_t length = 0;
+  if (!ReadImageArgument(env, info[0], &data, &length)) return Napi::Value();
   std::string name = "main";
-  if (info.Length() > 1 && !info[1].IsUndefined()) {
-    if (!info[1].IsObject()) {
-      ThrowInvalidArgType(env, "The \"options\" argument must be an object.");
-      return Napi::Value();
-    }
-    napi_value db_name;
-    if (napi_get_named_property(env, info[1], "dbName", &db_name) != napi_ok) return Napi::Value();
-    if (!IsType(env, db_name, napi_undefined)) {
-      if (!IsType(env, db_name, napi_string)) {
-        ThrowInvalidArgType(env, "The \"options.dbName\" argument must be a string.");
-        return Napi::Value();
-      }
-      name = ReadUtf8(env, db_name);
-    }
-    // A getter on the options object may have closed the database.
-    if (!RequireOpen(env)) return Napi::Value();
-    // Reading dbName may have run a getter that changed the buffer: read it again.
-    napi_get_typedarray_info(env, info[0], &kind, &length, &data, nullptr, nullptr);
-    if (length == 0) {
-      ThrowInvalidArgValue(env, "The \"buffer\" argument must not be empty.");
-      return Napi::Value();
-    }
+  if (!IsType(env, info[1], napi_undefined)) {
+    if (!ReadDeserializeOptions(env, info[1], &name)) return Napi::Value();
+    // A getter on the options object may have closed the database, or emptied the buffer: read
+    // both again.
+    if (!RequireOpen(env) || !ReadImageArgument(env, info[0], &data, &length)) return Napi::Value();
   }
   // Like node, every statement goes first: their pages would belong to the replaced database.
   FinalizeStatements();

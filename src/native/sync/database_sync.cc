@@ -83,15 +83,23 @@ void DatabaseSync::CloseConnection() {
   }
 }
 
+bool DatabaseSync::StoredFunction(napi_env env, const char* key, napi_value* object, napi_value* function) {
+  napi_valuetype type = napi_undefined;
+  napi_ref wrapper = static_cast<napi_ref>(*this);
+  return wrapper != nullptr && napi_get_reference_value(env, wrapper, object) == napi_ok && *object != nullptr &&
+         napi_get_named_property(env, *object, key, function) == napi_ok &&
+         napi_typeof(env, *function, &type) == napi_ok && type == napi_function;
+}
+
 bool DatabaseSync::RequireOpen(napi_env env) {
   if (db_ != nullptr) return true;
-  ThrowInvalidState(env, "database is not open");
+  ThrowInvalidState(env, kDatabaseNotOpen);
   return false;
 }
 
 bool DatabaseSync::RequireNotInAuthorizer(napi_env env) {
   if (!authorizer_.active()) return true;
-  ThrowInvalidState(env, "database cannot be accessed from an authorizer callback");
+  ThrowInvalidState(env, kDatabaseInAuthorizer);
   return false;
 }
 
@@ -120,7 +128,7 @@ Napi::Value DatabaseSync::Close(const Napi::CallbackInfo& info) {
   // A JS callback further up the stack (user function, changeset callback, virtual table,
   // authorizer) is inside SQLite on this connection: closing it now would free it under them.
   if (InCallback()) {
-    ThrowInvalidState(info.Env(), "database cannot be closed while in a callback");
+    ThrowInvalidState(info.Env(), kCloseInCallback);
     return Napi::Value();
   }
   CloseConnection();
@@ -148,7 +156,7 @@ Napi::Value DatabaseSync::Exec(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 1 || !IsString(env, info[0])) {
-    ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("sql", "a string"));
     return Napi::Value();
   }
   std::string sql = ReadUtf8(env, info[0]);
@@ -157,62 +165,65 @@ Napi::Value DatabaseSync::Exec(const Napi::CallbackInfo& info) {
   return Napi::Value();
 }
 
+namespace {
+
+// prepare()'s options over the database's defaults. Already validated by the TypeScript layer;
+// undefined entries keep the defaults.
+void ReadPrepareOptions(const Napi::CallbackInfo& info, StatementConfig* config, unsigned int* flags) {
+  if (info.Length() < 2 || !info[1].IsObject()) return;
+  Napi::Object overrides = info[1].As<Napi::Object>();
+  config->read_bigints = ReadBoolOption(overrides, "readBigInts", config->read_bigints);
+  config->return_arrays = ReadBoolOption(overrides, "returnArrays", config->return_arrays);
+  config->allow_bare_named = ReadBoolOption(overrides, "allowBareNamedParameters", config->allow_bare_named);
+  config->allow_unknown_named = ReadBoolOption(overrides, "allowUnknownNamedParameters", config->allow_unknown_named);
+  if (ReadBoolOption(overrides, "persistent", false)) *flags |= SQLITE_PREPARE_PERSISTENT;
+  config->positional = ReadBoolOption(overrides, "positional", false);
+}
+
+// The statement `sql` holds, or nullptr with an exception pending.
+sqlite3_stmt* PrepareStatement(napi_env env, sqlite3* db, const std::string& sql, const StatementConfig& config,
+                               unsigned int flags) {
+  sqlite3_stmt* stmt = nullptr;
+  // The length SQLite is told decides its error past the sqlLength limit, and node's two callers
+  // differ: prepare() counts the terminating NUL ("string or blob too big"), the tag store does
+  // not ("statement too long").
+  int length = static_cast<int>(sql.size()) + (config.positional ? 0 : 1);
+  if (sqlite3_prepare_v3(db, sql.c_str(), length, flags, &stmt, nullptr) != SQLITE_OK) {
+    ThrowSqliteError(env, db);
+    return nullptr;
+  }
+  if (stmt == nullptr) ThrowInvalidArgValue(env, kNoStatements);
+  return stmt;
+}
+
+}  // namespace
+
 Napi::Value DatabaseSync::Prepare(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 1 || !IsString(env, info[0])) {
-    ThrowInvalidArgType(env, "The \"sql\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("sql", "a string"));
     return Napi::Value();
   }
   std::string sql = ReadUtf8(env, info[0]);
   StatementConfig statement_config{config_.read_bigints, config_.return_arrays, config_.allow_bare_named,
                                    config_.allow_unknown_named};
   unsigned int flags = 0;
-  if (info.Length() > 1 && info[1].IsObject()) {
-    // Already validated by the TypeScript layer; undefined entries keep the defaults.
-    Napi::Object overrides = info[1].As<Napi::Object>();
-    statement_config.read_bigints = ReadBoolOption(overrides, "readBigInts", statement_config.read_bigints);
-    statement_config.return_arrays = ReadBoolOption(overrides, "returnArrays", statement_config.return_arrays);
-    statement_config.allow_bare_named =
-        ReadBoolOption(overrides, "allowBareNamedParameters", statement_config.allow_bare_named);
-    statement_config.allow_unknown_named =
-        ReadBoolOption(overrides, "allowUnknownNamedParameters", statement_config.allow_unknown_named);
-    if (ReadBoolOption(overrides, "persistent", false)) flags |= SQLITE_PREPARE_PERSISTENT;
-    statement_config.positional = ReadBoolOption(overrides, "positional", false);
-  }
-  sqlite3_stmt* stmt = nullptr;
-  // The length SQLite is told decides its error past the sqlLength limit, and node's two callers
-  // differ: prepare() counts the terminating NUL ("string or blob too big"), the tag store does
-  // not ("statement too long").
-  int length = static_cast<int>(sql.size()) + (statement_config.positional ? 0 : 1);
-  int rc = sqlite3_prepare_v3(db_, sql.c_str(), length, flags, &stmt, nullptr);
-  if (rc != SQLITE_OK) {
-    ThrowSqliteError(env, db_);
-    return Napi::Value();
-  }
-  if (stmt == nullptr) {
-    ThrowInvalidArgValue(env, "The SQL query contains no statements.");
-    return Napi::Value();
-  }
+  ReadPrepareOptions(info, &statement_config, &flags);
+  sqlite3_stmt* stmt = PrepareStatement(env, db_, sql, statement_config, flags);
+  if (stmt == nullptr) return Napi::Value();
   // Creating and unwrapping the wrapper call into the engine, and both fail once the env is
   // terminating (worker.terminate() arrived during this call). Until Attach() hands it over, the
   // statement belongs to this frame and must be finalized on every failure: an untracked
   // statement keeps the connection a zombie at close, still holding its locks (see
-  // database_sync.h). Raw N-API on purpose — node-addon-api's Unwrap() and GetInstanceData()
-  // throw a C++ exception that would skip the finalize. (A plain napi_unwrap, not UnwrapTagged:
-  // the object was just made by our own constructor.)
-  Addon* addon = nullptr;
-  napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
-  napi_value constructor = nullptr;
+  // database_sync.h). NewNativeInstance is raw N-API for that reason (addon.h).
   napi_value object = nullptr;
-  void* unwrapped = nullptr;
-  if (addon == nullptr || napi_get_reference_value(env, addon->statement_constructor, &constructor) != napi_ok ||
-      napi_new_instance(env, constructor, 0, nullptr, &object) != napi_ok ||
-      napi_unwrap(env, object, &unwrapped) != napi_ok || unwrapped == nullptr) {
+  auto* statement = static_cast<StatementSync*>(NewNativeInstance(env, &Addon::statement_constructor, &object));
+  if (statement == nullptr) {
     sqlite3_finalize(stmt);
     return Napi::Value();
   }
-  static_cast<StatementSync*>(unwrapped)->Attach(this, stmt, statement_config);
+  statement->Attach(this, stmt, statement_config);
   return Napi::Value(env, object);
 }
 
@@ -220,13 +231,7 @@ Napi::Value DatabaseSync::Location(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env)) return Napi::Value();
   std::string name = "main";
-  if (info.Length() > 0 && !info[0].IsUndefined()) {
-    if (!IsString(env, info[0])) {
-      ThrowInvalidArgType(env, "The \"dbName\" argument must be a string.");
-      return Napi::Value();
-    }
-    name = ReadUtf8(env, info[0]);
-  }
+  if (!ReadOptionalString(env, info[0], "dbName", &name)) return Napi::Value();
   const char* filename = sqlite3_db_filename(db_, name.c_str());
   if (filename == nullptr || filename[0] == '\0') return info.Env().Null();
   return Napi::String::New(info.Env(), filename);
@@ -287,7 +292,7 @@ Napi::Value DatabaseSync::CreateSessionMethod(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!RequireOpen(env) || !RequireNotInAuthorizer(env)) return Napi::Value();
   if (info.Length() < 2 || !IsString(env, info[0]) || !IsString(env, info[1])) {
-    ThrowInvalidArgType(env, "The \"options\" argument must be an object.");
+    ThrowInvalidArgType(env, ArgumentMustBe("options", "an object"));
     return Napi::Value();
   }
   std::string table = ReadUtf8(env, info[0]);
@@ -295,10 +300,6 @@ Napi::Value DatabaseSync::CreateSessionMethod(const Napi::CallbackInfo& info) {
   napi_value session = CreateSession(env, this, table, db_name);
   return session == nullptr ? Napi::Value() : Napi::Value(env, session);
 }
-
-}  // namespace strand
-
-namespace strand {
 
 // createModule(name, declaration, hidden[], rows, directOnly, useBigIntArguments) — validated by
 // the TypeScript layer (src/ts/sync/virtual-table.ts).

@@ -92,14 +92,28 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
 
   // A JS callback of this database (the authorizer included) is on the stack: in_use.h.
   bool InCallback() const { return callbacks_.active() || authorizer_.active(); }
-  // Marks the database in use while SQLite runs one of its user functions, aggregates, virtual
-  // table methods or changeset callbacks.
+  // The one way to mark the database in use while SQLite runs one of its JS callbacks (a user
+  // function, an aggregate, a virtual table method, a changeset callback, the query tracer).
+  // Made with an env, it also opens a handle scope for the JS values that one call creates (a
+  // long scan would otherwise pile them up in the caller's scope): ok() says whether it did, and
+  // the callback must not call into JS when it did not.
   class CallbackScope {
    public:
-    explicit CallbackScope(DatabaseSync* db) : scope_(db->callbacks_) {}
+    explicit CallbackScope(DatabaseSync* db) : in_use_(db->callbacks_) {}
+    CallbackScope(napi_env env, DatabaseSync* db) : in_use_(db->callbacks_), env_(env) {
+      if (napi_open_handle_scope(env, &handles_) != napi_ok) handles_ = nullptr;
+    }
+    ~CallbackScope() {
+      if (handles_ != nullptr) napi_close_handle_scope(env_, handles_);
+    }
+    CallbackScope(const CallbackScope&) = delete;
+    CallbackScope& operator=(const CallbackScope&) = delete;
+    bool ok() const { return handles_ != nullptr; }
 
    private:
-    InUse::Scope scope_;
+    InUse::Scope in_use_;
+    napi_env env_ = nullptr;
+    napi_handle_scope handles_ = nullptr;
   };
   // In use while a backup() of this database runs; shared, since the backup may outlive the
   // database object (BackupJob holds it).
@@ -155,13 +169,20 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   Napi::Value SetAuthorizer(const Napi::CallbackInfo& info);
   static int Authorize(void* self, int action, const char* arg1, const char* arg2, const char* db_name,
                        const char* trigger_or_view);
+  // Calls the stored authorizer and returns SQLite's verdict (SQLITE_DENY when it cannot).
+  int CallAuthorizer(napi_env env, int action, const char* const names[4]);
   // Installs the stored authorizer (if any) on a freshly opened connection.
   void InstallAuthorizer();
   // database_trace.cc
   Napi::Value SetQueryTracer(const Napi::CallbackInfo& info);
   static int TraceQuery(unsigned int type, void* self, void* statement, void* elapsed);
+  // Calls the stored tracer for a statement that ended; removes the hook if it says nobody listens.
+  void CallQueryTracer(napi_env env, sqlite3_stmt* stmt, sqlite3_int64 elapsed);
   // Installs (or removes) the profile hook on the open connection, per has_query_tracer_.
   void InstallQueryTracer();
+  // The callbacks above live as properties of this wrapper's own JS object (see the top): the
+  // object, and the property `key` when it holds a function. False otherwise, or when N-API fails.
+  bool StoredFunction(napi_env env, const char* key, napi_value* object, napi_value* function);
 
   bool RequireOpen(napi_env env);
   void FinalizeStatements();

@@ -32,6 +32,7 @@
 //     finalizer or from env teardown.
 #include "addon.h"
 #include "sync/database_sync.h"
+#include "core/sqlite_memory.h"
 
 namespace strand {
 
@@ -68,7 +69,6 @@ int DatabaseSync::TraceQuery(unsigned int type, void* data, void* statement, voi
   auto* self = static_cast<DatabaseSync*>(data);
   if (type != SQLITE_TRACE_PROFILE || self->trace_muted_ > 0 || !self->has_query_tracer_) return 0;
   napi_env env = self->env_;
-  auto* stmt = static_cast<sqlite3_stmt*>(statement);
   // Set aside an exception that is already on its way to the caller (a user function threw):
   // napi_call_function would refuse to run with it pending.
   napi_value set_aside = nullptr;
@@ -77,38 +77,7 @@ int DatabaseSync::TraceQuery(unsigned int type, void* data, void* statement, voi
   if (pending && napi_get_and_clear_last_exception(env, &set_aside) != napi_ok) return 0;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) == napi_ok) {
-    napi_value object = nullptr, tracer = nullptr, receiver = nullptr, result = nullptr;
-    napi_valuetype tracer_type = napi_undefined;
-    napi_ref wrapper = static_cast<napi_ref>(*self);
-    if (wrapper != nullptr && napi_get_reference_value(env, wrapper, &object) == napi_ok && object != nullptr &&
-        napi_get_named_property(env, object, kTracerKey, &tracer) == napi_ok &&
-        napi_typeof(env, tracer, &tracer_type) == napi_ok && tracer_type == napi_function) {
-      napi_value argv[2] = {nullptr, nullptr};
-      // node's sql: the expanded text, or the source when expanding would exceed the limits.
-      char* expanded = sqlite3_expanded_sql(stmt);
-      const char* text = expanded != nullptr ? expanded : sqlite3_sql(stmt);
-      napi_create_string_utf8(env, text != nullptr ? text : "", NAPI_AUTO_LENGTH, &argv[0]);
-      sqlite3_free(expanded);
-      napi_create_double(env, static_cast<double>(*static_cast<sqlite3_int64*>(elapsed)), &argv[1]);
-      napi_get_undefined(env, &receiver);
-      napi_status status;
-      {
-        CallbackScope in_callback(self);
-        status = argv[0] != nullptr && argv[1] != nullptr
-                     ? napi_call_function(env, receiver, tracer, 2, argv, &result)
-                     : napi_generic_failure;
-      }
-      bool still_wanted = true;
-      if (status == napi_ok && napi_get_value_bool(env, result, &still_wanted) == napi_ok && !still_wanted) {
-        // Nobody subscribes any more: stop paying for the hook until the TypeScript layer sees
-        // a subscriber again and sets a new tracer.
-        napi_value null_value;
-        napi_get_null(env, &null_value);
-        napi_set_named_property(env, object, kTracerKey, null_value);
-        self->has_query_tracer_ = false;
-        if (self->db_ != nullptr) sqlite3_trace_v2(self->db_, 0, nullptr, nullptr);
-      }
-    }
+    self->CallQueryTracer(env, static_cast<sqlite3_stmt*>(statement), *static_cast<sqlite3_int64*>(elapsed));
     napi_close_handle_scope(env, scope);
   }
   if (set_aside != nullptr) {
@@ -118,6 +87,36 @@ int DatabaseSync::TraceQuery(unsigned int type, void* data, void* statement, voi
     napi_throw(env, set_aside);
   }
   return 0;
+}
+
+void DatabaseSync::CallQueryTracer(napi_env env, sqlite3_stmt* stmt, sqlite3_int64 elapsed) {
+  napi_value object = nullptr, tracer = nullptr, receiver = nullptr, result = nullptr;
+  if (!StoredFunction(env, kTracerKey, &object, &tracer)) return;
+  napi_value argv[2] = {nullptr, nullptr};
+  {
+    // node's sql: the expanded text, or the source when expanding would exceed the limits.
+    SqlitePtr<char> expanded(sqlite3_expanded_sql(stmt));
+    const char* text = expanded != nullptr ? expanded.get() : sqlite3_sql(stmt);
+    napi_create_string_utf8(env, text != nullptr ? text : "", NAPI_AUTO_LENGTH, &argv[0]);
+  }
+  napi_create_double(env, static_cast<double>(elapsed), &argv[1]);
+  napi_get_undefined(env, &receiver);
+  napi_status status;
+  {
+    CallbackScope in_callback(this);
+    status = argv[0] != nullptr && argv[1] != nullptr ? napi_call_function(env, receiver, tracer, 2, argv, &result)
+                                                      : napi_generic_failure;
+  }
+  bool still_wanted = true;
+  if (status == napi_ok && napi_get_value_bool(env, result, &still_wanted) == napi_ok && !still_wanted) {
+    // Nobody subscribes any more: stop paying for the hook until the TypeScript layer sees a
+    // subscriber again and sets a new tracer.
+    napi_value null_value;
+    napi_get_null(env, &null_value);
+    napi_set_named_property(env, object, kTracerKey, null_value);
+    has_query_tracer_ = false;
+    if (db_ != nullptr) sqlite3_trace_v2(db_, 0, nullptr, nullptr);
+  }
 }
 
 }  // namespace strand

@@ -7,6 +7,7 @@
 #include "core/cpp_exceptions.h"
 #include "sync/database_sync.h"
 #include "core/errors.h"
+#include "core/js_strings.h"
 #include "core/result_value.h"
 
 namespace strand {
@@ -68,35 +69,6 @@ int VtabError(sqlite3_vtab_cursor* cursor, const char* message) {
   vtab->zErrMsg = sqlite3_mprintf("%s", message);
   return SQLITE_ERROR;
 }
-
-bool IsObjectLike(napi_env env, napi_value value) {
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok) return false;
-  return type == napi_object || type == napi_function;
-}
-
-bool IsFunction(napi_env env, napi_value value) {
-  napi_valuetype type;
-  return napi_typeof(env, value, &type) == napi_ok && type == napi_function;
-}
-
-// Marks the owning database as inside a callback and opens a handle scope for the JS values
-// one SQLite method creates (a long scan would otherwise pile them up in the caller's scope).
-class CallbackScope {
- public:
-  CallbackScope(napi_env env, DatabaseSync* owner) : env_(env), in_callback_(owner) {
-    if (napi_open_handle_scope(env, &scope_) != napi_ok) scope_ = nullptr;
-  }
-  ~CallbackScope() {
-    if (scope_ != nullptr) napi_close_handle_scope(env_, scope_);
-  }
-  bool ok() const { return scope_ != nullptr; }
-
- private:
-  napi_env env_;
-  DatabaseSync::CallbackScope in_callback_;
-  napi_handle_scope scope_ = nullptr;
-};
 
 // Moves the cursor to the iterator's next value. SQLITE_OK, or an error (pending JS exception or
 // a vtab message).
@@ -194,11 +166,8 @@ int xClose(sqlite3_vtab_cursor* base) {
   return SQLITE_OK;
 }
 
-int Filter(sqlite3_vtab_cursor* base, int mask, int argc, sqlite3_value** argv) {
-  JsCursor* cursor = reinterpret_cast<JsCursor*>(base);
-  JsModule* module = ModuleOf(base);
-  napi_env env = module->env;
-  ResetCursor(env, cursor);
+// The hidden columns' values the plan passes (BestIndex's idxNum bits), as owned copies.
+void KeepArguments(JsCursor* cursor, const JsModule* module, int mask, int argc, sqlite3_value** argv) {
   cursor->arguments.assign(static_cast<size_t>(module->hidden_count), nullptr);
   int next_argument = 0;
   for (int h = 0; h < module->hidden_count && h < kMaxHiddenArguments; h++) {
@@ -206,9 +175,10 @@ int Filter(sqlite3_vtab_cursor* base, int mask, int argc, sqlite3_value** argv) 
       cursor->arguments[static_cast<size_t>(h)] = sqlite3_value_dup(argv[next_argument++]);
     }
   }
+}
 
-  CallbackScope scope(env, module->owner);
-  if (!scope.ok()) return SQLITE_ERROR;
+// rows(...hiddenColumnValues), an absent value passed as null. SQLITE_OK with *result set.
+int CallRows(napi_env env, const JsModule* module, const JsCursor* cursor, napi_value* result) {
   std::vector<napi_value> args;
   args.reserve(cursor->arguments.size());
   for (sqlite3_value* value : cursor->arguments) {
@@ -216,28 +186,50 @@ int Filter(sqlite3_vtab_cursor* base, int mask, int argc, sqlite3_value** argv) 
     if (js == nullptr) return SQLITE_ERROR;
     args.push_back(js);
   }
-  napi_value rows, receiver, result;
+  napi_value rows, receiver;
   if (napi_get_reference_value(env, module->rows, &rows) != napi_ok || rows == nullptr) return SQLITE_ERROR;
   napi_get_undefined(env, &receiver);
-  if (napi_call_function(env, receiver, rows, args.size(), args.data(), &result) != napi_ok) return SQLITE_ERROR;
-  if (!IsObjectLike(env, result)) {
-    return VtabError(base, "The \"options.rows\" function must return an iterable object");
-  }
-  // An iterable's [Symbol.iterator]() gives the iterator; an object without one is taken as the
-  // iterator itself (as node does).
-  napi_value global, symbol, iterator_key, iterator_method, iterator = result, next;
+  if (napi_call_function(env, receiver, rows, args.size(), args.data(), result) != napi_ok) return SQLITE_ERROR;
+  return SQLITE_OK;
+}
+
+// The iterator of what rows() returned, and its next(): an iterable's [Symbol.iterator]() gives
+// the iterator; an object without one is taken as the iterator itself (as node does).
+int OpenIterator(napi_env env, sqlite3_vtab_cursor* base, napi_value iterable, napi_value* iterator,
+                 napi_value* next) {
+  napi_value global, symbol, iterator_key, iterator_method;
+  *iterator = iterable;
   if (napi_get_global(env, &global) != napi_ok) return SQLITE_ERROR;
   if (napi_get_named_property(env, global, "Symbol", &symbol) != napi_ok) return SQLITE_ERROR;
   if (napi_get_named_property(env, symbol, "iterator", &iterator_key) != napi_ok) return SQLITE_ERROR;
-  if (napi_get_property(env, result, iterator_key, &iterator_method) != napi_ok) return SQLITE_ERROR;
+  if (napi_get_property(env, iterable, iterator_key, &iterator_method) != napi_ok) return SQLITE_ERROR;
   if (IsFunction(env, iterator_method)) {
-    if (napi_call_function(env, result, iterator_method, 0, nullptr, &iterator) != napi_ok) return SQLITE_ERROR;
-    if (!IsObjectLike(env, iterator)) {
+    if (napi_call_function(env, iterable, iterator_method, 0, nullptr, iterator) != napi_ok) return SQLITE_ERROR;
+    if (!IsObjectLike(env, *iterator)) {
       return VtabError(base, "The \"options.rows\" iterable's Symbol.iterator method must return an object");
     }
   }
-  if (napi_get_named_property(env, iterator, "next", &next) != napi_ok) return SQLITE_ERROR;
-  if (!IsFunction(env, next)) return VtabError(base, "The \"options.rows\" iterator must have a next() method");
+  if (napi_get_named_property(env, *iterator, "next", next) != napi_ok) return SQLITE_ERROR;
+  if (!IsFunction(env, *next)) return VtabError(base, "The \"options.rows\" iterator must have a next() method");
+  return SQLITE_OK;
+}
+
+int Filter(sqlite3_vtab_cursor* base, int mask, int argc, sqlite3_value** argv) {
+  JsCursor* cursor = reinterpret_cast<JsCursor*>(base);
+  JsModule* module = ModuleOf(base);
+  napi_env env = module->env;
+  ResetCursor(env, cursor);
+  KeepArguments(cursor, module, mask, argc, argv);
+  DatabaseSync::CallbackScope scope(env, module->owner);
+  if (!scope.ok()) return SQLITE_ERROR;
+  napi_value result, iterator, next;
+  int rc = CallRows(env, module, cursor, &result);
+  if (rc != SQLITE_OK) return rc;
+  if (!IsObjectLike(env, result)) {
+    return VtabError(base, "The \"options.rows\" function must return an iterable object");
+  }
+  rc = OpenIterator(env, base, result, &iterator, &next);
+  if (rc != SQLITE_OK) return rc;
   if (napi_create_reference(env, iterator, 1, &cursor->iterator) != napi_ok) return SQLITE_ERROR;
   if (napi_create_reference(env, next, 1, &cursor->next) != napi_ok) return SQLITE_ERROR;
   return Advance(env, cursor);
@@ -251,7 +243,7 @@ int xFilter(sqlite3_vtab_cursor* base, int mask, const char*, int argc, sqlite3_
 int xNext(sqlite3_vtab_cursor* base) {
   JsCursor* cursor = reinterpret_cast<JsCursor*>(base);
   JsModule* module = ModuleOf(base);
-  CallbackScope scope(module->env, module->owner);
+  DatabaseSync::CallbackScope scope(module->env, module->owner);
   if (!scope.ok()) return SQLITE_ERROR;
   return Advance(module->env, cursor);
 }
@@ -279,7 +271,7 @@ int xColumn(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
     return SQLITE_OK;
   }
   napi_env env = module->env;
-  CallbackScope scope(env, module->owner);
+  DatabaseSync::CallbackScope scope(env, module->owner);
   if (!scope.ok()) return SQLITE_ERROR;
   napi_value row, value;
   if (cursor->row == nullptr || napi_get_reference_value(env, cursor->row, &row) != napi_ok || row == nullptr) {

@@ -1,23 +1,16 @@
 #include "sync/session_sync.h"
 
-#include <cstring>
 #include <memory>
 #include <string>
 
 #include "addon.h"
 #include "sync/database_sync.h"
+#include "core/column_values.h"
 #include "core/errors.h"
+#include "core/sqlite_memory.h"
 #include "core/type_tags.h"
 
 namespace strand {
-
-namespace {
-
-struct SqliteFree {
-  void operator()(void* p) const { sqlite3_free(p); }
-};
-
-}  // namespace
 
 Napi::Function SessionSync::DefineClass(Napi::Env env) {
   return ObjectWrap<SessionSync>::DefineClass(
@@ -54,11 +47,11 @@ void SessionSync::DeleteSession() {
 
 bool SessionSync::RequireUsable(napi_env env) {
   if (db_ == nullptr || !db_->IsOpen()) {
-    ThrowInvalidState(env, "database is not open");
+    ThrowInvalidState(env, kDatabaseNotOpen);
     return false;
   }
   if (session_ == nullptr) {
-    ThrowInvalidState(env, "session is not open");
+    ThrowInvalidState(env, kSessionNotOpen);
     return false;
   }
   return true;
@@ -83,32 +76,24 @@ Napi::Value SessionSync::Generate(const Napi::CallbackInfo& info, Generator gene
     InUse::Scope in_use(generating_);
     rc = generate(session_, &size, &raw);
   }
-  std::unique_ptr<void, SqliteFree> data(raw);  // freed on every path below
+  SqlitePtr<void> data(raw);  // freed on every path below
   if (rc != SQLITE_OK) {
     ThrowSqliteError(env, db_->handle());
     return Napi::Value();
   }
-  void* bytes = nullptr;
-  napi_value buffer = nullptr;
-  napi_value array = nullptr;
-  if (napi_create_arraybuffer(env, static_cast<size_t>(size), &bytes, &buffer) != napi_ok) return Napi::Value();
-  if (size > 0) std::memcpy(bytes, data.get(), static_cast<size_t>(size));
-  if (napi_create_typedarray(env, napi_uint8_array, static_cast<size_t>(size), buffer, 0, &array) != napi_ok) {
-    return Napi::Value();
-  }
-  return Napi::Value(env, array);
+  return Napi::Value(env, NewBlob(env, data.get(), static_cast<size_t>(size)));
 }
 
 bool SessionSync::RequireClosable(napi_env env) {
   // Its own changeset is being built (the authorizer runs inside it).
   if (generating_.active()) {
-    ThrowInvalidState(env, "session is currently in use");
+    ThrowInvalidState(env, kSessionInUse);
     return false;
   }
   // A callback of its database runs: SQLite may be inside a call that uses the connection's
   // sessions (recording the changes of the running statement, applying a changeset).
   if (db_->InCallback()) {
-    ThrowInvalidState(env, "session cannot be closed while in a callback");
+    ThrowInvalidState(env, kSessionCloseInCallback);
     return false;
   }
   return true;
@@ -144,18 +129,13 @@ napi_value CreateSession(napi_env env, DatabaseSync* db, const std::string& tabl
     return nullptr;
   }
   // Until Attach() the session belongs to this frame (see session_sync.h).
-  Addon* addon = nullptr;
-  napi_value constructor = nullptr;
   napi_value object = nullptr;
-  void* unwrapped = nullptr;
-  if (napi_get_instance_data(env, reinterpret_cast<void**>(&addon)) != napi_ok || addon == nullptr ||
-      napi_get_reference_value(env, addon->session_constructor, &constructor) != napi_ok ||
-      napi_new_instance(env, constructor, 0, nullptr, &object) != napi_ok ||
-      napi_unwrap(env, object, &unwrapped) != napi_ok || unwrapped == nullptr) {
+  auto* wrapper = static_cast<SessionSync*>(NewNativeInstance(env, &Addon::session_constructor, &object));
+  if (wrapper == nullptr) {
     sqlite3session_delete(session);
     return nullptr;
   }
-  static_cast<SessionSync*>(unwrapped)->Attach(db, session);
+  wrapper->Attach(db, session);
   return object;
 }
 

@@ -5,6 +5,8 @@
 #include "core/cpp_exceptions.h"
 #include "sync/database_sync.h"
 #include "core/errors.h"
+#include "core/js_strings.h"
+#include "core/sqlite_memory.h"
 #include "core/type_tags.h"
 
 namespace strand {
@@ -29,16 +31,6 @@ struct Args {
     for (size_t i = 0; i < count; i++) out[i] = info[i];
   }
 };
-
-napi_value NullOrString(napi_env env, const char* s) {
-  napi_value v;
-  if (s == nullptr) {
-    napi_get_null(env, &v);
-  } else {
-    napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
-  }
-  return v;
-}
 
 }  // namespace
 
@@ -105,20 +97,17 @@ void StatementSync::Finalize() {
 }
 
 bool StatementSync::RequireUsable(napi_env env, bool runnable) {
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return false;
-  }
+  if (!RequireNotFinalized(env)) return false;
   // node refuses a run from inside the authorizer before it looks at the statement's state.
   if (runnable && db_ != nullptr && !db_->RequireNotInAuthorizer(env)) return false;
   // A user function (or other callback) of this very statement, called from inside its step:
   // resetting or re-running it there would pull it out from under SQLite.
   if (stepping_.active()) {
-    ThrowInvalidState(env, "statement is already being executed");
+    ThrowInvalidState(env, kStatementExecuting);
     return false;
   }
   if (db_ == nullptr || !db_->IsOpen()) {
-    ThrowInvalidState(env, "database is not open");
+    ThrowInvalidState(env, kDatabaseNotOpen);
     return false;
   }
   return true;
@@ -126,7 +115,7 @@ bool StatementSync::RequireUsable(napi_env env, bool runnable) {
 
 bool StatementSync::RequireRunnable(napi_env env) { return RequireUsable(env, true); }
 
-bool StatementSync::Prepare(napi_env env, const Napi::CallbackInfo& info) {
+bool StatementSync::ResetAndBind(napi_env env, const Napi::CallbackInfo& info) {
   if (!RequireRunnable(env)) return false;
   // As node, every call starts with a reset and reports what it returns: get/all/run reset when
   // they are done, but an iteration that failed leaves its error in the statement, and the next
@@ -214,22 +203,19 @@ napi_value StatementSync::PublishRows(napi_env env, RowScratch& scratch, const R
 
 Napi::Value StatementSync::ColumnNames(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   int count = sqlite3_column_count(stmt_);
   napi_value names;
   napi_create_array_with_length(env, static_cast<size_t>(count), &names);
   for (int c = 0; c < count; c++) {
-    napi_set_element(env, names, static_cast<uint32_t>(c), NullOrString(env, sqlite3_column_name(stmt_, c)));
+    napi_set_element(env, names, static_cast<uint32_t>(c), NullableString(env, sqlite3_column_name(stmt_, c)));
   }
   return Napi::Value(env, names);
 }
 
 Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!Prepare(env, info)) return Napi::Value();
+  if (!ResetAndBind(env, info)) return Napi::Value();
   sqlite3* db = db_->handle();
   // As the call began: a query-diagnostics subscriber may change it before the results are read.
   bool bigints = read_bigints_;
@@ -265,7 +251,7 @@ Napi::Value StatementSync::Run(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!Prepare(env, info)) return Napi::Value();
+  if (!ResetAndBind(env, info)) return Napi::Value();
   int rc = Step();
   napi_value result = nullptr;
   if (rc == SQLITE_ROW) {
@@ -290,7 +276,7 @@ Napi::Value StatementSync::Get(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (!Prepare(env, info)) return Napi::Value();
+  if (!ResetAndBind(env, info)) return Napi::Value();
   RowScratch& scratch = Scratch(env);
   RowBuffer cells = scratch.TakeBuffer();
   uint32_t rows = 0;
@@ -328,7 +314,7 @@ Napi::Value StatementSync::All(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value StatementSync::IterateStart(const Napi::CallbackInfo& info) {
-  Prepare(info.Env(), info);
+  ResetAndBind(info.Env(), info);
   return Napi::Value();
 }
 
@@ -348,7 +334,7 @@ Napi::Value StatementSync::IterateNext(const Napi::CallbackInfo& info) {
     napi_get_undefined(env, &result);
     Reset();
   } else {
-    // Not reset: the error stays in the statement for the next call's reset (see Prepare).
+    // Not reset: the error stays in the statement for the next call's reset (see ResetAndBind).
     iteration_failed_ = true;
     ThrowSqliteError(env, db_->handle());
   }
@@ -373,57 +359,43 @@ Napi::Value StatementSync::IsFinalized(const Napi::CallbackInfo& info) {
 // Flat [column, database, name, table, type] × columns; the wrapper builds the objects.
 Napi::Value StatementSync::Columns(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   int count = sqlite3_column_count(stmt_);
   napi_value flat;
   napi_create_array_with_length(env, static_cast<size_t>(count) * 5, &flat);
   uint32_t i = 0;
   for (int c = 0; c < count; c++) {
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_origin_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_database_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_table_name(stmt_, c)));
-    napi_set_element(env, flat, i++, NullOrString(env, sqlite3_column_decltype(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_origin_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_database_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_table_name(stmt_, c)));
+    napi_set_element(env, flat, i++, NullableString(env, sqlite3_column_decltype(stmt_, c)));
   }
   return Napi::Value(env, flat);
 }
 
 Napi::Value StatementSync::SourceSql(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return Napi::Value();
-  }
-  return Napi::Value(env, NullOrString(env, sqlite3_sql(stmt_)));
+  if (!RequireNotFinalized(env)) return Napi::Value();
+  return Napi::Value(env, NullableString(env, sqlite3_sql(stmt_)));
 }
 
 Napi::Value StatementSync::ExpandedSql(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return Napi::Value();
-  }
-  char* expanded = sqlite3_expanded_sql(stmt_);
+  if (!RequireNotFinalized(env)) return Napi::Value();
+  SqlitePtr<char> expanded(sqlite3_expanded_sql(stmt_));
   if (expanded == nullptr) {
     ThrowCodedError(env, ErrorKind::Error, "ERR_SQLITE_ERROR", "Expanded SQL text would exceed configured limits");
     return Napi::Value();
   }
-  napi_value result = NullOrString(env, expanded);
-  sqlite3_free(expanded);
-  return Napi::Value(env, result);
+  return Napi::Value(env, NullableString(env, expanded.get()));
 }
 
 bool StatementSync::SetFlag(const Napi::CallbackInfo& info, const char* name, bool* flag) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return false;
-  }
+  if (!RequireNotFinalized(env)) return false;
   if (info.Length() < 1 || !info[0].IsBoolean()) {
-    ThrowInvalidArgType(env, std::string("The \"") + name + "\" argument must be a boolean.");
+    ThrowInvalidArgType(env, ArgumentMustBe(name, "a boolean"));
     return false;
   }
   *flag = info[0].As<Napi::Boolean>().Value();
@@ -456,14 +428,11 @@ Napi::Value StatementSync::GetReturnArrays(const Napi::CallbackInfo& info) {
 
 Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   // From a callback SQLite makes while stepping this statement (the authorizer, on a re-prepare):
   // finalizing it would free it under sqlite3_step.
   if (stepping_.active()) {
-    ThrowInvalidState(env, "statement is already being executed");
+    ThrowInvalidState(env, kStatementExecuting);
     return Napi::Value();
   }
   // An unfinished iteration inside the authorizer: node refuses, as for any connection use.
@@ -479,12 +448,9 @@ Napi::Value StatementSync::Close(const Napi::CallbackInfo& info) {
 // stat(counter): one sqlite3_stmt_status counter, by node:sqlite's name.
 Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(env, "statement has been finalized");
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(env)) return Napi::Value();
   if (info.Length() < 1 || !info[0].IsString()) {
-    ThrowInvalidArgType(env, "The \"counter\" argument must be a string.");
+    ThrowInvalidArgType(env, ArgumentMustBe("counter", "a string"));
     return Napi::Value();
   }
   std::string name = info[0].As<Napi::String>().Utf8Value();
@@ -497,10 +463,7 @@ Napi::Value StatementSync::Stat(const Napi::CallbackInfo& info) {
 
 // resetStats(): zeroes every counter (SQLite leaves memused alone: it is not cumulative).
 Napi::Value StatementSync::ResetStats(const Napi::CallbackInfo& info) {
-  if (stmt_ == nullptr) {
-    ThrowInvalidState(info.Env(), "statement has been finalized");
-    return Napi::Value();
-  }
+  if (!RequireNotFinalized(info.Env())) return Napi::Value();
   for (const StatCounter& counter : kStatCounters) sqlite3_stmt_status(stmt_, counter.op, 1);
   // The column-set check (ColumnsChanged) compares the REPREPARE counter, which was just zeroed:
   // forget what was reported so a later re-prepare cannot look like the old generation.

@@ -25,6 +25,7 @@
 #include <vector>
 #include "napi_config.h"
 #include "core/bind.h"
+#include "core/errors.h"
 #include "sync/in_use.h"
 #include "core/row_scratch.h"
 #include "sqlite3.h"
@@ -83,9 +84,17 @@ class StatementSync : public Napi::ObjectWrap<StatementSync> {
     return sqlite3_reset(stmt_);
   }
 
-  // Shared prologue: usable state, then reset + bind. False with a pending exception.
-  bool Prepare(napi_env env, const Napi::CallbackInfo& info);
-  // The statement is not finalized and its database is open; otherwise throws.
+  // The start of every run (get/all/run/iterate): the statement is runnable, is reset if it has
+  // to be (see the .cc), and the call's arguments are bound. False with a pending exception.
+  bool ResetAndBind(napi_env env, const Napi::CallbackInfo& info);
+  // The one check every method but isFinalized() makes first: throws ERR_INVALID_STATE
+  // "statement has been finalized" (false) once stmt_ is gone. Inline: it is on every call.
+  bool RequireNotFinalized(napi_env env) {
+    if (stmt_ != nullptr) return true;
+    ThrowInvalidState(env, kStatementFinalized);
+    return false;
+  }
+  // Not finalized, not being stepped, and its database is open; otherwise throws.
   bool RequireUsable(napi_env env, bool runnable = false);
   // RequireUsable, and the database is not inside its authorizer callback.
   bool RequireRunnable(napi_env env);

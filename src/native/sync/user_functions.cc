@@ -64,33 +64,9 @@ void DestroyUserFunction(void* data) {
   delete function;
 }
 
-bool ExceptionPending(napi_env env) {
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  return pending;
-}
-
 // Fails the running statement; the JS exception that caused it (if any) stays pending and is
 // what the statement's caller throws.
 void FailWithPendingException(sqlite3_context* ctx) { sqlite3_result_error(ctx, "", 0); }
-
-// One callback invocation: a handle scope, and the database marked as inside a callback.
-class CallbackFrame {
- public:
-  CallbackFrame(napi_env env, DatabaseSync* db) : env_(env), in_callback_(db) {
-    ok_ = napi_open_handle_scope(env, &scope_) == napi_ok;
-  }
-  ~CallbackFrame() {
-    if (ok_) napi_close_handle_scope(env_, scope_);
-  }
-  bool ok() const { return ok_; }
-
- private:
-  napi_env env_;
-  DatabaseSync::CallbackScope in_callback_;
-  napi_handle_scope scope_ = nullptr;
-  bool ok_ = false;
-};
 
 // Converts SQL arguments into `out` after `first` leading slots. False with a pending exception.
 bool ConvertArguments(napi_env env, int argc, sqlite3_value** argv, bool use_bigint, size_t first,
@@ -125,8 +101,8 @@ void ScalarBody(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   auto* function = static_cast<UserFunction*>(sqlite3_user_data(ctx));
   napi_env env = function->env;
   if (ExceptionPending(env)) return FailWithPendingException(ctx);
-  CallbackFrame frame(env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   std::vector<napi_value> args;
   napi_value result;
   if (!ConvertArguments(env, argc, argv, function->use_bigint_args, 0, &args) ||
@@ -178,8 +154,8 @@ void Accumulate(sqlite3_context* ctx, int argc, sqlite3_value** argv, uint32_t c
   AggregateContext* group;
   if (!GroupOf(ctx, &function, &group)) return;
   napi_env env = function->env;
-  CallbackFrame frame(env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   if (group->slot == 0) {
     napi_value start = StartValue(function);
     if (start == nullptr || (group->slot = function->StoreInNewSlot(start)) == 0) return FailWithPendingException(ctx);
@@ -214,8 +190,8 @@ void ValueBody(sqlite3_context* ctx) {
   UserFunction* function;
   AggregateContext* group;
   if (!GroupOf(ctx, &function, &group)) return;
-  CallbackFrame frame(function->env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(function->env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   group->window = true;
   napi_value accumulator = group->slot != 0 ? function->Get(group->slot) : StartValue(function);
   if (accumulator == nullptr) return FailWithPendingException(ctx);
@@ -243,8 +219,8 @@ void FinalBody(sqlite3_context* ctx) {
     }
     return FailWithPendingException(ctx);
   }
-  CallbackFrame frame(env, function->db);
-  if (!frame.ok()) return FailWithPendingException(ctx);
+  DatabaseSync::CallbackScope scope(env, function->db);
+  if (!scope.ok()) return FailWithPendingException(ctx);
   if (group != nullptr && group->window) {
     // The window's rows already have their results; SQLite discards this one.
     if (slot != 0) function->FreeSlot(slot);
