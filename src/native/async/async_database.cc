@@ -7,6 +7,7 @@
 #include "async/job_protocol.h"
 #include "core/cpp_exceptions.h"
 #include "core/js_strings.h"
+#include "core/messages.h"
 #include "core/type_tags.h"
 
 namespace strand {
@@ -145,18 +146,18 @@ void AsyncDatabase::Init(const Napi::CallbackInfo& info) {
   DatabaseConfig config;
   if (!ReadDatabaseConfig(env, info, &config)) return;
   if (info.Length() < 2 || !IsType(env, info[1], napi_function)) {
-    ThrowInvalidArgType(env, "The \"onComplete\" argument must be a function.");
+    ThrowInvalidArgType(env, ArgumentMustBe("onComplete", "a function"));
     return;
   }
   if (info.Length() < 3 || !IsType(env, info[2], napi_function)) {
-    ThrowInvalidArgType(env, "The \"onCall\" argument must be a function.");
+    ThrowInvalidArgType(env, ArgumentMustBe("onCall", "a function"));
     return;
   }
   core_ = std::make_shared<AsyncCore>(std::move(config));
   auto channel = std::make_unique<CompletionChannel>();
   channel->core = core_;
   if (napi_create_reference(env, info[2], 1, &channel->on_call) != napi_ok) {
-    ThrowCodedError(env, ErrorKind::Error, "ERR_INVALID_STATE", "could not create the completion channel");
+    ThrowInvalidState(env, kNoCompletionChannel);
     return;
   }
   napi_value name;
@@ -165,7 +166,7 @@ void AsyncDatabase::Init(const Napi::CallbackInfo& info) {
                                                        FinalizeTsfn, channel.get(), CallJs, &core_->tsfn);
   if (status != napi_ok) {
     napi_delete_reference(env, channel->on_call);
-    ThrowCodedError(env, ErrorKind::Error, "ERR_INVALID_STATE", "could not create the completion channel");
+    ThrowInvalidState(env, kNoCompletionChannel);
     return;
   }
   channel.release();  // the TSFN's now: FinalizeTsfn frees it
@@ -229,7 +230,7 @@ void AsyncDatabase::Shutdown(AsyncCore* core) {
 Napi::Value AsyncDatabase::Add(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   if (!core_ || core_->shut_down || info.Length() < kCommonAddArguments) {
-    ThrowInvalidState(env, "database is not open");
+    ThrowInvalidState(env, kDatabaseNotOpen);
     return Napi::Value();
   }
   try {

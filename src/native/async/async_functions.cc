@@ -9,12 +9,12 @@
 #include "core/column_values.h"
 #include "core/cpp_exceptions.h"
 #include "core/result_value.h"
+#include "core/safe_integer.h"
 
 namespace strand {
 
 namespace {
 
-constexpr int64_t kMaxSafeInteger = 9007199254740991LL;
 
 // --- Database thread ----------------------------------------------------------------------------
 
@@ -177,7 +177,7 @@ napi_value ArgumentToJs(napi_env env, const SqlValue& value, bool use_bigint) {
     case SqlValue::Type::Integer:
       // Beyond 2^53 without useBigIntArguments: a bigint, which the FunctionTable rejects with
       // node's ERR_OUT_OF_RANGE — made there, so the error is a JS value it can keep (F7).
-      if (use_bigint || value.integer > kMaxSafeInteger || value.integer < -kMaxSafeInteger) {
+      if (use_bigint || !IsSafeInteger(value.integer)) {
         napi_create_bigint_int64(env, value.integer, &result);
       } else {
         napi_create_double(env, static_cast<double>(value.integer), &result);

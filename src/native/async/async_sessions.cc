@@ -9,13 +9,14 @@
 #include "async/async_database.h"
 #include "async/async_functions.h"
 #include "core/cpp_exceptions.h"
+#include "core/messages.h"
 
 namespace strand {
 
 namespace {
 
 ErrorInfo SessionNotOpen() {
-  return ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE", "session is not open");
+  return ErrorInfo::InvalidState(kSessionNotOpen);
 }
 
 // The database thread's side of one applyChangeset (S4, S5).

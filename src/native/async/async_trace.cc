@@ -5,6 +5,7 @@
 // same duration. Here they are only recorded into the running job; the JS thread publishes them
 // when the job completes. No N-API (rule 1).
 #include "async/async_database.h"
+#include "core/sqlite_memory.h"
 
 namespace strand {
 
@@ -17,10 +18,9 @@ int RecordQuery(unsigned int type, void* data, void* statement, void* elapsed) {
   auto* stmt = static_cast<sqlite3_stmt*>(statement);
   TracedQuery query;
   // node's sql: the expanded text, or the source when expanding would exceed the limits.
-  char* expanded = sqlite3_expanded_sql(stmt);
-  const char* text = expanded != nullptr ? expanded : sqlite3_sql(stmt);
+  SqlitePtr<char> expanded(sqlite3_expanded_sql(stmt));
+  const char* text = expanded != nullptr ? expanded.get() : sqlite3_sql(stmt);
   if (text != nullptr) query.sql = text;
-  sqlite3_free(expanded);
   query.nanoseconds = *static_cast<sqlite3_int64*>(elapsed);
   core->traced_job->queries.push_back(std::move(query));
   return 0;

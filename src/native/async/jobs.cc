@@ -8,15 +8,13 @@
 #include "async/database_thread.h"
 #include "core/backup_steps.h"
 #include "core/cpp_exceptions.h"
+#include "core/messages.h"
+#include "core/safe_integer.h"
 #include "core/statement_kind.h"
 
 namespace strand {
 
 namespace {
-
-ErrorInfo InvalidState(const char* message) {
-  return ErrorInfo::Coded(ErrorKind::Error, "ERR_INVALID_STATE", message);
-}
 
 // Reports the column names when the column set is new to JS (ad-hoc statements always are):
 // `reported_reprepares` (null for ad-hoc) remembers the re-prepare count they were reported at.
@@ -48,7 +46,7 @@ bool PrepareSql(AsyncCore* core, Job& job, const std::string& sql, unsigned int 
     return false;
   }
   if (stmt == nullptr) {
-    job.Fail(ErrorInfo::Coded(ErrorKind::TypeError, "ERR_INVALID_ARG_VALUE", "The SQL query contains no statements."));
+    job.Fail(ErrorInfo::Coded(ErrorKind::TypeError, "ERR_INVALID_ARG_VALUE", kNoStatements));
     return false;
   }
   *out = stmt;
@@ -93,7 +91,7 @@ bool AcquireTarget(AsyncCore* core, Job& job, const QueryInput& query, Target* t
   if (query.statement != 0) {
     auto found = core->statements.find(query.statement);
     if (found == core->statements.end()) {
-      job.Fail(InvalidState("statement has been finalized"));
+      job.Fail(ErrorInfo::InvalidState(kStatementFinalized));
       return false;
     }
     target->stmt = found->second.stmt;
@@ -159,10 +157,8 @@ void RunQuery(AsyncCore* core, Job& job, RunJob& run) {
   run.last_insert_rowid = sqlite3_last_insert_rowid(core->db);
   if (run.query.read_bigints) return;
   for (int64_t value : {run.changes, run.last_insert_rowid}) {
-    if (value > 9007199254740991LL || value < -9007199254740991LL) {
-      job.Fail(ErrorInfo::Coded(ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
-                                "Value is too large to be represented as a JavaScript number: " +
-                                    std::to_string(value)));
+    if (!IsSafeInteger(value)) {
+      job.Fail(UnsafeIntegerError(value));
       return;
     }
   }
@@ -220,7 +216,7 @@ void FetchBatch(AsyncCore* core, Job& job, uint32_t id, bool read_bigints, Batch
                 bool& done) {
   auto found = core->cursors.find(id);
   if (found == core->cursors.end()) {
-    job.Fail(InvalidState("iterator was closed"));
+    job.Fail(ErrorInfo::InvalidState("iterator was closed"));
     return;
   }
   ThreadCursor& cursor = found->second;
@@ -314,7 +310,7 @@ void PrepareStatement(AsyncCore* core, Job& job, PrepareJob& prepare) {
 void DescribeColumns(AsyncCore* core, Job& job, ColumnsJob& columns) {
   auto found = core->statements.find(columns.statement);
   if (found == core->statements.end()) {
-    job.Fail(InvalidState("statement has been finalized"));
+    job.Fail(ErrorInfo::InvalidState(kStatementFinalized));
     return;
   }
   sqlite3_stmt* stmt = found->second.stmt;
@@ -412,7 +408,7 @@ void ExecuteOnConnection(AsyncCore* core, Job& job) {
 
 void Execute(AsyncCore* core, Job& job) {
   if (job.kind == JobKind::Open) return OpenDatabase(core, job);
-  if (core->db == nullptr) return job.Fail(InvalidState("database is not open"));
+  if (core->db == nullptr) return job.Fail(ErrorInfo::InvalidState(kDatabaseNotOpen));
   ExecuteOnConnection(core, job);
 }
 

@@ -4,10 +4,10 @@
 
 #include "core/column_values.h"
 #include "core/fault_injection.h"
+#include "core/safe_integer.h"
 
 namespace strand {
 
-static constexpr int64_t kMaxSafeInteger = 9007199254740991LL;
 
 bool OwnedRows::AppendRow(sqlite3_stmt* stmt, int column_count, bool read_bigints, ErrorInfo* error) {
   if (STRAND_FAULT(RowAlloc)) throw std::bad_alloc();  // tests only (fault_injection.h)
@@ -26,10 +26,8 @@ bool OwnedRows::AppendRow(sqlite3_stmt* stmt, int column_count, bool read_bigint
         if (read_bigints) {
           tag = kBoxed;
           boxed.push_back(OwnedBoxed{OwnedBoxed::Kind::BigInt, integer, {}});
-        } else if (integer > kMaxSafeInteger || integer < -kMaxSafeInteger) {
-          *error = ErrorInfo::Coded(ErrorKind::RangeError, "ERR_OUT_OF_RANGE",
-                                    "Value is too large to be represented as a JavaScript number: " +
-                                        std::to_string(integer));
+        } else if (!IsSafeInteger(integer)) {
+          *error = UnsafeIntegerError(integer);
           // Leave no partial row behind: the rows before this one stay deliverable.
           tags.resize(cells_before);
           numbers.resize(cells_before);

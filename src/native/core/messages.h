@@ -12,6 +12,9 @@ inline constexpr const char* kDatabaseNotOpen = "database is not open";
 inline constexpr const char* kStatementFinalized = "statement has been finalized";
 inline constexpr const char* kSessionNotOpen = "session is not open";
 
+// Our own: a ThreadSafeFunction (or its reference) could not be made — the env is going away.
+inline constexpr const char* kNoCompletionChannel = "could not create the completion channel";
+
 // --- In-use marks (ERR_INVALID_STATE; sync/in_use.h has the rule and which call raises which) ---
 inline constexpr const char* kStatementExecuting = "statement is already being executed";
 inline constexpr const char* kDatabaseInAuthorizer = "database cannot be accessed from an authorizer callback";
