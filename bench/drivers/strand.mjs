@@ -10,10 +10,15 @@ export function strandEntry() {
   return process.env.BENCH_STRAND ? resolve(process.env.BENCH_STRAND) : join(projectDir, 'dist', 'index.cjs');
 }
 
+// The module at `entry` (a built dist/index.cjs); `missing` says what to do when it is not there.
+function requireBuild(entry, missing) {
+  if (!existsSync(entry)) throw new Error(`${entry} not found${missing}`);
+  return createRequire(import.meta.url)(entry);
+}
+
 export function loadStrand() {
   const entry = strandEntry();
-  if (!existsSync(entry)) throw new Error(`${entry} not found: build the project first (npm run build)`);
-  const mod = createRequire(import.meta.url)(entry);
+  const mod = requireBuild(entry, ': build the project first (npm run build)');
   return { mod, version: process.env.BENCH_STRAND ? `${projectVersion()} via BENCH_STRAND=${entry}` : projectVersion() };
 }
 
@@ -22,8 +27,7 @@ export function loadBaseline() {
   const given = process.env.BENCH_BASELINE;
   if (!given) throw new Error('BENCH_BASELINE is not set');
   const entry = resolve(given);
-  if (!existsSync(entry)) throw new Error(`${entry} not found`);
-  return { mod: createRequire(import.meta.url)(entry), version: `baseline build ${entry}` };
+  return { mod: requireBuild(entry, ''), version: `baseline build ${entry}` };
 }
 
 function projectVersion() {
