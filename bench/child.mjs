@@ -11,8 +11,8 @@ import { measureAsync } from './lib/measure-async.mjs';
 import { measureLag } from './lib/measure-lag.mjs';
 import { startPeakRss } from './lib/memory.mjs';
 import { runsOn, trialByName } from './trials/index.mjs';
-import { applyPragmas, fingerprint } from './trials/schema.mjs';
-import { applyPragmasAsync, fingerprintAsync } from './trials/schema-async.mjs';
+import { afterSeed, applyPragmas, fingerprint } from './trials/schema.mjs';
+import { afterSeedAsync, applyPragmasAsync, fingerprintAsync } from './trials/schema-async.mjs';
 
 function parseArgs(argv) {
   const args = {};
@@ -47,9 +47,10 @@ function runSync(driver, loaded, trial, args) {
   const file = dbFile(args, trial, driver);
   const db = loaded.open(file);
   try {
-    applyPragmas(db);
-    trial.setup(db);
-    const step = trial.step(db);
+    applyPragmas(db, trial.mode);
+    trial.setup(db, trial);
+    afterSeed(db, trial.mode);
+    const step = trial.step(db, trial);
     const rss = startPeakRss({ gc: Boolean(trial.memory) });
     const result = measure(step, { warmupMs: Number(args.warmup), budgetMs: Number(args.budget) });
     return { ...result, rss: rss.end(), sink: step.sink(), fingerprint: fingerprint(db) };
@@ -78,9 +79,10 @@ async function runAsync(driver, loaded, trial, args) {
   const db = await loaded.open(file);
   const { view, finalizeAll } = tracking(db);
   try {
-    await applyPragmasAsync(db);
-    await trial.setup(view);
-    const step = await trial.step(view);
+    await applyPragmasAsync(db, trial.mode);
+    await trial.setup(view, trial);
+    await afterSeedAsync(db, trial.mode);
+    const step = await trial.step(view, trial);
     const rss = startPeakRss({ gc: Boolean(trial.memory) });
     const result = await measureAsync(step, { warmupMs: Number(args.warmup), budgetMs: Number(args.budget) });
     return { ...result, rss: rss.end(), sink: step.sink(), fingerprint: await fingerprintAsync(db) };
@@ -95,7 +97,7 @@ async function runLag(driver, loaded, trial, args) {
   const file = dbFile(args, trial, driver);
   const db = await loaded.open(file);
   try {
-    await applyPragmasAsync(db);
+    await applyPragmasAsync(db, trial.mode);
     return { lag: await measureLag(db, trial) };
   } finally {
     await db.close();

@@ -8,7 +8,7 @@ import { benchDir } from './lib/paths.mjs';
 import {
   asyncRatioTable, lagTable, markdownTable, memoryTable, rateTable, syncRatioTable, TARGET_ALIGN, targetTable, textTable,
 } from './lib/tables.mjs';
-import { PRAGMAS } from './trials/schema.mjs';
+import { MODES } from './trials/schema.mjs';
 
 const hasSync = (run, summary) => summary.columns.length > 0 && run.trials.some((t) => t.api === 'sync');
 const hasAsync = (run, summary) => summary.asyncColumns.length > 0 && run.trials.some((t) => t.api === 'async' && t.kind !== 'lag');
@@ -75,7 +75,9 @@ export function renderMarkdown(run, summary) {
   out.push(`- Mode: ${m.mode}: ${budgetLine(run)}; run took ${Math.round(m.elapsedSec)} s`);
   out.push(`- Machine: ${m.machine.platform} ${m.machine.arch}, ${m.machine.cpus} × ${m.machine.cpuModel}; load average ${m.loadavg.start.map((x) => x.toFixed(2)).join(' ')} at start, ${m.loadavg.end.map((x) => x.toFixed(2)).join(' ')} at end`);
   out.push(`- Node: ${[...new Set(run.drivers.filter((d) => d.node).map((d) => d.node))].join(', ')} (per driver below); orchestrator ${m.orchestratorNode}`);
-  out.push(`- Connection settings for every driver: ${PRAGMAS.map((p) => `\`PRAGMA ${p}\``).join(', ')}; file databases in a temp dir`);
+  for (const [mode, m] of Object.entries(MODES)) {
+    out.push(`- Trials ending in \`:${mode}\` (${m.label}), every driver: ${m.pragmas.map((p) => `\`PRAGMA ${p}\``).join(', ')}; file databases in a temp dir`);
+  }
   if (m.filter || m.drivers) out.push(`- Partial run: ${m.filter ? `--filter=${m.filter.join(',')} ` : ''}${m.drivers ? `--drivers=${m.drivers.join(',')}` : ''}`);
   out.push('');
   out.push('| driver | package | SQLite | Node | status |', '| --- | --- | --- | --- | --- |');

@@ -49,7 +49,7 @@ async function main() {
   if (opts.help) return void console.log(USAGE);
   if (opts.list) {
     console.log('trials:');
-    for (const t of allTrials) console.log(`  ${t.name.padEnd(19)} [${t.api}${t.twin ? `, twin ${t.twin}` : ''}] ${t.description}`);
+    for (const t of allTrials) console.log(`  ${t.name.padEnd(31)} [${t.api}${t.twin ? `, twin ${t.twin}` : ''}] ${t.description}`);
     console.log('drivers:');
     for (const d of allDrivers) console.log(`  ${d.name.padEnd(15)} [${d.api}, ${d.runtime === 'node26' ? 'Node 26' : 'this Node'}] ${d.label}`);
     return;

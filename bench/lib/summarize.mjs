@@ -125,7 +125,7 @@ function evaluateTargets(run, medians, lag) {
     for (const t of trial.targets ?? []) {
       if (t.maxMs !== undefined) {
         const s = lag[trial.name]?.[t.a];
-        out.push({ trial: trial.name, kind: 'lag', a: t.a, maxMs: t.maxMs, value: s?.maxGapMs, worstMs: s?.worstMs, met: s ? s.maxGapMs < t.maxMs : null });
+        out.push({ trial: trial.name, kind: 'lag', a: t.a, maxMs: t.maxMs, value: s?.maxGapMs, worstMs: s?.worstMs, met: s ? s.maxGapMs <= t.maxMs : null });
         continue;
       }
       const bTrial = apiOf(t.b) === 'sync' && trial.twin ? trial.twin : trial.name;

@@ -57,7 +57,7 @@ export function targetTable(run, summary, markdown) {
   const rows = summary.targets.map((t) => {
     if (t.kind === 'lag') {
       const worst = Number.isFinite(t.worstMs) ? ` (worst round ${fmtMs(t.worstMs)})` : '';
-      return [t.trial, `${shortOf(run, t.a)}: max event-loop gap`, `< ${t.maxMs} ms`, `${fmtMs(t.value)} ms${worst}`, strip(metCell(t.met))];
+      return [t.trial, `${shortOf(run, t.a)}: max event-loop gap`, `≤ ${t.maxMs} ms`, `${fmtMs(t.value)} ms${worst}`, strip(metCell(t.met))];
     }
     const b = `${shortOf(run, t.b)}${t.bTrial !== t.trial ? ` on ${t.bTrial} (sync)` : ''}`;
     return [t.trial, `${shortOf(run, t.a)} ÷ ${b}`, `≥ ${fmtRatio(t.min)}`, ratioCell(t, true), strip(metCell(t.met))];

@@ -2,7 +2,6 @@ import { randomInts } from '../lib/prng.mjs';
 import { COLUMNS } from './schema.mjs';
 import { createSeededAsync } from './schema-async.mjs';
 
-const ROWS = 10_000;
 const LIMIT = 100;
 const STARTS = 1 << 12;
 
@@ -11,14 +10,16 @@ export default {
   api: 'async',
   twin: 'all-100',
   unit: 'op',
+  tables: [10_000, 100_000],
   budgetFactor: 0.35,
-  description: `await stmt.all(start), one at a time: ${LIMIT} rows per call, same starts and table as all-100`,
-  async setup(db) {
-    await createSeededAsync(db, ROWS);
+  description: `await stmt.all(start), one at a time: ${LIMIT} rows per call, same starts as all-100`,
+  targets: [{ a: 'strand-async', b: 'better-sqlite3', min: 1.0 }],
+  async setup(db, trial) {
+    await createSeededAsync(db, trial.rows);
   },
-  async step(db) {
+  async step(db, trial) {
     const stmt = await db.prepare(`SELECT ${COLUMNS} FROM t WHERE id >= ? ORDER BY id LIMIT ${LIMIT}`);
-    const starts = randomInts(11, STARTS, 1, ROWS - LIMIT + 1);
+    const starts = randomInts(11, STARTS, 1, trial.rows - LIMIT + 1);
     let i = 0;
     let sink = 0;
     return {

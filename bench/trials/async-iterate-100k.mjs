@@ -12,7 +12,7 @@ export default {
   requires: ['iterate'],
   memory: true,
   description: `for await (const row of stmt.iterate()): all ${ROWS} rows, reading one column of each`,
-  targets: [{ a: 'strand-async', b: 'better-sqlite3', min: 1.0 }],
+  targets: [{ a: 'strand-async', b: 'better-sqlite3', min: 1.5 }],
   async setup(db) {
     await createSeededAsync(db, ROWS);
   },

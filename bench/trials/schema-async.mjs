@@ -1,10 +1,14 @@
 // The shared schema, settings, seed data and fingerprint (schema.mjs) for async drivers: the same
 // table contents, reached through awaited calls. `await` on a plain value is harmless, so these
 // also work on sync drivers (the lag trial uses them for both kinds).
-import { COLUMNS, PRAGMAS, rowValues } from './schema.mjs';
+import { AFTER_SEED, COLUMNS, pragmasOf, rowValues } from './schema.mjs';
 
-export async function applyPragmasAsync(db) {
-  for (const p of PRAGMAS) await db.exec(`PRAGMA ${p}`);
+export async function applyPragmasAsync(db, mode) {
+  for (const p of pragmasOf(mode)) await db.exec(`PRAGMA ${p}`);
+}
+
+export async function afterSeedAsync(db, mode) {
+  if (AFTER_SEED[mode]) await db.exec(AFTER_SEED[mode]);
 }
 
 export async function createTableAsync(db) {

@@ -2,17 +2,43 @@
 import { mulberry32 } from '../lib/prng.mjs';
 
 /**
- * Applied to every connection, whatever the driver, so that only the bindings differ and not
- * SQLite's configuration: the drivers' compiled-in defaults disagree (better-sqlite3 uses a 16 MB
- * page cache, node:sqlite and @photostructure/sqlite 2 MB). Rollback journal (no WAL), default
- * synchronous.
+ * The journal modes every trial runs in (trials/index.mjs makes one variant per mode). Applied to
+ * every connection, whatever the driver, so that only the bindings differ and not SQLite's
+ * configuration: the drivers' compiled-in defaults disagree (better-sqlite3 uses a 16 MB page
+ * cache, node:sqlite and @photostructure/sqlite 2 MB).
+ * - wal: what most applications run (and what docs/WORKER-THREADS.md recommends); a read
+ *   transaction takes a read mark in the shared-memory index instead of the file's SHARED lock.
+ * - rollback: SQLite's default journal with its default synchronous; every read transaction
+ *   takes and drops the file locks and checks the file change counter.
  */
-export const PRAGMAS = ['journal_mode = DELETE', 'synchronous = FULL', 'cache_size = -16000'];
+export const MODES = {
+  wal: { label: 'WAL', pragmas: ['journal_mode = WAL', 'synchronous = NORMAL', 'cache_size = -16000'] },
+  rollback: { label: 'rollback journal', pragmas: ['journal_mode = DELETE', 'synchronous = FULL', 'cache_size = -16000'] },
+};
+
+/** The pragmas of a mode (a key of MODES). */
+export function pragmasOf(mode) {
+  const m = MODES[mode];
+  if (!m) throw new Error(`unknown journal mode "${mode}" (known: ${Object.keys(MODES).join(', ')})`);
+  return m.pragmas;
+}
+
+/**
+ * After seeding, untimed: a WAL database is checkpointed (and the WAL truncated), so every driver
+ * starts from the same state whatever its seeding path left in the WAL (sync drivers insert row by
+ * row, async ones run one script); reads then find their pages in the database file, as on a
+ * long-running database between checkpoints.
+ */
+export const AFTER_SEED = { wal: 'PRAGMA wal_checkpoint(TRUNCATE)', rollback: null };
 
 export const COLUMNS = 'id, name, score, flag';
 
-export function applyPragmas(db) {
-  for (const p of PRAGMAS) db.exec(`PRAGMA ${p}`);
+export function applyPragmas(db, mode) {
+  for (const p of pragmasOf(mode)) db.exec(`PRAGMA ${p}`);
+}
+
+export function afterSeed(db, mode) {
+  if (AFTER_SEED[mode]) db.exec(AFTER_SEED[mode]);
 }
 
 export function createTable(db) {
