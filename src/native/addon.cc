@@ -110,7 +110,8 @@ Napi::Value Addon::ReadQueryTraceStats(const Napi::CallbackInfo& info) {
 }
 
 // For tests only (test_counters.h): { cancelRequestsRunning, cancelRequestsFinished,
-// staleCancelChecks, cancelStopChecks, busyWaits } of every AsyncDatabase this env has had.
+// staleCancelChecks, cancelStopChecks, busyWaits, idleSpins, spinHits, threadSleeps } of every
+// AsyncDatabase this env has had.
 Napi::Value Addon::ReadTestCounters(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto* addon = env.GetInstanceData<Addon>();
@@ -125,6 +126,9 @@ Napi::Value Addon::ReadTestCounters(const Napi::CallbackInfo& info) {
   out.Set("staleCancelChecks", Napi::Number::New(env, static_cast<double>(totals.stale_checks)));
   out.Set("cancelStopChecks", Napi::Number::New(env, static_cast<double>(totals.stop_checks)));
   out.Set("busyWaits", Napi::Number::New(env, static_cast<double>(totals.busy_waits)));
+  out.Set("idleSpins", Napi::Number::New(env, static_cast<double>(totals.idle_spins)));
+  out.Set("spinHits", Napi::Number::New(env, static_cast<double>(totals.spin_hits)));
+  out.Set("threadSleeps", Napi::Number::New(env, static_cast<double>(totals.sleeps)));
   return out;
 }
 

@@ -32,6 +32,12 @@ struct TestCounters {
   std::atomic<uint64_t> stop_checks{0};
   // Database thread: calls of the busy handler (a job waiting for another connection's lock).
   std::atomic<uint64_t> busy_waits{0};
+  // Database thread, when its queue runs empty (scheduler.cc IdleSpin): spins begun, spins that
+  // saw a job arrive, and sleeps on the queue's condition variable (each of which costs the
+  // next flush() a futex wake-up). A relaxed increment per idle moment, not per job.
+  std::atomic<uint64_t> idle_spins{0};
+  std::atomic<uint64_t> spin_hits{0};
+  std::atomic<uint64_t> sleeps{0};
 };
 
 // Plain totals of TestCounters, for summing (JS thread).
@@ -41,6 +47,9 @@ struct TestCounterTotals {
   uint64_t stale_checks = 0;
   uint64_t stop_checks = 0;
   uint64_t busy_waits = 0;
+  uint64_t idle_spins = 0;
+  uint64_t spin_hits = 0;
+  uint64_t sleeps = 0;
 
   void Add(const TestCounters& c) {
     requests_running += c.requests_running.load(std::memory_order_relaxed);
@@ -48,6 +57,9 @@ struct TestCounterTotals {
     stale_checks += c.stale_checks.load(std::memory_order_relaxed);
     stop_checks += c.stop_checks.load(std::memory_order_relaxed);
     busy_waits += c.busy_waits.load(std::memory_order_relaxed);
+    idle_spins += c.idle_spins.load(std::memory_order_relaxed);
+    spin_hits += c.spin_hits.load(std::memory_order_relaxed);
+    sleeps += c.sleeps.load(std::memory_order_relaxed);
   }
 };
 

@@ -1,7 +1,9 @@
 // Engine: the JS side of one native AsyncDatabase (src/native/async/async_database.h). It numbers
 // jobs, stages them natively as they are called and flushes them to the database thread once per
-// tick (from a microtask), settles each job when its completion arrives, and keeps the process
-// (TSFN ref) and itself (a strong root) alive exactly while jobs are outstanding.
+// tick (from a microtask; a long burst in slices of EARLY_FLUSH_JOBS), settles each job when its
+// completion arrives, polls for completions while they are imminent (#poll), and keeps the
+// process (TSFN ref) and itself (a strong root) alive exactly while jobs are outstanding.
+import { setImmediate } from 'node:timers';
 import { FunctionTable, type CallType } from './async-functions';
 import { binding, type NativeDatabaseConfig } from '../binding';
 import { encodeJob, JobKind, type JobSpec, type NativeJobQueue } from './jobs';
@@ -72,6 +74,23 @@ interface NativeAsyncDatabase extends NativeJobQueue {
 // caller awaiting the promise would wait forever.
 const busyEngines = new Set<Engine>();
 
+// A burst of calls in one tick (64 gets in flight) goes to the database thread in slices of this
+// many jobs as they are staged, not all at the end of the tick: the thread works through the first
+// ones while JS is still staging the rest. Measured on 64 gets in flight: 8 and 16 alike, both
+// ~20% faster per get than one flush at the end of the tick.
+const EARLY_FLUSH_JOBS = 16;
+
+// How long the event loop keeps polling for completions after the last submission or completion
+// while jobs are in flight (see Engine.#poll).
+const POLL_WINDOW_MS = 1;
+
+// For tests only (test/async/wakeups.test.mjs): turns of every engine's completion poll. Kept on
+// the addon's exports object, the one thing a test shares with the library's bundle (the test
+// counters of src/native/async/test_counters.h are read from it too).
+const engineCounters: { pollTurns: number } = ((binding as unknown as { engineCounters?: { pollTurns: number } }).engineCounters ??= {
+  pollTurns: 0,
+});
+
 export class Engine {
   readonly #native: NativeAsyncDatabase;
   /** User functions and their accumulators (async-functions.ts). */
@@ -80,6 +99,12 @@ export class Engine {
   readonly #progress = new Map<number, (a: number, b: number) => boolean>();
   #nextId = 1;
   #flushScheduled = false;
+  // Jobs staged since the last flush (EARLY_FLUSH_JOBS).
+  #staged = 0;
+  // Completion polling (see #poll): on while jobs are in flight and one settled or was submitted
+  // within the last POLL_WINDOW_MS.
+  #polling = false;
+  #lastActivity = 0;
   // The Close job was submitted: the thread runs nothing after it, so nothing more may be queued.
   #closeSubmitted = false;
   /** The connection's transaction state (sqlite3_get_autocommit) after the last completed job. */
@@ -142,12 +167,21 @@ export class Engine {
     }
     this.#jobs.set(id, settle);
     if (spec.kind === JobKind.Backup && spec.onProgress !== undefined) this.#progress.set(id, spec.onProgress);
-    if (!this.#flushScheduled) {
+    if (++this.#staged >= EARLY_FLUSH_JOBS) {
+      this.#staged = 0;
+      this.#native.flush();
+    } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => {
         this.#flushScheduled = false;
+        this.#staged = 0;
         this.#native.flush();
       });
+    }
+    this.#lastActivity = performance.now();
+    if (!this.#polling) {
+      this.#polling = true;
+      setImmediate(this.#poll);
     }
     return id;
   }
@@ -171,6 +205,24 @@ export class Engine {
   join(): void {
     this.#native.join();
   }
+
+  // Completion polling. While jobs are in flight, and for at most POLL_WINDOW_MS after the last
+  // submission or completion, a chain of immediates keeps the event loop turning instead of
+  // letting it sleep in epoll: the loop polls with a zero timeout, so a completion is taken as
+  // soon as the database thread signals it. Waking a sleeping JS thread is what a sequential
+  // `await stmt.get()` paid for most (measured on this 2-core VM: the TSFN signal took 20-80 µs to
+  // reach the completion callback when the loop slept, ~4 µs when it polled). The loop is never
+  // blocked: every other event is served on each turn, and a long query costs one window of
+  // polling, then the loop sleeps as before. Nothing is kept alive by it: it stops as soon as no
+  // job is in flight (and jobs in flight keep the process alive anyway, through the TSFN ref).
+  readonly #poll = (): void => {
+    if (this.#jobs.size === 0 || performance.now() - this.#lastActivity > POLL_WINDOW_MS) {
+      this.#polling = false;
+      return;
+    }
+    engineCounters.pollTurns++;
+    setImmediate(this.#poll);
+  };
 
   #forget(id: number): void {
     this.#jobs.delete(id);
@@ -207,6 +259,7 @@ export class Engine {
     const settle = this.#jobs.get(id);
     if (settle === undefined) return;
     this.#forget(id);
+    this.#lastActivity = performance.now();
     // Published first: a subscriber has seen a query before the code awaiting it resumes.
     if (queries !== undefined) this.onQueries?.(queries);
     try {

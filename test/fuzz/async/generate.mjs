@@ -108,9 +108,15 @@ export function generateProgram(seed) {
   const newGroup = () => {
     group++;
   };
+  // One seed in four is bursty: its runs are ~30 operations long, so the pipelined mode stages
+  // more jobs in one tick than the engine sends to the database thread at once (EARLY_FLUSH_JOBS
+  // in src/ts/async/engine.ts) and a run reaches the thread in slices. Drawn from a PRNG of its
+  // own, so the operations of every seed stay what they were; only its grouping changes.
+  const newGroupChance = random(seed ^ 0x5eed).chance(0.25) ? 0.03 : 0.45;
   const push = (op) => {
-    // About half the operations join the previous run; the others start one.
-    if (r.chance(0.45)) newGroup();
+    // About half the operations join the previous run (bursty seeds: nearly all); the others
+    // start one.
+    if (r.chance(newGroupChance)) newGroup();
     op.group = group;
     ops.push(op);
   };
