@@ -79,7 +79,7 @@ export class Runner extends Uncloneable {
       this.job(JobKind.Get, target, params),
       (boxed, names) => {
         target.shape.update(names);
-        return target.shape.rows(boxed, arrays)[0];
+        return target.shape.first(boxed, arrays);
       },
       this.options,
     );

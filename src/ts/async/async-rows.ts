@@ -16,6 +16,14 @@ export class RowShape {
     if (Array.isArray(columnNames)) this.#builder = rowBuilder(columnNames as string[]);
   }
 
+  /** The completion's first row (get(): it has at most one), built without an array around it. */
+  first(boxed: unknown, returnArrays: boolean): Row | SQLOutputValue[] | undefined {
+    if (scratch.meta[0] === 0) return undefined;
+    const b = (boxed ?? null) as unknown[] | null;
+    if (returnArrays) return arrayRows(scratch.tags, scratch.numbers, b, 1, scratch.meta[1])[0] as SQLOutputValue[];
+    return this.#builder!.one(scratch.tags, scratch.numbers, b);
+  }
+
   /** Every row of the completion. */
   rows(boxed: unknown, returnArrays: boolean): (Row | SQLOutputValue[])[] {
     const rows = scratch.meta[0];
