@@ -161,7 +161,12 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
   #deliverNow(position: number): Result | undefined {
     if (this.#undelivered !== 0 || this.#over) return undefined;
     const batch = this.#requests[0]?.settled?.batch;
-    if (batch === undefined) return undefined;
+    return batch === undefined ? undefined : this.#rowOf(batch, position);
+  }
+
+  // The row at `position` if `batch` (the oldest one kept) holds it, dropping the batch once its
+  // last row is handed out (unless it ended the iteration); undefined if the row lies beyond it.
+  #rowOf(batch: Batch, position: number): Result | undefined {
     const offset = position - this.#firstRow;
     if (offset >= batch.rows.length) return undefined;
     const value = batch.rows[offset];
@@ -236,12 +241,8 @@ export class RowCursor implements AsyncIterableIterator<AnyRow> {
         this.#closeSent = true;
         throw adoptCurrentStack(error);
       }
-      const offset = position - this.#firstRow;
-      if (offset < batch.rows.length) {
-        const value = batch.rows[offset];
-        if (offset === batch.rows.length - 1 && !batch.done) this.#dropFirst(batch);
-        return { done: false, value };
-      }
+      const row = this.#rowOf(batch, position);
+      if (row !== undefined) return row;
       if (batch.done) {
         this.#over = true;
         this.#closeSent = true;

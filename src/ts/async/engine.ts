@@ -169,15 +169,10 @@ export class Engine {
     this.#jobs.set(id, settle);
     if (spec.kind === JobKind.Backup && spec.onProgress !== undefined) this.#progress.set(id, spec.onProgress);
     if (++this.#staged >= EARLY_FLUSH_JOBS) {
-      this.#staged = 0;
-      this.#native.flush();
+      this.#flushStaged();
     } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(() => {
-        this.#flushScheduled = false;
-        this.#staged = 0;
-        this.#native.flush();
-      });
+      queueMicrotask(this.#flushAtTickEnd);
     }
     this.#lastActivity = performance.now();
     if (!this.#polling) {
@@ -206,6 +201,18 @@ export class Engine {
   join(): void {
     this.#native.join();
   }
+
+  // Moves the staged jobs to the database thread (rule 3): early, from submit(), for a long
+  // burst; otherwise once at the end of the tick (#flushAtTickEnd, one bound function for all).
+  #flushStaged(): void {
+    this.#staged = 0;
+    this.#native.flush();
+  }
+
+  readonly #flushAtTickEnd = (): void => {
+    this.#flushScheduled = false;
+    this.#flushStaged();
+  };
 
   // Completion polling. While jobs are in flight, and for at most POLL_WINDOW_MS after the last
   // submission or completion, a chain of immediates keeps the event loop turning instead of
