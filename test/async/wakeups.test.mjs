@@ -71,11 +71,13 @@ test('back-to-back awaits are met by a spinning database thread', async () => {
   await db.exec('CREATE TABLE t(v); INSERT INTO t VALUES (1)');
   const stmt = await db.prepare('SELECT v FROM t');
   const before = counters();
-  for (let i = 0; i < 2000; i++) await stmt.get();
-  const after = counters();
-  // On any machine most of these round trips take far less than the spin window; with spinning
-  // broken or off, no spin would ever see a job.
-  assert.ok(after.spinHits > before.spinHits, 'no spin of the database thread saw a job arrive');
+  // A round trip usually takes far less than the spin window, but on a loaded machine (CI runs
+  // suites side by side) the JS thread can be off its core for longer, and every spin misses for
+  // a while; after two misses the thread only probes every 32nd time. So the awaits go on until
+  // one is met by a spin, up to a count no working build needs; with spinning broken or off, no
+  // spin ever sees a job and the loop runs out.
+  for (let i = 0; i < 50_000 && counters().spinHits === before.spinHits; i++) await stmt.get();
+  assert.ok(counters().spinHits > before.spinHits, 'no spin of the database thread saw a job arrive');
   await db.close();
 });
 
@@ -85,22 +87,27 @@ test('a database thread whose callers come back rarely stops spinning', async ()
   const stmt = await db.prepare('SELECT v FROM t');
   const JOBS = 64;
   // Each job comes only once the thread has given up waiting for it and gone to sleep: every
-  // spin it makes times out.
+  // spin it makes times out. A sleep counted is a sleep begun (under the queue's lock, right
+  // before the wait), so after one the thread is asleep until the next job.
   const untilAsleep = async (sleeps) => {
     while (counters().threadSleeps === sleeps) await turn();
   };
-  let before;
-  for (let i = 0; i <= JOBS; i++) {
+  const oneJobAfterASleep = async () => {
     const sleeps = counters().threadSleeps;
     await stmt.get();
     await untilAsleep(sleeps);
-    // The first get may have met the spin that followed prepare(); from its sleep on, no job
-    // was in time.
-    if (i === 0) before = counters();
-  }
+  };
+  // Warm-up, not measured. The first jobs may meet a spin: the thread may still be spinning after
+  // prepare() when `sleeps` is read, and sleep before the get arrives, so the first wait can end
+  // on that earlier sleep while the thread spins after the get, and the next get meets that spin.
+  // Enough misses then take the credit, earned by the calls before, down to where spinning stops
+  // (from the most it can hold, kMaxSpinCredit = 16, 18 misses).
+  for (let i = 0; i < 20; i++) await oneJobAfterASleep();
+  const before = counters();
+  for (let i = 0; i < JOBS; i++) await oneJobAfterASleep();
   const spins = counters().idleSpins - before.idleSpins;
   assert.is(counters().spinHits, before.spinHits, 'a spin saw a job, but every job came after a sleep');
-  // Two misses stop the spinning (the credit starts at or below 0); after that it probes every
+  // Two misses stop the spinning (the credit is at or below 0 here); after that it probes every
   // 32nd idle moment. Without the adaptation every one of the JOBS idle moments would spin.
   assert.ok(spins <= 2 + Math.ceil(JOBS / 32) + 1, `spun ${spins} times for ${JOBS} jobs that never came in time`);
   await db.close();
