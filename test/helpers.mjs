@@ -1,5 +1,5 @@
 // Shared test helpers: temp directories, running a script in a child process, error capture.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,28 @@ export const nativeBinding = () => createRequire(import.meta.url)('node-gyp-buil
 export function tempDir(prefix = 'strand-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, path: (name) => join(dir, name), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The threads of this process. A thread that pthread_join() has returned for can stay listed
+ * for a moment — the kernel wakes the joiner before it unlists the exiting task, and on a loaded
+ * machine that task may wait for a core in between — so compare a count only after settle().
+ */
+export const threadCount = () => readdirSync('/proc/self/task').length;
+
+/**
+ * Waits until `done()` holds, for at most `limitMs`, letting other threads run (and collecting
+ * garbage between tries if `gc`, which needs --expose-gc); returns the final `done()`. For things
+ * that end eventually (a joined thread unlisted, a finalizer run): a leak never ends, so it still
+ * fails, only later.
+ */
+export async function settle(done, { gc = false, limitMs = 10_000 } = {}) {
+  const end = performance.now() + limitMs;
+  while (!done() && performance.now() < end) {
+    if (gc) globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return done();
 }
 
 /** Runs `source` as an ES module in a fresh node process; returns { status, signal, stdout, stderr }. */

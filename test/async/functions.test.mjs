@@ -361,8 +361,7 @@ test('interrupt() and an AbortSignal stop a long query that calls a function per
 
 const childPrelude = `
 import { AsyncDatabase } from ${JSON.stringify(distEsm)};
-import { readdirSync } from 'node:fs';
-const threads = () => readdirSync('/proc/self/task').length;
+import { settle, threadCount as threads } from ${JSON.stringify(helpersUrl)};
 `;
 
 test('a database dropped without close(), its function registered, is ended by GC', () => {
@@ -379,10 +378,7 @@ test('a database dropped without close(), its function registered, is ended by G
       console.log(row.a, row.b);
     })();
     const before = threads() - baseline;
-    for (let i = 0; i < 50 && threads() > baseline; i++) {
-      globalThis.gc();
-      await new Promise((r) => setImmediate(r));
-    }
+    await settle(() => threads() <= baseline, { gc: true });
     console.log(before, threads() - baseline);
   `,
     { args: ['--expose-gc'], timeout: 60_000 },

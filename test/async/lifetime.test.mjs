@@ -2,7 +2,7 @@
 // hang fails the test, not the runner).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runChild, distEsm, tempDir } from '../helpers.mjs';
+import { runChild, distEsm, helpersUrl, tempDir } from '../helpers.mjs';
 
 // Each scenario's files go in a directory the test owns and removes, even if the child crashed.
 const prelude = (dir) => `
@@ -13,7 +13,7 @@ const dir = ${JSON.stringify(dir)};
 const openFiles = () => readdirSync('/proc/self/fd').filter((fd) => {
   try { return readlinkSync('/proc/self/fd/' + fd).startsWith(dir); } catch { return false; }
 }).length;
-const threads = () => readdirSync('/proc/self/task').length;
+import { settle, threadCount as threads } from ${JSON.stringify(helpersUrl)};
 `;
 
 // runChild(prelude + body, options) in a fresh temp directory, removed afterwards.
@@ -57,10 +57,7 @@ test('a database dropped without close() is closed and its thread ended by GC', 
       await stmt.get();
     })();
     const before = { files: openFiles(), threads: threads() - baseline };
-    for (let i = 0; i < 50 && (openFiles() > 0 || threads() > baseline); i++) {
-      globalThis.gc();
-      await new Promise((r) => setImmediate(r));
-    }
+    await settle(() => openFiles() === 0 && threads() <= baseline, { gc: true });
     console.log(JSON.stringify({ before, after: { files: openFiles(), threads: threads() - baseline } }));
   `, { args: ['--expose-gc'] });
   assert.is(r.status, 0, r.stderr);

@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { distCjs, distEsm, projectRoot, runChild } from '../helpers.mjs';
+import { distCjs, distEsm, helpersUrl, projectRoot, runChild } from '../helpers.mjs';
 import { buildFaultAddon } from './fault-build.mjs';
 
 let build;
@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settle, threadCount as threads } from ${JSON.stringify(helpersUrl)};
 const require = createRequire(${JSON.stringify(join(projectRoot, 'package.json'))});
 // The addon dist/ loads too (node-gyp-build honours SQLITE_STRAND_PREBUILD for both).
 const binding = require('node-gyp-build')(${JSON.stringify(projectRoot)});
@@ -31,7 +32,6 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const openFiles = () => readdirSync('/proc/self/fd').filter((fd) => {
   try { return readlinkSync('/proc/self/fd/' + fd).startsWith(dir); } catch { return false; }
 }).length;
-const threads = () => readdirSync('/proc/self/task').length;
 const shape = (e) => ({ name: e?.name, code: e?.code, errcode: e?.errcode, message: e?.message });
 const errorOf = async (promise) => { try { await promise; return 'resolved'; } catch (e) { return shape(e); } };
 const thrownBy = (fn) => { try { fn(); return 'returned'; } catch (e) { return shape(e); } };
@@ -91,6 +91,7 @@ test('a database thread that cannot start rejects open() with ERR_OPERATION_FAIL
     const row = await db.get('SELECT x FROM t');
     const whileOpen = counts();
     await db.close();
+    await settle(() => threads() <= baseline);
     console.log(JSON.stringify({ failures, registered, coresLeft, row, whileOpen: [whileOpen.asyncDatabases, whileOpen.liveCores],
       threadsLeft: threads() - baseline, files: openFiles() }));
   `);
@@ -206,6 +207,7 @@ test('the database thread failing outside any job: every pending and later call 
     })();
     // Once the database object is unreachable its core goes: no TSFN or thread kept it.
     const coresLeft = await collectCores();
+    await settle(() => threads() <= baseline);
     console.log(JSON.stringify({ pending: pending.map((p) => p.status + ' ' + p.reason?.code), later, coresLeft,
       threadsLeft: threads() - baseline, files: openFiles() }));
   `);
