@@ -13,7 +13,7 @@ import { SQLTagStore as SQLTagStoreClass, TAG_STORE_METHOD_ORDER } from './sync/
 export { constants } from './shared/constants';
 export { backup } from './sync/backup';
 export type { BackupOptions, BackupProgress } from './shared/backup-options';
-export { AsyncDatabase } from './async/async-database';
+export { AsyncDatabase, type AsyncDatabaseOptions } from './async/async-database';
 export { Transaction, type TransactionOptions } from './async/transaction';
 export { AsyncStatement } from './async/async-statement';
 export { AsyncSession } from './async/async-session';

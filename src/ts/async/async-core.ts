@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AbortError, withCallerStack } from './async-errors';
 import type { NativeDatabaseConfig } from '../binding';
 import { Engine, JobKind, type Completion, type JobSpec } from './engine';
+import { ReaderPool, type JobSink } from './reader-pool';
 import { bindsParameters, type Finish } from './jobs';
 import { snapshotParams } from './parked-params';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
@@ -118,7 +119,10 @@ const selfWaitError = () =>
   invalidState("the database is in a transaction: inside the transaction's callback, run statements through its `tx` argument, not the database");
 
 export class DatabaseCore {
-  readonly engine: Engine;
+  /** Where jobs go: the database's one Engine, or with `readers` a ReaderPool of several. */
+  readonly engine: JobSink;
+  /** The reader pool, when the database has readers. */
+  readonly pool: ReaderPool | undefined;
   readonly config: NativeDatabaseConfig;
   /**
    * Bumped by every deserialize() call, which finalizes the database's statements (as
@@ -140,9 +144,10 @@ export class DatabaseCore {
   #nextCursor = 1;
   #nextSession = 1;
 
-  constructor(config: NativeDatabaseConfig) {
+  constructor(config: NativeDatabaseConfig, readers = 0) {
     this.config = config;
-    this.engine = new Engine(config);
+    this.pool = readers > 0 ? new ReaderPool(config, readers) : undefined;
+    this.engine = this.pool ?? new Engine(config);
     this.engine.onQueries = (queries) => {
       const database = this.database;
       if (database === undefined) return;

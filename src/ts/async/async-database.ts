@@ -6,6 +6,8 @@ import { Queries } from './async-queries';
 import { AsyncSession } from './async-session';
 import { INTERNAL } from '../shared/class-shape';
 import { AsyncStatement, StatementState } from './async-statement';
+import { RowShape } from './async-rows';
+import { MAX_READERS, type ReaderPool } from './reader-pool';
 import { beginStatement, newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
 import { JobKind } from './engine';
 import type { ApplyChangesetSpec, FunctionSpec, SerializeSpec, SessionCreateSpec } from './jobs';
@@ -25,6 +27,29 @@ import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOp
 import { parseDeserializeArgs } from '../shared/deserialize-options';
 import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT, SQL_NOT_STRING } from '../shared/messages';
 
+/** AsyncDatabase.open()'s options: DatabaseSync's, and `readers`. */
+export interface AsyncDatabaseOptions extends DatabaseSyncOptions {
+  /**
+   * Read-only connections, each on its own thread, beside the one that writes (default 0: one
+   * connection). Needs a database file in WAL mode. Reads run on them in parallel; every call
+   * still settles as on one connection, in call order (docs/ASYNC.md, "Parallel readers").
+   */
+  readers?: number;
+}
+
+// `options.readers`, checked: undefined is 0.
+function readersOption(options: unknown): number {
+  const readers = (options as { readers?: unknown } | undefined)?.readers;
+  if (readers === undefined) return 0;
+  if (typeof readers !== 'number' || !Number.isInteger(readers)) {
+    throw invalidArgType('The "options.readers" argument must be an integer.');
+  }
+  if (readers < 0 || readers > MAX_READERS) {
+    throw codedError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "options.readers" is out of range. It must be >= 0 && <= ${MAX_READERS}. Received ${readers}`);
+  }
+  return readers;
+}
+
 // Instantiated through this, never by name inside its own body (see transaction.ts).
 function newDatabase(core: DatabaseCore, options?: OperationOptions): AsyncDatabase {
   return new AsyncDatabase(INTERNAL, core, options);
@@ -39,20 +64,29 @@ export class AsyncDatabase extends Queries {
 
   /**
    * Opens a database on a new thread. Takes the same `path` and options as `DatabaseSync`
-   * (`open: false` is not supported: the returned database is open).
+   * (`open: false` is not supported: the returned database is open), and `readers`: that many
+   * read-only connections more, each on its own thread, for reads in parallel — on a database
+   * file in WAL mode (`PRAGMA journal_mode = WAL`), else it rejects.
    */
-  static async open(path: DatabasePath, options?: DatabaseSyncOptions): Promise<AsyncDatabase> {
+  static async open(path: DatabasePath, options?: AsyncDatabaseOptions): Promise<AsyncDatabase> {
     const location = normalizePath(path);
     // As in node's promise APIs, an undefined options argument means none.
     const { open, config } = normalizeOptions(location, options !== undefined, options);
     if (!open) {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.open" argument must not be false: AsyncDatabase.open() opens the database.');
     }
-    const core = new DatabaseCore(config);
+    const readers = readersOption(options);
+    const core = new DatabaseCore(config, readers);
     await core.call(false, { kind: JobKind.Open }, () => undefined, undefined);
+    if (core.pool !== undefined) await openReaders(core, core.pool);
     const database = newDatabase(core);
     core.database = database;
     return database;
+  }
+
+  /** How many read-only reader connections the database has beside its writer (open()'s `readers`). */
+  get readers(): number {
+    return this.core.pool?.readerCount ?? 0;
   }
 
   /** Whether the database is open (close() not yet called). */
@@ -125,7 +159,6 @@ export class AsyncDatabase extends Queries {
       result: result as ((...a: unknown[]) => unknown) | undefined,
       inverse: inverse as ((...a: unknown[]) => unknown) | undefined,
       useBigInt,
-      groups: new Map(),
     });
     await this.#register(id, { name: fnName, kind, arity, flags, useBigInt });
   }
@@ -307,5 +340,35 @@ export class AsyncDatabase extends Queries {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+// open() with `readers`, once the writer is open: the file must be one every connection can share
+// (not in-memory or temporary) and in WAL mode — else readers would block the writer, and it them.
+// The readers open after the checks; if anything fails, the writer is closed again.
+async function openReaders(core: DatabaseCore, pool: ReaderPool): Promise<void> {
+  const pragma = (sql: string, finish: (boxed: unknown, names: unknown) => unknown) =>
+    core.call(false, { kind: JobKind.All, sql, statement: 0, readBigInts: false, allowBareNamedParameters: true, allowUnknownNamedParameters: false, params: [] }, finish, undefined);
+  const shape = new RowShape();
+  const rows = (boxed: unknown, names: unknown) => {
+    shape.update(names as string[] | undefined);
+    return shape.rows(boxed, true) as unknown[][];
+  };
+  try {
+    const files = (await pragma('PRAGMA database_list', rows)) as unknown[][];
+    const main = files.find((row) => row[1] === 'main');
+    if (main === undefined || main[2] === '') {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.readers" option needs a database file: an in-memory or temporary database belongs to one connection.');
+    }
+    const [[mode]] = (await pragma('PRAGMA journal_mode', rows)) as unknown[][];
+    if (mode !== 'wal') {
+      throw invalidState(`readers need a database in WAL mode, and this one's journal mode is '${String(mode)}': run PRAGMA journal_mode = WAL on it once (it persists), then open it with readers.`);
+    }
+    await pool.openReaders();
+  } catch (error) {
+    await core.callWithoutCallerStack(false, { kind: JobKind.Close }, () => undefined, undefined).catch(() => {});
+    core.state = 'closed';
+    core.engine.join();
+    throw error;
   }
 }

@@ -2,6 +2,12 @@
 // It holds what must stay on the JS thread — the callbacks, the aggregate accumulators and the
 // values callbacks throw — and runs one call at a time, synchronously, inside the TSFN callback
 // while the database thread waits for the answer.
+//
+// One table per connection. With parallel readers (reader-pool.ts) every connection's table shares
+// one registry of functions (the same ids everywhere: a registration goes to every connection),
+// while what a connection's thread numbers — call ids, aggregate group ids — stays in that
+// connection's table: two threads number them independently, so they would collide in a shared
+// one.
 import { keepOriginalStack } from './async-errors';
 import { codedError } from '../shared/errors';
 import { isInt32 } from '../shared/v8-checks';
@@ -51,8 +57,6 @@ export interface AggregateEntry {
   result: Callable | undefined;
   inverse: Callable | undefined;
   useBigInt: boolean;
-  /** Accumulators by group id (ids come from the database thread, never reused). */
-  groups: Map<number, unknown>;
 }
 
 export interface ChangesetEntry {
@@ -71,30 +75,52 @@ function outOfRange(value: bigint): Error {
   return codedError(RangeError, 'ERR_OUT_OF_RANGE', `Value is too large to be represented as a JavaScript number: ${value}`);
 }
 
+// The functions of one database, shared by the tables of all its connections.
+class Registry {
+  readonly entries = new Map<number, Entry>();
+  nextId = 1;
+}
+
 export class FunctionTable {
-  readonly #entries = new Map<number, Entry>();
+  readonly #registry: Registry;
   readonly #thrown = new Map<number, unknown>();
-  #nextId = 1;
+  // Accumulators by group id (ids come from this connection's thread, never reused), per function.
+  // Weak: a dropped function's accumulators go with it.
+  readonly #groups = new WeakMap<AggregateEntry, Map<number, unknown>>();
+
+  /** A table of its own, or (`sharing`) one over the same functions as another connection's. */
+  constructor(sharing?: FunctionTable) {
+    this.#registry = sharing === undefined ? new Registry() : sharing.#registry;
+  }
 
   /** Adds a function; its id goes to the registration job. */
   add(entry: Entry): number {
-    const id = this.#nextId++;
-    this.#entries.set(id, entry);
+    const id = this.#registry.nextId++;
+    this.#registry.entries.set(id, entry);
     return id;
   }
 
   /** Drops a function that was replaced, or whose registration failed. */
   drop(id: number): void {
-    this.#entries.delete(id);
+    this.#registry.entries.delete(id);
   }
 
   /** Accumulators currently held (for tests: groups abandoned by errors must not stay). */
   get accumulators(): number {
     let count = 0;
-    for (const entry of this.#entries.values()) {
-      if (entry.kind === FunctionKind.Aggregate || entry.kind === FunctionKind.Window) count += entry.groups.size;
+    for (const entry of this.#registry.entries.values()) {
+      if (entry.kind === FunctionKind.Aggregate || entry.kind === FunctionKind.Window) count += this.#groups.get(entry)?.size ?? 0;
     }
     return count;
+  }
+
+  #groupsOf(entry: AggregateEntry): Map<number, unknown> {
+    let groups = this.#groups.get(entry);
+    if (groups === undefined) {
+      groups = new Map();
+      this.#groups.set(entry, groups);
+    }
+    return groups;
   }
 
   /**
@@ -116,7 +142,7 @@ export class FunctionTable {
    * notes that it threw).
    */
   call(callId: number, type: CallType, functionId: number, group: number, args: unknown[]): unknown {
-    const entry = this.#entries.get(functionId);
+    const entry = this.#registry.entries.get(functionId);
     if (entry === undefined) return null;
     try {
       if (entry.kind === FunctionKind.Scalar) {
@@ -124,7 +150,7 @@ export class FunctionTable {
         return Reflect.apply(entry.fn, undefined, args);
       }
       if (entry.kind === FunctionKind.Changeset) return changesetCall(entry, type, args[0]);
-      return aggregateCall(entry, type, group, args);
+      return aggregateCall(entry, this.#groupsOf(entry), type, group, args);
     } catch (thrown) {
       keepOriginalStack(thrown);
       this.#thrown.set(callId, thrown);
@@ -159,8 +185,7 @@ function changesetCall(entry: ChangesetEntry, type: CallType, arg: unknown): num
 
 // In the sync path's order (user_functions.cc): the group's accumulator is made (and kept) before
 // the arguments are converted and the callback runs.
-function aggregateCall(entry: AggregateEntry, type: CallType, group: number, args: unknown[]): unknown {
-  const groups = entry.groups;
+function aggregateCall(entry: AggregateEntry, groups: Map<number, unknown>, type: CallType, group: number, args: unknown[]): unknown {
   switch (type) {
     case CallType.Step:
     case CallType.Inverse: {

@@ -95,7 +95,7 @@ const engineCounters: { pollTurns: number } = ((binding as unknown as { engineCo
 export class Engine {
   readonly #native: NativeAsyncDatabase;
   /** User functions and their accumulators (async-functions.ts). */
-  readonly functions = new FunctionTable();
+  readonly functions: FunctionTable;
   readonly #jobs = new Map<number, Completion>();
   readonly #progress = new Map<number, (a: number, b: number) => boolean>();
   #nextId = 1;
@@ -117,7 +117,9 @@ export class Engine {
    */
   onQueries: ((queries: unknown[]) => void) | undefined;
 
-  constructor(config: NativeDatabaseConfig) {
+  /** `functions`: the connection's function table (reader-pool.ts shares one registry); default, its own. */
+  constructor(config: NativeDatabaseConfig, functions = new FunctionTable()) {
+    this.functions = functions;
     // The TSFN holds its callback strongly; a WeakRef keeps that from pinning this engine, so an
     // idle database that is no longer referenced can be garbage-collected (and its thread ended).
     const self = new WeakRef(this);
@@ -195,6 +197,11 @@ export class Engine {
 
   interrupt(): void {
     this.#native.interrupt();
+  }
+
+  /** Jobs submitted and not yet settled (reader-pool.ts routes a read to the least-loaded reader). */
+  get pending(): number {
+    return this.#jobs.size;
   }
 
   /** After the Close job completed: joins the thread and releases the native resources. */

@@ -1,7 +1,7 @@
 // Long runs of the async differential fuzzer: each seed's program on DatabaseSync in call order
 // (the reference), and on AsyncDatabase awaited and pipelined; findings grouped by class.
 //
-//   npm run fuzz:async -- --seeds 1-5000 [--modes awaited,pipelined] [--verbose]
+//   npm run fuzz:async -- --seeds 1-5000 [--modes awaited,pipelined] [--readers N] [--verbose]
 //
 // Exit code 1 when any seed differs, hangs, crashes, or leaves an unhandled rejection or an
 // uncaught exception.
@@ -18,11 +18,12 @@ const option = (name, fallback) => {
 };
 const seeds = parseSeeds(option('--seeds', '1-1000'));
 const modes = option('--modes', 'awaited,pipelined');
+const readers = option('--readers', '0');
 const verbose = args.includes('--verbose');
 const script = fileURLToPath(new URL('./run-seeds.mjs', import.meta.url));
 
 const started = Date.now();
-const results = await runSeeds({ script, args: ['--modes', modes], seeds, chunk: 250, parallel: 2 });
+const results = await runSeeds({ script, args: ['--modes', modes, '--readers', readers], seeds, chunk: 250, parallel: 2 });
 const classes = new Map();
 let failing = 0;
 for (const seed of seeds) {

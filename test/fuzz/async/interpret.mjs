@@ -8,11 +8,11 @@ import { pathToFileURL } from 'node:url';
 import { serialize } from '../../compat/serialize.mjs';
 import { FuzzerBug, makeValue } from '../shared/values.mjs';
 import { makeAggregate, makeFunction } from './callbacks.mjs';
-import { BODY_THREW, makeArgs, makeImage, makeWithOptions, openArgs } from './reference.mjs';
+import { BODY_THREW, makeArgs, makeImage, makeWithOptions, openArgs, prepareFile } from './reference.mjs';
 
 export class Hang extends Error {}
 
-export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 5000 }) {
+export async function runAsync(sqlite, program, { dir, mode, readers = 0, settleTimeout = 5000 }) {
   const replace = [[pathToFileURL(dir).href, 'file://<TMP>'], [dir, '<TMP>']];
   const ser = (value) => serialize(value, { replace });
   const trace = [];
@@ -219,7 +219,8 @@ export async function runAsync(sqlite, program, { dir, mode, settleTimeout = 500
     for (let index = 0; index < program.ops.length; index++) {
       const op = program.ops[index];
       if (op.k === 'open') {
-        const args = openArgs(op, dir);
+        prepareFile(sqlite, dir, readers);
+        const args = openArgs(op, dir, readers);
         try {
           db = await timed(op.explicitUndefined && args.length === 1 ? sqlite.AsyncDatabase.open(args[0], undefined) : sqlite.AsyncDatabase.open(...args), index);
           trace[index] = ['op', index, { ok: ser({ database: true }) }];

@@ -15,9 +15,14 @@
 //     one batch ahead, the call that takes the first row of the batch before it — is made; every
 //     next() first checks the statement (finalized, then re-executed: "iterator was invalidated");
 //     a SQLite error ends the cursor after the rows read before it; return() ends it after the
-//     calls made before it.
+//     calls made before it;
+//   - with readers (--readers N), a cursor of a read (read-routing.ts) that starts outside a
+//     transaction, before any deserialize(), reads one snapshot: the state of the database when it
+//     started, whatever is written while it is open (docs/ASYNC.md, "Parallel readers"). Modelled
+//     by reading it whole when it starts.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { serialize } from '../../compat/serialize.mjs';
 import { FuzzerBug, makeValue } from '../shared/values.mjs';
 import { makeAggregate, makeFunction } from './callbacks.mjs';
@@ -95,13 +100,30 @@ export function makeArgs(args) {
   });
 }
 
-export function openArgs(op, dir) {
-  const location = op.loc === 'memory' ? ':memory:' : path.join(dir, 'main.db');
-  if (op.opts === undefined) return [location];
+/**
+ * open()'s arguments. With `readers` (the fuzzer's --readers, AsyncDatabase only) the database is
+ * a file in WAL mode, made so before it opens (`prepareFile`), whatever the program's location.
+ */
+export function openArgs(op, dir, readers = 0) {
+  const location = op.loc === 'memory' && readers === 0 ? ':memory:' : path.join(dir, 'main.db');
+  if (op.opts === undefined && readers === 0) return [location];
   const options = {};
-  for (const [key, name] of Object.entries(op.opts)) if (name !== undefined) options[key] = makeValue(name);
+  for (const [key, name] of Object.entries(op.opts ?? {})) if (name !== undefined) options[key] = makeValue(name);
+  if (readers > 0) options.readers = readers;
   return [location, options];
 }
+
+/** Puts the file of a --readers run in WAL mode before the program opens it (both runs do). */
+export function prepareFile(sqlite, dir, readers) {
+  if (readers === 0) return;
+  const file = new sqlite.DatabaseSync(path.join(dir, 'main.db'));
+  file.exec('PRAGMA journal_mode = WAL');
+  file.close();
+}
+
+// The reader pool's routing rule (src/ts/async/read-routing.ts), for placing cursors as it does;
+// on the addon's exports once the library is loaded.
+const readRouting = () => createRequire(import.meta.url)('node-gyp-build')(fileURLToPath(new URL('../../..', import.meta.url))).readRouting;
 
 export const txSql = (depth, mode) => depth === 0
   ? { begin: `BEGIN ${(mode ?? 'deferred').toUpperCase()}`, commit: 'COMMIT', rollback: 'ROLLBACK' }
@@ -125,7 +147,7 @@ export function makeImage(name, sqlite) {
   return bytes;
 }
 
-export function runReference(sqlite, program, { dir }) {
+export function runReference(sqlite, program, { dir, readers = 0 }) {
   const replace = [[pathToFileURL(dir).href, 'file://<TMP>'], [dir, '<TMP>']];
   const ser = (value) => serialize(value, { replace });
   const trace = [];
@@ -133,6 +155,8 @@ export function runReference(sqlite, program, { dir }) {
   const log = (entry) => calls.push(entry);
   let db;
   let closed = false;
+  // deserialize() reached the database: with readers, everything runs on the writer from then on.
+  let localState = false;
   const stmts = [];
   const cursors = [];
 
@@ -255,6 +279,31 @@ export function runReference(sqlite, program, { dir }) {
         batch.done = true;
         cursor.exhausted = true;
         return;
+      }
+      const sql = cursor.source.sql ?? cursor.source.model.sql;
+      if (readers > 0 && !localState && !db.isTransaction && readRouting().isReadSql(sql)) {
+        // On a reader: its snapshot, read now (a thrown next() ends it: kept as the last item).
+        const live = cursor.it;
+        const snapshot = [];
+        for (;;) {
+          try {
+            const result = live.next();
+            snapshot.push({ result });
+            if (result.done) break;
+          } catch (error) {
+            if (error instanceof FuzzerBug) throw error;
+            snapshot.push({ error });
+            break;
+          }
+        }
+        cursor.it = {
+          next: () => {
+            const item = snapshot.shift();
+            if ('error' in item) throw item.error;
+            return item.result;
+          },
+          return: () => live.return(),
+        };
       }
     }
     while (batch.items.length < size) {
@@ -567,7 +616,11 @@ export function runReference(sqlite, program, { dir }) {
         // Every statement goes, as with DatabaseSync (started SQL-text cursors' too).
         for (const model of stmts) if (model) model.finalized = true;
         for (const cursor of cursors) if (cursor && cursor.source.sql !== undefined && cursor.started) cursor.statementGone = true;
-        return db.deserialize(makeImage(op.image, sqlite));
+        try {
+          return db.deserialize(makeImage(op.image, sqlite));
+        } finally {
+          localState = true;
+        }
       });
       case 'dispose-db':
       case 'close': return settle(() => {
@@ -586,7 +639,9 @@ export function runReference(sqlite, program, { dir }) {
   for (let index = 0; index < program.ops.length; index++) {
     const op = program.ops[index];
     if (op.k === 'open') {
-      const args = openArgs(op, dir);
+      prepareFile(sqlite, dir, readers);
+      const args = openArgs(op, dir, readers);
+      if (readers > 0) delete args[1].readers; // an AsyncDatabase option
       try {
         if (args[1]?.open === false) {
           // Every option is checked first (a database made with open: false opens nothing).

@@ -3,7 +3,10 @@
 // per seed on stdout. Unhandled rejections and uncaught exceptions during a seed are part of its
 // result (`problems`): the contract allows neither.
 //
-//   node run-seeds.mjs --seeds 1-100 [--modes awaited,pipelined]
+//   node run-seeds.mjs --seeds 1-100 [--modes awaited,pipelined] [--readers N]
+//
+// --readers N: every program opens a WAL file with `readers: N` (the reference models the
+// snapshot of a cursor on a reader).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +22,7 @@ const option = (name, fallback) => {
 };
 const sqlite = await import(new URL('../../../dist/index.js', import.meta.url).href);
 const modes = option('--modes', 'awaited,pipelined').split(',');
+const readers = Number(option('--readers', '0'));
 const base = fs.realpathSync(fs.mkdtempSync(path.join(process.env.FUZZ_TMPDIR || os.tmpdir(), 'strand-afuzz-')));
 
 let problems = [];
@@ -42,9 +46,9 @@ try {
     const program = generateProgram(seed);
     const out = { seed };
     try {
-      out.reference = await inDir('ref', (dir) => runReference(sqlite, program, { dir }));
+      out.reference = await inDir('ref', (dir) => runReference(sqlite, program, { dir, readers }));
       for (const mode of modes) {
-        out[mode] = await inDir(mode, (dir) => runAsync(sqlite, program, { dir, mode }));
+        out[mode] = await inDir(mode, (dir) => runAsync(sqlite, program, { dir, mode, readers }));
         await settleDown();
       }
     } catch (error) {

@@ -1,0 +1,400 @@
+// ReaderPool: `AsyncDatabase.open(path, { readers: N })` — one writer connection plus N read-only
+// reader connections on one WAL file, each an Engine with its own database thread, behind the
+// interface of a single Engine (DatabaseCore uses either). Every call settles as it would on one
+// connection in call order (docs/ASYNC.md, "Parallel readers").
+//
+// ORDERING RULES (each one keeps a result what a single connection would give)
+//  R1. Reads run on readers only while the writer has nothing that could change what they see in
+//      flight ("barriers": writes, exec, DDL, registrations), is in autocommit, and has no
+//      connection-local state (read-routing.ts). A read issued behind a barrier goes to the writer,
+//      in its FIFO, after the barrier — except a cursor's first batch (R4).
+//  R2. A barrier waits until every read in flight on a reader has completed: a read issued before
+//      a write must not see it, and a reader's snapshot starts when its read does.
+//  R3. Whatever is held keeps everything issued after it behind it, in call order (`#line`),
+//      except the batches of a cursor that lives on a reader: its snapshot is fixed, so it does
+//      not care what the writer does meanwhile.
+//  R4. A cursor stays on the connection it opened on, for one consistent snapshot. Where it opens
+//      depends only on the call order, never on timing: it waits for the barriers before it, then
+//      opens on a reader unless the writer is in a transaction (or routing is off).
+//  R5. A prepared statement is prepared on a reader the first time a read of it goes there (the
+//      Prepare job ahead of the read, in that reader's FIFO). After a run that failed, its next
+//      run goes to the same connection, which reports that error again as a single connection
+//      does (jobs.cc AcquireTarget).
+//  R6. Function registrations, finalization and close reach every connection (registration and
+//      close as barriers); interrupt() interrupts every thread; join() joins every thread.
+//
+// LIFETIME: each Engine roots itself while it has jobs in flight (engine.ts), and each job's
+// completion closure holds this pool, so a pool with held work is kept alive by the very jobs
+// it waits for. Env teardown and GC reach every connection through its own native object.
+import { binding, type NativeDatabaseConfig } from '../binding';
+import { FunctionTable } from './async-functions';
+import { Engine, JobKind, type Completion, type JobSpec } from './engine';
+import { isReadSql, localStateIn } from './read-routing';
+
+/** What DatabaseCore needs of its job sink: an Engine, or a ReaderPool standing for one. */
+export interface JobSink {
+  readonly functions: FunctionTable;
+  readonly inTransaction: boolean;
+  onQueries: ((queries: unknown[]) => void) | undefined;
+  submit(spec: JobSpec, settle: Completion): number;
+  cancel(id: number): 'removed' | 'interrupted' | 'none';
+  interrupt(): void;
+  join(): void;
+}
+
+// For tests only (the async fuzzer's reference places cursors as the pool does): the routing rule,
+// kept on the addon's exports object like engine.ts's counters.
+(binding as unknown as { readRouting?: unknown }).readRouting ??= { isReadSql, localStateIn };
+
+/** The most readers one database may have: each one is a thread and a connection. */
+export const MAX_READERS = 64;
+
+interface StatementInfo {
+  sql: string;
+  read: boolean;
+  /** The connections it is prepared on (the writer always). */
+  on: Set<Engine>;
+  /** A reader's Prepare of it failed: the error its read there rejects with. */
+  prepareErrors: Map<Engine, Error>;
+  /** Its last run failed there (R5). */
+  failedOn: Engine | undefined;
+}
+
+type Route =
+  | { to: 'hold' }
+  | { to: 'reader'; engine: Engine }
+  | { to: 'writer'; barrier: boolean }
+  | { to: 'cursor'; engine: Engine }
+  | { to: 'all'; barrier: boolean; engines: Engine[] };
+
+interface Held {
+  id: number;
+  spec: JobSpec;
+  settle: Completion;
+}
+
+interface Dispatched {
+  engine: Engine;
+  engineId: number;
+  undo: () => void;
+}
+
+const isQuery = (kind: JobKind): kind is JobKind.Get | JobKind.All | JobKind.IterOpen =>
+  kind === JobKind.Get || kind === JobKind.All || kind === JobKind.IterOpen;
+
+export class ReaderPool implements JobSink {
+  readonly #writer: Engine;
+  readonly #readerConfig: NativeDatabaseConfig;
+  readonly #readerCount: number;
+  #readers: Engine[] = [];
+  #onQueries: ((queries: unknown[]) => void) | undefined;
+  #nextId = 1;
+  // R3: held jobs, in call order.
+  readonly #line: Held[] = [];
+  #drainScheduled = false;
+  // Reads in flight on readers (R2) and barriers in flight on the writer (R1).
+  #readsOnReaders = 0;
+  #barriers = 0;
+  // Connection-local state was made on the writer (or deserialize() replaced a schema): routing is off.
+  #localState = false;
+  readonly #dispatched = new Map<number, Dispatched>();
+  readonly #cursorHome = new Map<number, Engine>();
+  readonly #statements = new Map<number, StatementInfo>();
+
+  constructor(config: NativeDatabaseConfig, readers: number) {
+    this.#writer = new Engine(config);
+    this.#readerConfig = { ...config, readOnly: true };
+    this.#readerCount = readers;
+  }
+
+  get functions(): FunctionTable {
+    return this.#writer.functions;
+  }
+
+  get inTransaction(): boolean {
+    return this.#writer.inTransaction;
+  }
+
+  get onQueries(): ((queries: unknown[]) => void) | undefined {
+    return this.#onQueries;
+  }
+
+  set onQueries(publish: ((queries: unknown[]) => void) | undefined) {
+    this.#onQueries = publish;
+    this.#writer.onQueries = publish;
+    for (const reader of this.#readers) reader.onQueries = publish;
+  }
+
+  /** How many reader connections the database has. */
+  get readerCount(): number {
+    return this.#readerCount;
+  }
+
+  /**
+   * After the writer opened (it creates the file; a read-only connection cannot): opens the
+   * readers, each on its own thread, with the writer's settings, read-only. Rejects with the
+   * first failure; the readers that opened are then closed again.
+   */
+  async openReaders(): Promise<void> {
+    const readers: Engine[] = [];
+    for (let i = 0; i < this.#readerCount; i++) {
+      const reader = new Engine(this.#readerConfig, new FunctionTable(this.#writer.functions));
+      reader.onQueries = this.#onQueries;
+      readers.push(reader);
+    }
+    const opened = await Promise.allSettled(readers.map((reader) => submitted(reader, { kind: JobKind.Open })));
+    const failure = opened.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) {
+      await Promise.allSettled(readers.map((reader, i) => (opened[i]!.status === 'fulfilled' ? submitted(reader, { kind: JobKind.Close }) : undefined)));
+      for (const reader of readers) reader.join();
+      throw (failure as PromiseRejectedResult).reason;
+    }
+    this.#readers = readers;
+  }
+
+  submit(spec: JobSpec, settle: Completion): number {
+    const id = this.#nextId++;
+    if (!this.#tryDispatch(id, spec, settle, this.#line.length > 0)) this.#line.push({ id, spec, settle });
+    return id;
+  }
+
+  cancel(id: number): 'removed' | 'interrupted' | 'none' {
+    const at = this.#line.findIndex((held) => held.id === id);
+    if (at >= 0) {
+      this.#line.splice(at, 1);
+      this.#scheduleDrain();
+      return 'removed';
+    }
+    const dispatched = this.#dispatched.get(id);
+    if (dispatched === undefined) return 'none';
+    const outcome = dispatched.engine.cancel(dispatched.engineId);
+    if (outcome === 'removed') {
+      this.#dispatched.delete(id);
+      dispatched.undo();
+      this.#scheduleDrain();
+    }
+    return outcome;
+  }
+
+  interrupt(): void {
+    this.#writer.interrupt();
+    for (const reader of this.#readers) reader.interrupt();
+  }
+
+  join(): void {
+    this.#writer.join();
+    for (const reader of this.#readers) reader.join();
+  }
+
+  // --- routing ---------------------------------------------------------------------------------
+
+  #statementInfo(spec: JobSpec): StatementInfo | undefined {
+    return 'statement' in spec && spec.statement !== 0 ? this.#statements.get(spec.statement) : undefined;
+  }
+
+  // Where job `spec` goes now (R1–R6), or 'hold'. `lineWaits`: held jobs were issued before it.
+  #route(spec: JobSpec, lineWaits: boolean): Route {
+    switch (spec.kind) {
+      case JobKind.Get:
+      case JobKind.All:
+      case JobKind.IterOpen: {
+        const info = this.#statementInfo(spec);
+        const read = info !== undefined ? info.read : spec.statement === 0 && spec.sql !== undefined && isReadSql(spec.sql);
+        if (!read || this.#readers.length === 0 || this.#localState) return lineWaits ? { to: 'hold' } : { to: 'writer', barrier: !read };
+        if (lineWaits) return { to: 'hold' };
+        if (this.#barriers > 0) return spec.kind === JobKind.IterOpen ? { to: 'hold' } : { to: 'writer', barrier: false };
+        if (this.#writer.inTransaction) return { to: 'writer', barrier: false };
+        const failedOn = info?.failedOn;
+        if (failedOn === this.#writer) return { to: 'writer', barrier: false };
+        return { to: 'reader', engine: failedOn ?? this.#leastLoadedReader() };
+      }
+      case JobKind.IterNext:
+      case JobKind.IterClose: {
+        const home = this.#cursorHome.get(spec.cursor);
+        if (home !== undefined && home !== this.#writer) return { to: 'cursor', engine: home };
+        return lineWaits ? { to: 'hold' } : { to: 'writer', barrier: false };
+      }
+      case JobKind.Finalize: {
+        if (lineWaits) return { to: 'hold' };
+        const info = this.#statements.get(spec.statement);
+        return { to: 'all', barrier: false, engines: info === undefined ? [this.#writer] : [...info.on] };
+      }
+      case JobKind.Function:
+      case JobKind.Close:
+        if (lineWaits || this.#readsOnReaders > 0) return { to: 'hold' };
+        return { to: 'all', barrier: true, engines: [this.#writer, ...this.#readers] };
+      case JobKind.Prepare:
+      case JobKind.Columns:
+      case JobKind.Serialize:
+      case JobKind.Backup:
+      case JobKind.SessionCreate:
+      case JobKind.SessionChangeset:
+      case JobKind.SessionPatchset:
+      case JobKind.SessionClose:
+        // Writer jobs that change nothing a reader could see.
+        return lineWaits ? { to: 'hold' } : { to: 'writer', barrier: false };
+      default:
+        return lineWaits || this.#readsOnReaders > 0 ? { to: 'hold' } : { to: 'writer', barrier: true };
+    }
+  }
+
+  #leastLoadedReader(): Engine {
+    // Ties go to the first: back-to-back reads from one caller stay on one reader, in its read runs.
+    let best = this.#readers[0]!;
+    for (const reader of this.#readers) if (reader.pending < best.pending) best = reader;
+    return best;
+  }
+
+  #tryDispatch(id: number, spec: JobSpec, settle: Completion, lineWaits: boolean): boolean {
+    const route = this.#route(spec, lineWaits);
+    switch (route.to) {
+      case 'hold':
+        return false;
+      case 'writer':
+        this.#onWriter(id, spec, settle, route.barrier);
+        return true;
+      case 'reader':
+        this.#onReader(id, spec as Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>, settle, route.engine);
+        return true;
+      case 'cursor':
+        this.#send(id, route.engine, spec, settle, () => {});
+        return true;
+      case 'all':
+        this.#onAll(spec, settle, route.engines, route.barrier);
+        return true;
+    }
+  }
+
+  // Submits `spec` to `engine` as pool job `id`; `undo` reverts this job's counters, once, when
+  // it settles (or is removed by a cancel).
+  #send(id: number, engine: Engine, spec: JobSpec, settle: Completion, undo: () => void, onSettled?: Completion): void {
+    const entry: Dispatched = { engine, engineId: 0, undo };
+    this.#dispatched.set(id, entry);
+    entry.engineId = engine.submit(spec, (error, a, b, c) => {
+      this.#dispatched.delete(id);
+      undo();
+      onSettled?.(error, a, b, c);
+      this.#afterJob(spec, engine, error, c);
+      settle(error, a, b, c);
+      this.#scheduleDrain();
+    });
+  }
+
+  #onWriter(id: number, spec: JobSpec, settle: Completion, barrier: boolean): void {
+    if (barrier) {
+      this.#barriers++;
+      if (!this.#localState && this.#makesLocalState(spec)) this.#localState = true;
+    }
+    if (spec.kind === JobKind.Prepare) {
+      this.#statements.set(spec.statement, {
+        sql: spec.sql,
+        read: isReadSql(spec.sql),
+        on: new Set([this.#writer]),
+        prepareErrors: new Map(),
+        failedOn: undefined,
+      });
+    }
+    if (spec.kind === JobKind.IterOpen) this.#cursorHome.set(spec.cursor, this.#writer);
+    this.#send(id, this.#writer, spec, settle, barrier ? () => void this.#barriers-- : () => {});
+  }
+
+  #onReader(id: number, spec: Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>, settle: Completion, reader: Engine): void {
+    const info = this.#statementInfo(spec);
+    if (info !== undefined && !info.on.has(reader)) {
+      // R5: prepared there first, in the reader's FIFO ahead of the read.
+      info.on.add(reader);
+      reader.submit({ kind: JobKind.Prepare, sql: info.sql, statement: spec.statement }, (error) => {
+        if (error !== undefined) {
+          info.on.delete(reader);
+          info.prepareErrors.set(reader, error);
+        }
+      });
+    }
+    if (spec.kind === JobKind.IterOpen) this.#cursorHome.set(spec.cursor, reader);
+    this.#readsOnReaders++;
+    this.#send(id, reader, spec, (error, a, b, c) => {
+      const prepareError = info?.prepareErrors.get(reader);
+      if (error !== undefined && prepareError !== undefined) {
+        info!.prepareErrors.delete(reader);
+        error = prepareError;
+      }
+      settle(error, a, b, c);
+    }, () => void this.#readsOnReaders--);
+  }
+
+  // A job every connection runs (registration, close, finalize): settles with the writer's
+  // outcome once every connection has run it.
+  #onAll(spec: JobSpec, settle: Completion, engines: Engine[], barrier: boolean): void {
+    if (barrier) this.#barriers++;
+    let left = engines.length;
+    let outcome: Parameters<Completion> | undefined;
+    for (const engine of engines) {
+      this.#send(this.#nextId++, engine, spec, () => {
+        if (--left === 0) {
+          if (barrier) this.#barriers--;
+          settle(...outcome!);
+        }
+      }, () => {}, (error, a, b, c) => {
+        if (engine === this.#writer) outcome = [error, a, b, c];
+      });
+    }
+    if (spec.kind === JobKind.Finalize) this.#statements.delete(spec.statement);
+  }
+
+  // Bookkeeping once a job settled: where its cursor lives, where its statement last failed.
+  #afterJob(spec: JobSpec, engine: Engine, error: Error | undefined, c: unknown): void {
+    if (spec.kind === JobKind.IterOpen || spec.kind === JobKind.IterNext) {
+      if (error !== undefined || c === true) this.#cursorHome.delete(spec.cursor);
+    } else if (spec.kind === JobKind.IterClose) {
+      this.#cursorHome.delete(spec.cursor);
+    }
+    if (isQuery(spec.kind) || spec.kind === JobKind.Run) {
+      const info = this.#statementInfo(spec);
+      if (info !== undefined) info.failedOn = error === undefined ? undefined : engine;
+    }
+  }
+
+  // Whether a barrier gives the writer state the readers lack (read-routing.ts).
+  #makesLocalState(spec: JobSpec): boolean {
+    switch (spec.kind) {
+      case JobKind.Deserialize:
+        return true;
+      case JobKind.Exec:
+        return localStateIn(spec.sql);
+      case JobKind.Run:
+      case JobKind.Get:
+      case JobKind.All:
+      case JobKind.IterOpen: {
+        const sql = spec.statement !== 0 ? this.#statements.get(spec.statement)?.sql : spec.sql;
+        return sql === undefined || localStateIn(sql);
+      }
+      default:
+        return false;
+    }
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainScheduled || this.#line.length === 0) return;
+    this.#drainScheduled = true;
+    // From a microtask, not from inside the completion that made room: the code awaiting that
+    // completion resumes first, and whatever it issues lines up behind the held jobs.
+    queueMicrotask(this.#drain);
+  }
+
+  readonly #drain = (): void => {
+    this.#drainScheduled = false;
+    while (this.#line.length > 0) {
+      const head = this.#line[0]!;
+      // Nothing issued before the head waits any more.
+      if (!this.#tryDispatch(head.id, head.spec, head.settle, false)) break;
+      this.#line.shift();
+    }
+  };
+}
+
+// Submits `spec` to `engine` on its own, as a promise (the pool's own Open and Close of readers).
+function submitted(engine: Engine, spec: JobSpec): Promise<void> {
+  return new Promise((resolve, reject) => {
+    engine.submit(spec, (error) => (error === undefined ? resolve() : reject(error)));
+  });
+}
