@@ -100,6 +100,11 @@ export class ReaderPool implements JobSink {
   readonly #dispatched = new Map<number, Dispatched>();
   readonly #cursorHome = new Map<number, Engine>();
   readonly #statements = new Map<number, StatementInfo>();
+  /**
+   * Where jobs went, for tests (test/async/readers.test.mjs proves routing with them): queries run
+   * on each reader, by reader index; jobs on the writer; jobs that waited in the line.
+   */
+  readonly routed = { readers: [] as number[], writer: 0, held: 0 };
 
   constructor(config: NativeDatabaseConfig, readers: number) {
     this.#writer = new Engine(config);
@@ -154,7 +159,10 @@ export class ReaderPool implements JobSink {
 
   submit(spec: JobSpec, settle: Completion): number {
     const id = this.#nextId++;
-    if (!this.#tryDispatch(id, spec, settle, this.#line.length > 0)) this.#line.push({ id, spec, settle });
+    if (!this.#tryDispatch(id, spec, settle, this.#line.length > 0)) {
+      this.#line.push({ id, spec, settle });
+      this.routed.held++;
+    }
     return id;
   }
 
@@ -295,6 +303,7 @@ export class ReaderPool implements JobSink {
       });
     }
     if (spec.kind === JobKind.IterOpen) this.#cursorHome.set(spec.cursor, this.#writer);
+    this.routed.writer++;
     this.#send(id, this.#writer, spec, settle, barrier ? () => void this.#barriers-- : () => {});
   }
 
@@ -311,6 +320,8 @@ export class ReaderPool implements JobSink {
       });
     }
     if (spec.kind === JobKind.IterOpen) this.#cursorHome.set(spec.cursor, reader);
+    const index = this.#readers.indexOf(reader);
+    this.routed.readers[index] = (this.routed.readers[index] ?? 0) + 1;
     this.#readsOnReaders++;
     this.#send(id, reader, spec, (error, a, b, c) => {
       const prepareError = info?.prepareErrors.get(reader);

@@ -258,5 +258,7 @@ export async function runAsync(sqlite, program, { dir, mode, readers = 0, settle
     if (error instanceof Hang) return { trace, calls, hang: error.message };
     throw error;
   }
-  return { trace, calls };
+  // With --readers: how many queries ran on readers (a run where none did would prove nothing).
+  const routed = db?.core.pool?.routed;
+  return { trace, calls, onReaders: routed === undefined ? 0 : routed.readers.reduce((sum, n) => sum + (n ?? 0), 0) };
 }
