@@ -119,6 +119,24 @@ test('R2: a write issued after a read waits for it: the read never sees the writ
     // The long read and the count ran on the reader; the read after the write, behind it on the writer.
     assert.is(routed.readers[0], 2);
     assert.ok(routed.held >= 1, 'the write waited in the line');
+    // The same through get(), all() and iterate() of statements that write, and exec(): the
+    // read issued before each write sees the state before it, the one after it the write.
+    const cases = [
+      [(db) => db.get('INSERT INTO t(v) VALUES (0) RETURNING id'), 'SELECT count(*) AS n FROM t'],
+      [(db) => db.all('ALTER TABLE t ADD COLUMN w DEFAULT 4'), 'SELECT * FROM t WHERE id = 1'],
+      [(db) => db.iterate('INSERT INTO t(v) VALUES (0) RETURNING id').next(), 'SELECT count(*) AS n FROM t'],
+      [(db) => db.exec('DELETE FROM t WHERE v = 0'), 'SELECT count(*) AS n FROM t'],
+    ];
+    for (const [write, probe] of cases) {
+      const expected = await db.get(probe);
+      const longer = db.get(LONG_READ);
+      const before = db.get(probe);
+      const done = write(db);
+      const after = db.get(probe);
+      assert.equal(await before, expected, probe);
+      await Promise.all([longer, done]);
+      assert.not.equal(await after, expected, 'the probe sees the write');
+    }
   });
 });
 
@@ -138,6 +156,24 @@ test('R4: a cursor reads one snapshot; inside a transaction it runs on the write
       return ids.length;
     });
     assert.is(inside, ROWS + 2);
+  });
+});
+
+test('R1: an open cursor of a writing statement keeps the reads on the writer, which sees its rows', async () => {
+  await withPool(2, async (db, routed) => {
+    // More rows than a cursor's first batch: the statement stays mid-step after it.
+    const returning = db.iterate('INSERT INTO t(v) SELECT x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50) SELECT x FROM c) RETURNING id');
+    assert.is((await returning.next()).done, false);
+    const used = onReaders(routed);
+    // Its statement is not done: its implicit transaction is open, and one connection sees it.
+    assert.is((await db.get('SELECT count(*) AS n FROM t')).n, ROWS + 50);
+    const rows = [];
+    for await (const row of db.iterate('SELECT id FROM t')) rows.push(row.id);
+    assert.is(rows.length, ROWS + 50);
+    assert.is(onReaders(routed), used);
+    await returning.return();
+    assert.is((await db.get('SELECT count(*) AS n FROM t')).n, ROWS + 50);
+    assert.is(onReaders(routed), used + 1);
   });
 });
 
@@ -189,6 +225,30 @@ test('R6: functions and aggregates run on every connection, with per-connection 
     assert.equal((await Promise.all([stmt.get(1), stmt.get(2)])).map((r) => r.d), [3, 6]);
     assert.is(db.core.engine.functions.accumulators, 0);
   });
+});
+
+test('R6: a function replaced while a reader holds an open cursor: that reader catches up when its cursors end', async () => {
+  const run = async (readers) => withPool(readers, async (db, routed) => {
+    await db.function('f', (x) => 1);
+    const cursor = db.iterate('SELECT f(v) AS r FROM t');
+    const first = (await cursor.next()).value.r;
+    // With one connection SQLite refuses to replace a function while a statement runs; a reader's
+    // cursor runs on a connection of its own, so the replacement takes on the writer.
+    const replaced = await db.function('f', (x) => 2).then(() => 'replaced', (e) => e.message);
+    const values = await Promise.all(Array.from({ length: 20 }, () => db.get('SELECT f(0) AS r')));
+    const whileOpen = routed === undefined ? undefined : [...routed.readers];
+    const rest = [];
+    for await (const row of cursor) rest.push(row.r);
+    const after = await Promise.all(Array.from({ length: 20 }, () => db.get('SELECT f(0) AS r')));
+    return { first, replaced, values: [...new Set(values.map((r) => r.r))], rest: [...new Set(rest)], after: [...new Set(after.map((r) => r.r))], whileOpen, routed: routed && [...routed.readers] };
+  });
+  const pooled = await run(2);
+  assert.equal([pooled.first, pooled.replaced, pooled.values, pooled.rest, pooled.after], [1, 'replaced', [2], [1], [2]]);
+  // While the cursor was open, its reader (the first) took none of the gets; after, it took some.
+  assert.is(pooled.whileOpen[0], 1);
+  assert.ok(pooled.routed[0] > 1, JSON.stringify(pooled.routed));
+  const single = await run(0);
+  assert.match(single.replaced, /unable to delete\/modify user-function due to active statements/);
 });
 
 test('R5: statement settings apply on every connection; a failed run is reported as on one connection', async () => {

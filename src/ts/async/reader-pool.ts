@@ -5,8 +5,9 @@
 //
 // ORDERING RULES (each one keeps a result what a single connection would give)
 //  R1. Reads run on readers only while the writer has nothing that could change what they see in
-//      flight ("barriers": writes, exec, DDL, registrations), is in autocommit, and has no
-//      connection-local state (read-routing.ts). A read issued behind a barrier goes to the writer,
+//      flight ("barriers": writes, exec, DDL, registrations), is in autocommit, has no cursor of a
+//      writing statement open (its implicit transaction is open), and has no connection-local
+//      state (read-routing.ts). A read issued behind a barrier goes to the writer,
 //      in its FIFO, after the barrier — except a cursor's first batch (R4).
 //  R2. A barrier waits until every read in flight on a reader has completed: a read issued before
 //      a write must not see it, and a reader's snapshot starts when its read does.
@@ -21,7 +22,9 @@
 //      run goes to the same connection, which reports that error again as a single connection
 //      does (jobs.cc AcquireTarget).
 //  R6. Function registrations, finalization and close reach every connection (registration and
-//      close as barriers); interrupt() interrupts every thread; join() joins every thread.
+//      close as barriers); interrupt() interrupts every thread; join() joins every thread. A
+//      registration that a reader cannot take yet (its open cursor runs a statement) is replayed
+//      there once its cursors end; until then it gets no new work.
 //
 // LIFETIME: each Engine roots itself while it has jobs in flight (engine.ts), and each job's
 // completion closure holds this pool, so a pool with held work is kept alive by the very jobs
@@ -29,6 +32,7 @@
 import { binding, type NativeDatabaseConfig } from '../binding';
 import { FunctionTable } from './async-functions';
 import { Engine, JobKind, type Completion, type JobSpec } from './engine';
+import type { FunctionSpec } from './jobs';
 import { isReadSql, localStateIn } from './read-routing';
 
 /** What DatabaseCore needs of its job sink: an Engine, or a ReaderPool standing for one. */
@@ -99,6 +103,16 @@ export class ReaderPool implements JobSink {
   #localState = false;
   readonly #dispatched = new Map<number, Dispatched>();
   readonly #cursorHome = new Map<number, Engine>();
+  // Cursors of statements that write, open on the writer (R1).
+  readonly #writeCursors = new Set<number>();
+  // R6: the last registration that took, per function (name and arity), and the readers where a
+  // later one could not take yet — SQLite refuses to replace a function on a connection with a
+  // statement running, such as a reader's open cursor. Such a reader takes no new work until its
+  // cursors end and the registrations it missed are replayed.
+  readonly #defined = new Map<string, FunctionSpec>();
+  readonly #behind = new Map<Engine, FunctionSpec[]>();
+  // Replaced functions that readers behind still call, by FunctionTable id.
+  readonly #retired = new Map<number, Set<Engine>>();
   readonly #statements = new Map<number, StatementInfo>();
   /**
    * Where jobs went, for tests (test/async/readers.test.mjs proves routing with them): queries run
@@ -208,13 +222,18 @@ export class ReaderPool implements JobSink {
       case JobKind.IterOpen: {
         const info = this.#statementInfo(spec);
         const read = info !== undefined ? info.read : spec.statement === 0 && spec.sql !== undefined && isReadSql(spec.sql);
-        if (!read || this.#readers.length === 0 || this.#localState) return lineWaits ? { to: 'hold' } : { to: 'writer', barrier: !read };
+        // Not a read (INSERT … RETURNING, PRAGMA, …): a barrier, which waits for the reads on readers (R2).
+        if (!read) return lineWaits || this.#readsOnReaders > 0 ? { to: 'hold' } : { to: 'writer', barrier: true };
+        if (this.#readers.length === 0 || this.#localState) return lineWaits ? { to: 'hold' } : { to: 'writer', barrier: false };
         if (lineWaits) return { to: 'hold' };
         if (this.#barriers > 0) return spec.kind === JobKind.IterOpen ? { to: 'hold' } : { to: 'writer', barrier: false };
-        if (this.#writer.inTransaction) return { to: 'writer', barrier: false };
+        // A write cursor left open (INSERT … RETURNING not drained) keeps its statement's implicit
+        // transaction open: only the writer sees its rows until it ends.
+        if (this.#writer.inTransaction || this.#writeCursors.size > 0) return { to: 'writer', barrier: false };
         const failedOn = info?.failedOn;
-        if (failedOn === this.#writer) return { to: 'writer', barrier: false };
-        return { to: 'reader', engine: failedOn ?? this.#leastLoadedReader() };
+        if (failedOn !== undefined) return failedOn === this.#writer || this.#behind.has(failedOn) ? { to: 'writer', barrier: false } : { to: 'reader', engine: failedOn };
+        const reader = this.#leastLoadedReader();
+        return reader === undefined ? { to: 'writer', barrier: false } : { to: 'reader', engine: reader };
       }
       case JobKind.IterNext:
       case JobKind.IterClose: {
@@ -246,10 +265,15 @@ export class ReaderPool implements JobSink {
     }
   }
 
-  #leastLoadedReader(): Engine {
+  // The reader with the fewest jobs in flight among those up to date with the registrations (R6);
+  // undefined if none is.
+  #leastLoadedReader(): Engine | undefined {
     // Ties go to the first: back-to-back reads from one caller stay on one reader, in its read runs.
-    let best = this.#readers[0]!;
-    for (const reader of this.#readers) if (reader.pending < best.pending) best = reader;
+    let best: Engine | undefined;
+    for (const reader of this.#readers) {
+      if (this.#behind.size > 0 && this.#behind.has(reader)) continue;
+      if (best === undefined || reader.pending < best.pending) best = reader;
+    }
     return best;
   }
 
@@ -302,7 +326,10 @@ export class ReaderPool implements JobSink {
         failedOn: undefined,
       });
     }
-    if (spec.kind === JobKind.IterOpen) this.#cursorHome.set(spec.cursor, this.#writer);
+    if (spec.kind === JobKind.IterOpen) {
+      this.#cursorHome.set(spec.cursor, this.#writer);
+      if (barrier) this.#writeCursors.add(spec.cursor);
+    }
     this.routed.writer++;
     this.#send(id, this.#writer, spec, settle, barrier ? () => void this.#barriers-- : () => {});
   }
@@ -339,25 +366,88 @@ export class ReaderPool implements JobSink {
     if (barrier) this.#barriers++;
     let left = engines.length;
     let outcome: Parameters<Completion> | undefined;
+    const failed = new Set<Engine>();
     for (const engine of engines) {
       this.#send(this.#nextId++, engine, spec, () => {
-        if (--left === 0) {
-          if (barrier) this.#barriers--;
-          settle(...outcome!);
-        }
+        if (--left > 0) return;
+        if (barrier) this.#barriers--;
+        if (spec.kind === JobKind.Function) this.#afterRegistration(spec, outcome!, engines, failed);
+        settle(...outcome!);
       }, () => {}, (error, a, b, c) => {
+        if (error !== undefined) failed.add(engine);
         if (engine === this.#writer) outcome = [error, a, b, c];
       });
     }
     if (spec.kind === JobKind.Finalize) this.#statements.delete(spec.statement);
   }
 
+  // R6. The writer's outcome is the registration's. Where it took on the writer but not on a
+  // reader, that reader falls behind until it can replay it; where the writer refused it but a
+  // reader took it, the reader gets the function's previous definition back.
+  // The function a registration replaced stays in the table while a reader behind still calls it:
+  // the outcome then reports none replaced, and #replay drops it once every reader has replaced it.
+  #afterRegistration(spec: FunctionSpec, outcome: Parameters<Completion>, engines: Engine[], failed: Set<Engine>): void {
+    const tookOnWriter = outcome[0] === undefined;
+    const key = `${spec.name.toLowerCase()}/${spec.arity}`;
+    const previous = this.#defined.get(key);
+    if (tookOnWriter) this.#defined.set(key, spec);
+    const stillUsing = new Set<Engine>();
+    for (const reader of engines) {
+      if (reader === this.#writer) continue;
+      if (tookOnWriter && failed.has(reader)) {
+        this.#fallBehind(reader, [spec]);
+        stillUsing.add(reader);
+      } else if (!tookOnWriter && !failed.has(reader) && previous !== undefined) {
+        this.#replay(reader, [previous]);
+      }
+    }
+    const replaced = outcome[1] as number;
+    if (stillUsing.size > 0 && replaced !== 0) {
+      this.#retired.set(replaced, stillUsing);
+      outcome[1] = 0;
+    }
+  }
+
+  #fallBehind(reader: Engine, specs: FunctionSpec[]): void {
+    const missed = this.#behind.get(reader) ?? [];
+    missed.push(...specs);
+    this.#behind.set(reader, missed);
+  }
+
+  // Registers `specs` on `reader` again, in order; those that still fail keep it behind. What each
+  // replaced there is one function fewer in use; the last reader to replace it drops it.
+  #replay(reader: Engine, specs: FunctionSpec[]): void {
+    for (const spec of specs) {
+      reader.submit(spec, (error, replaced) => {
+        if (error !== undefined) {
+          this.#fallBehind(reader, [spec]);
+          return;
+        }
+        const users = this.#retired.get(replaced as number);
+        if (users === undefined || !users.delete(reader) || users.size > 0) return;
+        this.#retired.delete(replaced as number);
+        this.#writer.functions.drop(replaced as number);
+      });
+    }
+  }
+
+  // A cursor on `reader` ended: once it has none, it replays the registrations it missed.
+  #catchUp(reader: Engine): void {
+    const missed = this.#behind.get(reader);
+    if (missed === undefined) return;
+    for (const home of this.#cursorHome.values()) if (home === reader) return;
+    this.#behind.delete(reader);
+    this.#replay(reader, missed);
+  }
+
   // Bookkeeping once a job settled: where its cursor lives, where its statement last failed.
   #afterJob(spec: JobSpec, engine: Engine, error: Error | undefined, c: unknown): void {
-    if (spec.kind === JobKind.IterOpen || spec.kind === JobKind.IterNext) {
-      if (error !== undefined || c === true) this.#cursorHome.delete(spec.cursor);
-    } else if (spec.kind === JobKind.IterClose) {
-      this.#cursorHome.delete(spec.cursor);
+    if (spec.kind === JobKind.IterOpen || spec.kind === JobKind.IterNext || spec.kind === JobKind.IterClose) {
+      if (spec.kind === JobKind.IterClose || error !== undefined || c === true) {
+        this.#cursorHome.delete(spec.cursor);
+        this.#writeCursors.delete(spec.cursor);
+        if (this.#behind.size > 0) this.#catchUp(engine);
+      }
     }
     if (isQuery(spec.kind) || spec.kind === JobKind.Run) {
       const info = this.#statementInfo(spec);

@@ -19,7 +19,8 @@
 //   - with readers (--readers N), a cursor of a read (read-routing.ts) that starts outside a
 //     transaction, before any deserialize(), reads one snapshot: the state of the database when it
 //     started, whatever is written while it is open (docs/ASYNC.md, "Parallel readers"). Modelled
-//     by reading it whole when it starts.
+//     as the pool does it: on a read-only connection of its own with the functions registered so
+//     far, stepped batch by batch.
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -157,6 +158,10 @@ export function runReference(sqlite, program, { dir, readers = 0 }) {
   let closed = false;
   // deserialize() reached the database: with readers, everything runs on the writer from then on.
   let localState = false;
+  // With readers: the functions registered so far ([method, args]), and the connections that
+  // stand for readers holding cursors (closed at the end).
+  const registrations = [];
+  const snaps = [];
   const stmts = [];
   const cursors = [];
 
@@ -281,29 +286,21 @@ export function runReference(sqlite, program, { dir, readers = 0 }) {
         return;
       }
       const sql = cursor.source.sql ?? cursor.source.model.sql;
-      if (readers > 0 && !localState && !db.isTransaction && readRouting().isReadSql(sql)) {
-        // On a reader: its snapshot, read now (a thrown next() ends it: kept as the last item).
-        const live = cursor.it;
-        const snapshot = [];
-        for (;;) {
-          try {
-            const result = live.next();
-            snapshot.push({ result });
-            if (result.done) break;
-          } catch (error) {
-            if (error instanceof FuzzerBug) throw error;
-            snapshot.push({ error });
-            break;
-          }
-        }
-        cursor.it = {
-          next: () => {
-            const item = snapshot.shift();
-            if ('error' in item) throw item.error;
-            return item.result;
-          },
-          return: () => live.return(),
-        };
+      // A cursor of a writing statement still mid-step keeps its implicit transaction open.
+      const writeCursorOpen = cursors.some((other) => other !== cursor && other?.started && !other.exhausted && !readRouting().isReadSql(other.source.sql ?? other.source.model.sql));
+      if (readers > 0 && !localState && !db.isTransaction && !writeCursorOpen && readRouting().isReadSql(sql)) {
+        // On a reader: a read-only connection of its own, with the functions registered so far,
+        // whose read transaction starts at the cursor's first step and holds its snapshot.
+        cursor.it.return?.();
+        cursor.st?.close();
+        const snap = new sqlite.DatabaseSync(path.join(dir, 'main.db'), { ...db.__options, open: undefined, readOnly: true });
+        snaps.push(snap);
+        for (const [method, args] of registrations) snap[method](...args);
+        const settings = { ...(cursor.source.model ? cursor.settings : defaults()) };
+        if (cursor.options.readBigInts !== undefined) settings.readBigInts = cursor.options.readBigInts;
+        if (cursor.options.returnArrays !== undefined) settings.returnArrays = cursor.options.returnArrays;
+        cursor.st = snap.prepare(sql);
+        cursor.it = withSettings(cursor.st, settings, () => cursor.st.iterate(...makeArgs(cursor.args)));
       }
     }
     while (batch.items.length < size) {
@@ -589,14 +586,23 @@ export function runReference(sqlite, program, { dir, readers = 0 }) {
       case 'function': return settle(() => {
         if (closed) throw stateError('database is not open');
         const fn = makeFunction(op.fn, op.arity, log, ser);
-        if (op.opts === undefined) return db.function(op.name, fn);
+        if (op.opts === undefined) {
+          db.function(op.name, fn);
+          registrations.push(['function', [op.name, fn]]);
+          return undefined;
+        }
         const options = {};
         for (const [key, name] of Object.entries(op.opts)) options[key] = makeValue(name);
-        return db.function(op.name, options, fn);
+        db.function(op.name, options, fn);
+        registrations.push(['function', [op.name, options, fn]]);
+        return undefined;
       });
       case 'aggregate': return settle(() => {
         if (closed) throw stateError('database is not open');
-        return db.aggregate(op.name, makeAggregate(op, log, ser));
+        const aggregate = makeAggregate(op, log, ser);
+        db.aggregate(op.name, aggregate);
+        registrations.push(['aggregate', [op.name, aggregate]]);
+        return undefined;
       });
       case 'prop':
         try {
@@ -663,5 +669,6 @@ export function runReference(sqlite, program, { dir, readers = 0 }) {
     trace.push(['op', index, runOne(op)]);
   }
   if (db && !closed) db.close();
+  for (const snap of snaps) snap.close();
   return { trace, calls };
 }
