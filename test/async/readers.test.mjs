@@ -58,6 +58,12 @@ test('open(): readers is checked, needs a file in WAL mode, and is reported by d
     const db = await AsyncDatabase.open(tmp.path('rollback.db'), { readers: 2 });
     assert.is(db.readers, 2);
     await db.close();
+    // readOnly: every connection is read-only, the readers still read in parallel.
+    const readOnly = await AsyncDatabase.open(tmp.path('rollback.db'), { readers: 2, readOnly: true });
+    await Promise.all([readOnly.get('SELECT 1 AS one'), readOnly.get('SELECT 2 AS two')]);
+    assert.equal(readOnly.core.pool.routed.readers, [1, 1]);
+    assert.is((await rejection(readOnly.exec('CREATE TABLE x(a)'))).errcode, 8); // SQLITE_READONLY
+    await readOnly.close();
     const single = await AsyncDatabase.open(tmp.path('rollback.db'));
     assert.is(single.readers, 0);
     assert.is(single.core.pool, undefined);

@@ -236,7 +236,8 @@ export async function runAsync(sqlite, program, { dir, mode, readers = 0, settle
       }
       // Pipelined: a new group, or a call that needs what an earlier call of the group makes (a
       // statement), or a synchronous getter of state that completions update, waits for the group.
-      const needsStatement = (op.s !== undefined && stmts.length <= op.s) || (op.k === 'tx' && op.body.some((b) => b.s !== undefined && stmts.length <= b.s));
+      // (A transaction's body, nested ones included: statementsOf.)
+      const needsStatement = (op.s !== undefined && stmts.length <= op.s) || (op.k === 'tx' && statementsOf(op.body).some((s) => stmts.length <= s));
       if (mode === 'awaited' || op.group !== group || needsStatement || (op.k === 'prop' && op.p === 'isTransaction')) await flush();
       group = op.group;
       const started = issue(op, db);
