@@ -110,6 +110,35 @@ test('a database thread that cannot start rejects open() with ERR_OPERATION_FAIL
   assert.is(out.files, 0);
 });
 
+test('a reader thread that cannot start: open() with readers rejects, the writer and the other readers are closed and end', () => {
+  // thread-start=1@2: the writer's and the first reader's threads start, the second reader's does not.
+  const out = scenario('thread-start=1@2', `
+    const file = join(dir, 'wal.db');
+    const setup = new DatabaseSync(file);
+    setup.exec('PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (42)');
+    setup.close();
+    const baseline = threads();
+    const failure = await errorOf(AsyncDatabase.open(file, { readers: 2 }));
+    // At once, before any garbage collection could close them: the writer and the reader that
+    // opened were closed (their Close jobs closed the files before the rejection).
+    const filesAtRejection = openFiles();
+    const coresLeft = await collectCores();
+    await settle(() => threads() <= baseline);
+    const afterFailure = { filesAtRejection, threadsLeft: threads() - baseline, files: openFiles() };
+    // The fault is spent: the same open now works, with both readers.
+    const db = await AsyncDatabase.open(file, { readers: 2 });
+    const rows = await Promise.all([db.get('SELECT x FROM t'), db.get('SELECT x FROM t')]);
+    await db.close();
+    console.log(JSON.stringify({ failure, coresLeft, afterFailure, rows, readers: db.readers }));
+  `);
+  assert.is(out.failure.code, 'ERR_OPERATION_FAILED');
+  assert.match(out.failure.message, /could not start the database thread/);
+  assert.is(out.coresLeft, 0);
+  assert.equal(out.afterFailure, { filesAtRejection: 0, threadsLeft: 0, files: 0 });
+  assert.equal(out.rows, [{ x: 42 }, { x: 42 }]);
+  assert.is(out.readers, 2);
+});
+
 test('a thread that cannot start inside a worker: open() rejects there, the worker ends cleanly', () => {
   const out = scenario('thread-start=1', `
     import { Worker } from 'node:worker_threads';

@@ -164,8 +164,11 @@ export class ReaderPool implements JobSink {
     const opened = await Promise.allSettled(readers.map((reader) => submitted(reader, { kind: JobKind.Open })));
     const failure = opened.find((outcome) => outcome.status === 'rejected');
     if (failure !== undefined) {
-      await Promise.allSettled(readers.map((reader, i) => (opened[i]!.status === 'fulfilled' ? submitted(reader, { kind: JobKind.Close }) : undefined)));
-      for (const reader of readers) reader.join();
+      // The readers that opened are closed and joined; one whose open failed has no connection,
+      // and its thread ends with its native object (GC), as a failed AsyncDatabase.open()'s does.
+      const closing = readers.filter((_, i) => opened[i]!.status === 'fulfilled');
+      await Promise.allSettled(closing.map((reader) => submitted(reader, { kind: JobKind.Close })));
+      for (const reader of closing) reader.join();
       throw (failure as PromiseRejectedResult).reason;
     }
     this.#readers = readers;
