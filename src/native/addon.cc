@@ -111,14 +111,16 @@ Napi::Value Addon::ReadQueryTraceStats(const Napi::CallbackInfo& info) {
 
 // For tests only (test_counters.h): { cancelRequestsRunning, cancelRequestsFinished,
 // staleCancelChecks, cancelStopChecks, busyWaits, idleSpins, spinHits, threadSleeps } of every
-// AsyncDatabase this env has had.
+// AsyncDatabase this env has had, and unjoinedThreads of those alive.
 Napi::Value Addon::ReadTestCounters(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto* addon = env.GetInstanceData<Addon>();
   if (addon == nullptr) return env.Undefined();
   TestCounterTotals totals = addon->retired_test_counters_;
+  double unjoined = 0;
   for (AsyncDatabase* db : addon->async_databases_) {
     if (const TestCounters* counters = db->test_counters()) totals.Add(*counters);
+    if (db->thread_unjoined()) unjoined++;
   }
   Napi::Object out = Napi::Object::New(env);
   out.Set("cancelRequestsRunning", Napi::Number::New(env, static_cast<double>(totals.requests_running)));
@@ -129,6 +131,9 @@ Napi::Value Addon::ReadTestCounters(const Napi::CallbackInfo& info) {
   out.Set("idleSpins", Napi::Number::New(env, static_cast<double>(totals.idle_spins)));
   out.Set("spinHits", Napi::Number::New(env, static_cast<double>(totals.spin_hits)));
   out.Set("threadSleeps", Napi::Number::New(env, static_cast<double>(totals.sleeps)));
+  // Not a total: the database threads of this env started and not yet joined, now. A thread that
+  // ended on its own (after its Close job) still counts until join() reaps it.
+  out.Set("unjoinedThreads", Napi::Number::New(env, unjoined));
   return out;
 }
 

@@ -1,4 +1,5 @@
-// npm run test:memcheck — runs the worker, lifecycle and re-entrancy scenarios (scenarios/*.mjs)
+// npm run test:memcheck — runs the worker, reader-pool, lifecycle and re-entrancy scenarios
+// (scenarios/*.mjs; `node test/memcheck/run.mjs readers` only those whose name contains a filter)
 // under valgrind (memcheck) and fails on any invalid read/write, use of uninitialised memory, or
 // definite leak whose stack passes through our addon (sqlite_strand.node). Node's and V8's own
 // reports do not count, and no suppression file is needed for that: the report is filtered by
@@ -9,7 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const scenarios = readdirSync(join(here, 'scenarios')).filter((f) => f.endsWith('.mjs')).sort();
+const filters = process.argv.slice(2);
+const scenarios = readdirSync(join(here, 'scenarios'))
+  .filter((f) => f.endsWith('.mjs') && (filters.length === 0 || filters.some((filter) => f.includes(filter))))
+  .sort();
 const OURS = /sqlite_strand\.node|strand::/;
 // V8's conservative scan of the native stack (gc() called from a JS callback that SQLite runs
 // inside our frames) reads every stack word, initialised or not, by design: its reports start in

@@ -223,6 +223,8 @@ class AsyncDatabase : public Napi::ObjectWrap<AsyncDatabase> {
   void DetachFromAddon();
   // For the module's testCounters(): this database's cancellation counters (null once failed).
   const TestCounters* test_counters() const { return core_ ? &core_->test_counters : nullptr; }
+  // For testCounters() too: whether its thread was started and not yet joined (JS thread only).
+  bool thread_unjoined() const { return core_ && core_->thread.joinable(); }
 
  private:
   void Init(const Napi::CallbackInfo& info);  // the constructor's body; may throw
