@@ -6,12 +6,13 @@ import { renderChart } from './chart.mjs';
 import { join } from 'node:path';
 import { benchDir } from './lib/paths.mjs';
 import {
-  asyncRatioTable, lagTable, markdownTable, memoryTable, rateTable, syncRatioTable, TARGET_ALIGN, targetTable, textTable,
+  asyncRatioTable, compareTable, lagTable, markdownTable, memoryTable, rateTable, syncRatioTable, TARGET_ALIGN, targetTable, textTable,
 } from './lib/tables.mjs';
 import { MODES } from './trials/schema.mjs';
 
 const hasSync = (run, summary) => summary.columns.length > 0 && run.trials.some((t) => t.api === 'sync');
-const hasAsync = (run, summary) => summary.asyncColumns.length > 0 && run.trials.some((t) => t.api === 'async' && t.kind !== 'lag');
+const hasAsync = (run, summary) => summary.asyncColumns.length > 0 && run.trials.some((t) => t.api === 'async' && t.kind !== 'lag' && !t.compare);
+const hasCompare = (run, summary) => (summary.compareRatios ?? []).length > 0;
 
 function legend(run) {
   return run.drivers
@@ -38,6 +39,10 @@ export function renderConsole(run, summary) {
   if (hasAsync(run, summary)) {
     out.push(`Async trials, A ÷ B; "(sync)" = B's rate on the async trial's sync twin (the ceiling); ${head}:`, '');
     out.push(textTable(asyncRatioTable(run, summary, true)), '');
+  }
+  if (hasCompare(run, summary)) {
+    out.push(`Parallel readers, A ÷ B on the same trial (async-rN = AsyncDatabase with readers: N, strand-async = readers: 0); ${head}:`, '');
+    out.push(textTable(compareTable(run, summary, true)), '');
   }
   for (const { trial, rows } of lagTable(run, summary)) out.push(`${trial} (absolute ms, lower is better):`, '', textTable(rows), '');
   const mem = memoryTable(run, summary);
@@ -109,6 +114,16 @@ export function renderMarkdown(run, summary) {
       'against (no thread hop, no promise). Twins run in the same round group as their async trials, so the',
       'per-round ranges pair measurements taken close together. Rates are per get / per row: the 64-in-flight',
       'trial counts each of the 64 gets. n/a: the driver has no such API.',
+      '',
+    );
+  }
+  if (hasCompare(run, summary)) {
+    out.push('## Parallel readers', '', markdownTable(compareTable(run, summary, true)), '');
+    out.push(
+      '`AsyncDatabase.open(file, { readers: N })` (async-rN: a writer and N read-only reader connections, each on its',
+      'own thread, WAL only) ÷ the same API with readers: 0 (strand-async), every N measured in the same rounds;',
+      'bs3-w2 = better-sqlite3 in 2 worker_threads with read-only connections, fed by postMessage. The machine has',
+      `${m.machine.cpus} cores: readers beyond that many cannot add throughput. Rates are per query / per call.`,
       '',
     );
   }

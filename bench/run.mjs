@@ -28,7 +28,7 @@ function log(msg) {
 function probeDrivers(drivers) {
   return drivers.map((d) => {
     const res = runChild(d, ['--probe'], 60_000);
-    const info = { name: d.name, label: d.label, short: d.short, api: d.api, runtime: d.runtime, ours: Boolean(d.ours) };
+    const info = { name: d.name, label: d.label, short: d.short, api: d.api, runtime: d.runtime, ours: Boolean(d.ours), optIn: Boolean(d.optIn) };
     if (res.ok) {
       log(`  ok       ${d.name.padEnd(15)} ${res.version}  (SQLite ${res.sqliteVersion}, Node ${res.node})`);
       return { ...info, status: 'ok', version: res.version, sqliteVersion: res.sqliteVersion, node: res.node };
@@ -115,7 +115,7 @@ async function main() {
     drivers: probed,
     trials: trials.map((t) => ({
       name: t.name, api: t.api, kind: t.kind ?? 'throughput', unit: t.unit, description: t.description,
-      twin: t.twin, targets: t.targets, memory: Boolean(t.memory), rounds: t.rounds, budget: t.kind === 'lag' ? undefined : budgetFor(t, opts),
+      twin: t.twin, targets: t.targets, memory: Boolean(t.memory), rounds: t.rounds, drivers: t.drivers, compare: t.compare, budget: t.kind === 'lag' ? undefined : budgetFor(t, opts),
     })),
     notApplicable: notApplicable(trials, ready),
     samples,

@@ -8,6 +8,9 @@
 // Async trials: ours-async against each async peer on the same trial, and against every sync
 // driver on the trial's sync twin (the ceiling: same work without a thread hop); async peers
 // against better-sqlite3 on the twin.
+// Trials with `compare` (the readers trials) report exactly those pairs, A and B on the same trial,
+// in their own table; opt-in drivers (the readers variants of ours, the bs3 worker pool) only
+// appear there, not in the general columns.
 import { BASELINE } from '../drivers/index.mjs';
 import { max, median, min } from './stats.mjs';
 
@@ -24,7 +27,7 @@ export function ratioColumns(drivers) {
 
 /** Ratio columns for async trials: [a, b, bOnTwin] (bOnTwin: b is a sync driver, read on the twin). */
 export function asyncColumns(drivers) {
-  const async = drivers.filter((d) => d.api === 'async');
+  const async = drivers.filter((d) => d.api === 'async' && !d.optIn);
   const ours = async.find((d) => d.ours);
   const peers = async.filter((d) => !d.ours);
   const sync = drivers.filter((d) => d.api === 'sync');
@@ -150,7 +153,7 @@ export function summarize(run) {
 
   const asyncCols = asyncColumns(shown);
   const asyncRatios = [];
-  for (const trial of run.trials.filter((t) => t.api === 'async' && t.kind !== 'lag')) {
+  for (const trial of run.trials.filter((t) => t.api === 'async' && t.kind !== 'lag' && !t.compare)) {
     for (const [a, b, onTwin] of asyncCols) {
       const bTrial = onTwin ? trial.twin : trial.name;
       if (!bTrial) continue;
@@ -158,9 +161,16 @@ export function summarize(run) {
     }
   }
 
+  const compareRatios = [];
+  for (const trial of run.trials.filter((t) => t.compare)) {
+    for (const { a, b } of trial.compare) {
+      if (okDrivers.has(a) && okDrivers.has(b)) compareRatios.push({ trial: trial.name, a, b, ...ratio(run, medians, trial.name, a, trial.name, b) });
+    }
+  }
+
   const lag = lagStats(run);
   const memory = memoryStats(run);
   const targets = evaluateTargets(run, medians, lag);
   for (const s of run.samples) if (!s.ok) warnings.push(`round ${s.round} ${s.trial} ${s.driver}: ${String(s.error).split('\n')[0]}`);
-  return { columns, medians, ratios, asyncColumns: asyncCols, asyncRatios, targets, lag, memory, warnings };
+  return { columns, medians, ratios, asyncColumns: asyncCols, asyncRatios, compareRatios, targets, lag, memory, warnings };
 }

@@ -38,11 +38,31 @@ export function syncRatioTable(run, summary, withRange) {
 export function asyncRatioTable(run, summary, withRange) {
   const cols = summary.asyncColumns;
   const header = ['async trial (sync twin)', ...cols.map(([a, b, onTwin]) => `${shortOf(run, a)} ÷ ${shortOf(run, b)}${onTwin ? ' (sync)' : ''}`)];
-  const rows = run.trials.filter((t) => t.api === 'async' && t.kind !== 'lag').map((t) => [
+  const rows = run.trials.filter((t) => t.api === 'async' && t.kind !== 'lag' && !t.compare).map((t) => [
     `${t.name} (${t.twin ?? '—'})`,
     ...cols.map(([a, b]) => {
       if (isNa(run, t.name, a) || isNa(run, t.name, b)) return 'n/a';
       return ratioCell(summary.asyncRatios.find((r) => r.trial === t.name && r.a === a && r.b === b), withRange);
+    }),
+  ]);
+  return [header, ...rows];
+}
+
+/**
+ * Trials declaring `compare` (the readers trials) × the union of their pairs, A ÷ B on the same
+ * trial: the readers scaling curve (strand-async-rN ÷ strand-async) and the worker-pool comparison.
+ * A pair a trial does not declare is blank; one whose driver did not run is '—'.
+ */
+export function compareTable(run, summary, withRange) {
+  const trials = run.trials.filter((t) => t.compare);
+  const pairs = [];
+  for (const t of trials) for (const p of t.compare) if (!pairs.some((q) => q.a === p.a && q.b === p.b)) pairs.push(p);
+  const header = ['trial', ...pairs.map(({ a, b }) => `${shortOf(run, a)} ÷ ${shortOf(run, b)}`)];
+  const rows = trials.map((t) => [
+    t.name,
+    ...pairs.map(({ a, b }) => {
+      if (!t.compare.some((p) => p.a === a && p.b === b)) return '';
+      return ratioCell((summary.compareRatios ?? []).find((r) => r.trial === t.name && r.a === a && r.b === b), withRange);
     }),
   ]);
   return [header, ...rows];

@@ -12,7 +12,12 @@
 //                          judged on the WAL variant on the largest table (see expand below)
 //     requires?: ['iterate']     driver capabilities it needs (see drivers/index.mjs)
 //     budgetFactor?: 0.35  fraction of --budget / --warmup it gets (keeps the default run short)
-//     memory?: true        report its peak RSS per driver }
+//     memory?: true        report its peak RSS per driver
+//     modes?: ['wal']      journal modes it runs in (default: every mode of schema.mjs MODES)
+//     drivers?: [names]    the only drivers it runs on; an opt-in driver (drivers/index.mjs)
+//                          runs only the trials that name it here
+//     compare?: [{ a, b }] its ratios are reported in their own table (the readers trials'
+//                          scaling curve, "Parallel readers") instead of the async table }
 //
 // The lag trial (kind: 'lag', api: 'any') has no step: it runs on every driver through
 // lib/measure-lag.mjs, with `rounds` capping how many rounds it takes part in, and
@@ -28,6 +33,10 @@ import getPk from './get-pk.mjs';
 import insert100k from './insert-100k.mjs';
 import iterate100k from './iterate-100k.mjs';
 import lagLongQuery from './lag-long-query.mjs';
+import readersAggregateX2 from './readers-aggregate-x2.mjs';
+import readersGetPk from './readers-get-pk.mjs';
+import readersGetPkX64 from './readers-get-pk-x64.mjs';
+import readersMixedX64 from './readers-mixed-x64.mjs';
 import { MODES } from './schema.mjs';
 
 /** The trials as written, one module each. */
@@ -35,6 +44,7 @@ export const baseTrials = [
   getPk, all100, iterate100k, insert100k, all100k,
   asyncGetPk, asyncGetPkX64, asyncAll100, asyncIterate100k, asyncAll100k,
   lagLongQuery,
+  readersAggregateX2, readersGetPkX64, readersMixedX64, readersGetPk,
 ];
 
 const sizeLabel = (rows) => (rows % 1000 === 0 ? `${rows / 1000}k` : String(rows));
@@ -46,15 +56,17 @@ export function variantName(base, rows, mode) {
 
 /**
  * One measured trial per (base trial, table size, journal mode): `get-pk:100k:wal`,
- * `iterate-100k:rollback`. A variant's twin is its base's twin on the same size and mode. The
+ * `iterate-100k:rollback` (the modes a trial declares, or all of them). A variant's twin is its base's twin on the same size and mode. The
  * issue's targets hold in WAL on the largest table, so a base's targets are judged there only;
  * the other variants report the same ratios without a target.
  */
 function expand(base) {
   const sizes = base.tables ?? [undefined];
   const largest = base.tables ? Math.max(...base.tables) : undefined;
-  return sizes.flatMap((rows) => Object.keys(MODES).map((mode) => {
-    const { tables: _sizes, targets, twin, description, ...rest } = base;
+  const modes = base.modes ?? Object.keys(MODES);
+  for (const mode of modes) if (!MODES[mode]) throw new Error(`trial ${base.name}: unknown journal mode "${mode}"`);
+  return sizes.flatMap((rows) => modes.map((mode) => {
+    const { tables: _sizes, modes: _modes, targets, twin, description, ...rest } = base;
     const where = [MODES[mode].label, ...(rows === undefined ? [] : [`${rows.toLocaleString('en-US')}-row table`])].join(', ');
     return {
       ...rest,
@@ -77,7 +89,12 @@ export function trialByName(name) {
   return t;
 }
 
-/** Whether a trial runs on a driver of that api (capabilities aside: see missingCapability). */
+/**
+ * Whether a trial runs on a driver: of that api, and named by the trial's `drivers` if it has
+ * them, while an opt-in driver runs only trials that name it (capabilities aside: see
+ * missingCapability).
+ */
 export function runsOn(trial, driver) {
+  if (trial.drivers ? !trial.drivers.includes(driver.name) : driver.optIn) return false;
   return trial.api === 'any' || trial.api === driver.api;
 }
