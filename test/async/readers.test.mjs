@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { AsyncDatabase, DatabaseSync } from '../../dist/index.js';
 import { nativeBinding, rejection, tempDir } from '../helpers.mjs';
 
-const { isReadSql, localStateIn } = nativeBinding().readRouting;
+const { isReadSql, localStateIn, perConnectionSettings } = nativeBinding().readRouting;
 
 // A read that keeps its connection busy for a while (tens of ms).
 const LONG_READ = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) SELECT count(*) AS n FROM c';
@@ -213,6 +213,21 @@ test('connection-specific reads run on the writer; TEMP objects and setting PRAG
     await db.get('SELECT v FROM t');
     assert.is(onReaders(routed), 0);
   });
+});
+
+test('per-connection settings (cache_size, busy_timeout, …) set on the database reach every reader', async () => {
+  await withPool(2, async (db, routed) => {
+    // A view reads the setting of whichever connection runs it: here, the readers.
+    await db.exec('CREATE VIEW cache AS SELECT cache_size FROM pragma_cache_size');
+    await db.exec('PRAGMA synchronous = NORMAL; PRAGMA cache_size = -12345');
+    const seen = await Promise.all(Array.from({ length: 8 }, () => db.get('SELECT cache_size FROM cache')));
+    assert.equal([...new Set(seen.map((r) => r.cache_size))], [-12345]);
+    assert.ok(routed.readers[0] > 0 && routed.readers[1] > 0, JSON.stringify(routed));
+  });
+  assert.equal(perConnectionSettings('PRAGMA journal_mode = WAL; pragma main.mmap_size(268435456); PRAGMA temp_store=MEMORY; PRAGMA cache_size'), [
+    'PRAGMA main.mmap_size = 268435456',
+    'PRAGMA temp_store = MEMORY',
+  ]);
 });
 
 test('R6: functions and aggregates run on every connection, with per-connection accumulators', async () => {

@@ -180,3 +180,20 @@ export function localStateIn(sql: string): boolean {
   }
   return false;
 }
+
+// Settings that belong to each connection and shape only its performance: set on the writer, they
+// are set on every reader too (`PRAGMA cache_size = -16000` means the database's connections).
+const PER_CONNECTION_PRAGMAS = ['analysis_limit', 'automatic_index', 'busy_timeout', 'cache_size', 'cache_spill', 'mmap_size', 'temp_store', 'threads'];
+const SETTING = new RegExp(
+  `\\bpragma\\s+((?:[\\w$]+\\s*\\.\\s*)?)(${PER_CONNECTION_PRAGMAS.join('|')})\\s*(?:=\\s*([-+]?[\\w.]+|'[^']*')|\\(\\s*([-+]?[\\w.]+|'[^']*')\\s*\\))`,
+  'gi',
+);
+
+/** The per-connection settings `sql` makes (`PRAGMA cache_size = …`), each as a PRAGMA for the readers. */
+export function perConnectionSettings(sql: string): string[] {
+  const settings: string[] = [];
+  for (const match of sql.matchAll(SETTING)) {
+    settings.push(`PRAGMA ${match[1]!.replace(/\s+/g, '')}${match[2]!.toLowerCase()} = ${match[3] ?? match[4]!}`);
+  }
+  return settings;
+}

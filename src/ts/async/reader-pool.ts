@@ -33,7 +33,7 @@ import { binding, type NativeDatabaseConfig } from '../binding';
 import { FunctionTable } from './async-functions';
 import { Engine, JobKind, type Completion, type JobSpec } from './engine';
 import type { FunctionSpec } from './jobs';
-import { isReadSql, localStateIn } from './read-routing';
+import { isReadSql, localStateIn, perConnectionSettings } from './read-routing';
 
 /** What DatabaseCore needs of its job sink: an Engine, or a ReaderPool standing for one. */
 export interface JobSink {
@@ -48,7 +48,7 @@ export interface JobSink {
 
 // For tests only (the async fuzzer's reference places cursors as the pool does): the routing rule,
 // kept on the addon's exports object like engine.ts's counters.
-(binding as unknown as { readRouting?: unknown }).readRouting ??= { isReadSql, localStateIn };
+(binding as unknown as { readRouting?: unknown }).readRouting ??= { isReadSql, localStateIn, perConnectionSettings };
 
 /** The most readers one database may have: each one is a thread and a connection. */
 export const MAX_READERS = 64;
@@ -318,7 +318,13 @@ export class ReaderPool implements JobSink {
   #onWriter(id: number, spec: JobSpec, settle: Completion, barrier: boolean): void {
     if (barrier) {
       this.#barriers++;
-      if (!this.#localState && this.#makesLocalState(spec)) this.#localState = true;
+      const sql = this.#sqlOf(spec);
+      if (!this.#localState && (spec.kind === JobKind.Deserialize || sql === undefined || localStateIn(sql))) this.#localState = true;
+      // Per-connection settings reach the readers too, in their FIFOs ahead of the reads that
+      // follow the barrier (R1 keeps those on the writer until it has run).
+      if (sql !== undefined && /pragma/i.test(sql)) {
+        for (const setting of perConnectionSettings(sql)) for (const reader of this.#readers) reader.submit({ kind: JobKind.Exec, sql: setting }, () => {});
+      }
     }
     if (spec.kind === JobKind.Prepare) {
       this.#statements.set(spec.statement, {
@@ -458,22 +464,21 @@ export class ReaderPool implements JobSink {
     }
   }
 
-  // Whether a barrier gives the writer state the readers lack (read-routing.ts).
-  #makesLocalState(spec: JobSpec): boolean {
+  // The SQL a barrier runs, for read-routing's checks: undefined when it runs SQL the pool cannot
+  // see (deserialize()), '' when it runs none.
+  #sqlOf(spec: JobSpec): string | undefined {
     switch (spec.kind) {
       case JobKind.Deserialize:
-        return true;
+        return undefined;
       case JobKind.Exec:
-        return localStateIn(spec.sql);
+        return spec.sql;
       case JobKind.Run:
       case JobKind.Get:
       case JobKind.All:
-      case JobKind.IterOpen: {
-        const sql = spec.statement !== 0 ? this.#statements.get(spec.statement)?.sql : spec.sql;
-        return sql === undefined || localStateIn(sql);
-      }
+      case JobKind.IterOpen:
+        return spec.statement !== 0 ? this.#statements.get(spec.statement)?.sql : spec.sql;
       default:
-        return false;
+        return '';
     }
   }
 
