@@ -111,7 +111,7 @@ Napi::Value Addon::ReadQueryTraceStats(const Napi::CallbackInfo& info) {
 
 // For tests only (test_counters.h): { cancelRequestsRunning, cancelRequestsFinished,
 // staleCancelChecks, cancelStopChecks, busyWaits, idleSpins, spinHits, threadSleeps } of every
-// AsyncDatabase this env has had, and unjoinedThreads of those alive.
+// AsyncDatabase this env has had, unjoinedThreads of those alive, and the backups running.
 Napi::Value Addon::ReadTestCounters(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto* addon = env.GetInstanceData<Addon>();
@@ -134,6 +134,8 @@ Napi::Value Addon::ReadTestCounters(const Napi::CallbackInfo& info) {
   // Not a total: the database threads of this env started and not yet joined, now. A thread that
   // ended on its own (after its Close job) still counts until join() reaps it.
   out.Set("unjoinedThreads", Napi::Number::New(env, unjoined));
+  // backup() jobs registered (running, their thread not yet joined), now.
+  out.Set("backups", Napi::Number::New(env, static_cast<double>(addon->backups_.size())));
   return out;
 }
 
