@@ -7,8 +7,7 @@
 // `readers-*` trials, WAL only). Readers need a file already in WAL mode (open rejects with
 // ERR_INVALID_STATE otherwise), so open() first puts the new file in WAL mode on a plain
 // connection and closes it; the trial's pragmas then run on the writer as for every driver.
-// The readers keep SQLite's compiled-in page cache: the pragmas reach the writer only (the API
-// has no per-reader setting), which is what an application gets too.
+// Per-connection pragmas (`cache_size`) run on the database reach every reader as well.
 import { loadStrand } from './strand.mjs';
 
 export const READER_COUNTS = [1, 2, 3, 4];
