@@ -77,10 +77,17 @@ interface Held {
   settle: Completion;
 }
 
+// The in-flight counter a dispatched job holds (R1, R2).
+const enum Counted {
+  Nothing,
+  ReadOnReader,
+  Barrier,
+}
+
 interface Dispatched {
   engine: Engine;
   engineId: number;
-  undo: () => void;
+  counts: Counted;
 }
 
 const isQuery = (kind: JobKind): kind is JobKind.Get | JobKind.All | JobKind.IterOpen =>
@@ -114,6 +121,7 @@ export class ReaderPool implements JobSink {
   // Replaced functions that readers behind still call, by FunctionTable id.
   readonly #retired = new Map<number, Set<Engine>>();
   readonly #statements = new Map<number, StatementInfo>();
+  readonly #textIsRead = new Map<string, boolean>();
   /**
    * Where jobs went, for tests (test/async/readers.test.mjs proves routing with them): queries run
    * on each reader, by reader index; jobs on the writer; jobs that waited in the line.
@@ -195,7 +203,7 @@ export class ReaderPool implements JobSink {
     const outcome = dispatched.engine.cancel(dispatched.engineId);
     if (outcome === 'removed') {
       this.#dispatched.delete(id);
-      dispatched.undo();
+      this.#release(dispatched.counts);
       this.#scheduleDrain();
     }
     return outcome;
@@ -224,7 +232,7 @@ export class ReaderPool implements JobSink {
       case JobKind.All:
       case JobKind.IterOpen: {
         const info = this.#statementInfo(spec);
-        const read = info !== undefined ? info.read : spec.statement === 0 && spec.sql !== undefined && isReadSql(spec.sql);
+        const read = info !== undefined ? info.read : spec.statement === 0 && spec.sql !== undefined && this.#isRead(spec.sql);
         // Not a read (INSERT … RETURNING, PRAGMA, …): a barrier, which waits for the reads on readers (R2).
         if (!read) return lineWaits || this.#readsOnReaders > 0 ? { to: 'hold' } : { to: 'writer', barrier: true };
         if (this.#readers.length === 0 || this.#localState) return lineWaits ? { to: 'hold' } : { to: 'writer', barrier: false };
@@ -270,6 +278,17 @@ export class ReaderPool implements JobSink {
 
   // The reader with the fewest jobs in flight among those up to date with the registrations (R6);
   // undefined if none is.
+  // isReadSql of SQL text, remembered for the texts seen last (an application repeats its SQL).
+  #isRead(sql: string): boolean {
+    let read = this.#textIsRead.get(sql);
+    if (read === undefined) {
+      read = isReadSql(sql);
+      if (this.#textIsRead.size >= 256) this.#textIsRead.delete(this.#textIsRead.keys().next().value as string);
+      this.#textIsRead.set(sql, read);
+    }
+    return read;
+  }
+
   #leastLoadedReader(): Engine | undefined {
     // Ties go to the first: back-to-back reads from one caller stay on one reader, in its read runs.
     let best: Engine | undefined;
@@ -292,7 +311,7 @@ export class ReaderPool implements JobSink {
         this.#onReader(id, spec as Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>, settle, route.engine);
         return true;
       case 'cursor':
-        this.#send(id, route.engine, spec, settle, () => {});
+        this.#send(id, route.engine, spec, settle, Counted.Nothing);
         return true;
       case 'all':
         this.#onAll(spec, settle, route.engines, route.barrier);
@@ -300,19 +319,33 @@ export class ReaderPool implements JobSink {
     }
   }
 
-  // Submits `spec` to `engine` as pool job `id`; `undo` reverts this job's counters, once, when
-  // it settles (or is removed by a cancel).
-  #send(id: number, engine: Engine, spec: JobSpec, settle: Completion, undo: () => void, onSettled?: Completion): void {
-    const entry: Dispatched = { engine, engineId: 0, undo };
+  // Submits `spec` to `engine` as pool job `id`. `counts`: which in-flight counter the job holds
+  // until it settles (or a cancel removes it). One object and one closure per job: this is the
+  // path of every read.
+  #send(id: number, engine: Engine, spec: JobSpec, settle: Completion, counts: Counted, info?: StatementInfo, onSettled?: Completion): void {
+    const entry: Dispatched = { engine, engineId: 0, counts };
     this.#dispatched.set(id, entry);
     entry.engineId = engine.submit(spec, (error, a, b, c) => {
       this.#dispatched.delete(id);
-      undo();
+      this.#release(counts);
       onSettled?.(error, a, b, c);
+      if (info !== undefined) {
+        // R5: a read that found no statement because its Prepare failed there rejects with that.
+        const prepareError = info.prepareErrors.get(engine);
+        if (error !== undefined && prepareError !== undefined) {
+          info.prepareErrors.delete(engine);
+          error = prepareError;
+        }
+      }
       this.#afterJob(spec, engine, error, c);
       settle(error, a, b, c);
-      this.#scheduleDrain();
+      if (this.#line.length > 0) this.#scheduleDrain();
     });
+  }
+
+  #release(counts: Counted): void {
+    if (counts === Counted.ReadOnReader) this.#readsOnReaders--;
+    else if (counts === Counted.Barrier) this.#barriers--;
   }
 
   #onWriter(id: number, spec: JobSpec, settle: Completion, barrier: boolean): void {
@@ -340,7 +373,7 @@ export class ReaderPool implements JobSink {
       if (barrier) this.#writeCursors.add(spec.cursor);
     }
     this.routed.writer++;
-    this.#send(id, this.#writer, spec, settle, barrier ? () => void this.#barriers-- : () => {});
+    this.#send(id, this.#writer, spec, settle, barrier ? Counted.Barrier : Counted.Nothing);
   }
 
   #onReader(id: number, spec: Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>, settle: Completion, reader: Engine): void {
@@ -359,14 +392,7 @@ export class ReaderPool implements JobSink {
     const index = this.#readers.indexOf(reader);
     this.routed.readers[index] = (this.routed.readers[index] ?? 0) + 1;
     this.#readsOnReaders++;
-    this.#send(id, reader, spec, (error, a, b, c) => {
-      const prepareError = info?.prepareErrors.get(reader);
-      if (error !== undefined && prepareError !== undefined) {
-        info!.prepareErrors.delete(reader);
-        error = prepareError;
-      }
-      settle(error, a, b, c);
-    }, () => void this.#readsOnReaders--);
+    this.#send(id, reader, spec, settle, Counted.ReadOnReader, info);
   }
 
   // A job every connection runs (registration, close, finalize): settles with the writer's
@@ -382,7 +408,7 @@ export class ReaderPool implements JobSink {
         if (barrier) this.#barriers--;
         if (spec.kind === JobKind.Function) this.#afterRegistration(spec, outcome!, engines, failed);
         settle(...outcome!);
-      }, () => {}, (error, a, b, c) => {
+      }, Counted.Nothing, undefined, (error, a, b, c) => {
         if (error !== undefined) failed.add(engine);
         if (engine === this.#writer) outcome = [error, a, b, c];
       });
