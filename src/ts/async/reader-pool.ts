@@ -276,8 +276,6 @@ export class ReaderPool implements JobSink {
     }
   }
 
-  // The reader with the fewest jobs in flight among those up to date with the registrations (R6);
-  // undefined if none is.
   // isReadSql of SQL text, remembered for the texts seen last (an application repeats its SQL).
   #isRead(sql: string): boolean {
     let read = this.#textIsRead.get(sql);
@@ -289,6 +287,8 @@ export class ReaderPool implements JobSink {
     return read;
   }
 
+  // The reader with the fewest jobs in flight among those up to date with the registrations (R6);
+  // undefined if none is.
   #leastLoadedReader(): Engine | undefined {
     // Ties go to the first: back-to-back reads from one caller stay on one reader, in its read runs.
     let best: Engine | undefined;
