@@ -42,6 +42,43 @@ export async function settle(done, { gc = false, limitMs = 10_000 } = {}) {
   return done();
 }
 
+/**
+ * Counts the calls of a user function that marks a query as running (the query's first row comes
+ * from it): register `fn` (it returns 1); `reached(k)` resolves once it was called k times.
+ */
+export function callCounter() {
+  let calls = 0;
+  const waiters = [];
+  const fn = () => {
+    calls++;
+    for (const waiter of waiters.filter((w) => w.k <= calls)) waiter.resolve();
+    return 1;
+  };
+  const reached = (k = 1) => (calls >= k ? Promise.resolve() : new Promise((resolve) => waiters.push({ k, resolve })));
+  return { fn, reached };
+}
+
+/**
+ * A probe of `file`'s write lock on a connection of its own (`DatabaseSync`: the class to open it
+ * with): the returned function says whether another connection holds the lock — BEGIN IMMEDIATE
+ * is refused at once (SQLITE_BUSY, no timeout); its `close()` closes the probe's connection.
+ */
+export function writeLockProbe(DatabaseSync, file) {
+  const probe = new DatabaseSync(file, { timeout: 0 });
+  const locked = () => {
+    try {
+      probe.exec('BEGIN IMMEDIATE');
+      probe.exec('ROLLBACK');
+      return false;
+    } catch (error) {
+      if (error.errcode !== 5) throw error;
+      return true;
+    }
+  };
+  locked.close = () => probe.close();
+  return locked;
+}
+
 /** Runs `source` as an ES module in a fresh node process; returns { status, signal, stdout, stderr }. */
 export function runChild(source, { args = [], env = {}, timeout = 120_000 } = {}) {
   const result = spawnSync(process.execPath, [...args, '--input-type=module', '-e', source], {

@@ -22,7 +22,7 @@ const prelude = (dir) => `
 import { AsyncDatabase, DatabaseSync } from ${JSON.stringify(distEsm)};
 import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativeBinding, settle, threadCount as threads } from ${JSON.stringify(helpersUrl)};
+import { callCounter, nativeBinding, settle, threadCount as threads, writeLockProbe } from ${JSON.stringify(helpersUrl)};
 // Database threads started and not yet joined (addon.cc testCounters): a thread that ended after
 // its Close job is gone from /proc/self/task, but only join() reaps it and releases its TSFN.
 const unjoined = () => nativeBinding().testCounters().unjoinedThreads;
@@ -38,32 +38,17 @@ setup.exec('PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (
 setup.close();
 // Registers started() on every connection of db; running(k) resolves once it was called k times.
 async function withStarted(db) {
-  let calls = 0;
-  const waiters = [];
-  await db.function('started', () => {
-    calls++;
-    for (const w of waiters.filter((w) => w.k <= calls)) w.resolve();
-    return 1;
-  });
-  return (k = 1) => (calls >= k ? Promise.resolve() : new Promise((resolve) => waiters.push({ k, resolve })));
+  const { fn, reached } = callCounter();
+  await db.function('started', fn);
+  return reached;
 }
 // The error a promise rejects with, as plain data.
 const failure = (promise) => promise.then(
   (value) => ({ resolved: value }),
   (error) => ({ name: error.name, code: error.code, errcode: error.errcode, errstr: error.errstr }),
 );
-// Whether some other connection holds the file's write lock (BEGIN IMMEDIATE is refused at once).
-const probe = new DatabaseSync(file, { timeout: 0 });
-const writeLocked = () => {
-  try {
-    probe.exec('BEGIN IMMEDIATE');
-    probe.exec('ROLLBACK');
-    return false;
-  } catch (error) {
-    if (error.errcode !== 5) throw error;
-    return true;
-  }
-};
+// Whether some other connection holds the file's write lock.
+const writeLocked = writeLockProbe(DatabaseSync, file);
 const baseline = threads();
 `;
 
@@ -83,7 +68,7 @@ function runScenario(body, args = []) {
 
 test('readers: 3 runs 4 threads while open; close() after queued reads joins all of them', () => {
   const out = runScenario(`
-    probe.close();
+    writeLocked.close();
     const db = await AsyncDatabase.open(file, { readers: 3 });
     const open = { threads: threads() - baseline, unjoined: unjoined() };
     // Four reads in one tick: one on each reader (least loaded first), the fourth on the first.
@@ -102,7 +87,7 @@ test('readers: 3 runs 4 threads while open; close() after queued reads joins all
 
 test('a pool dropped without close() is collected: all 4 threads end, every file is closed', () => {
   const out = runScenario(`
-    probe.close();
+    writeLocked.close();
     await (async () => {
       const db = await AsyncDatabase.open(file, { readers: 3 });
       // Every reader reads (so each has its files open), a prepared statement is prepared on a
@@ -157,7 +142,7 @@ test('interrupt() stops a long write running on the writer; its lock is released
     await db.run('INSERT INTO t VALUES (4)');
     const final = (await db.get('SELECT count(*) AS n FROM t')).n;
     await db.close();
-    probe.close();
+    writeLocked.close();
     await settle(() => threads() === baseline);
     console.log(JSON.stringify({ lockedWhileRunning, error, lockedAfter, n, final, unjoined: unjoined(), threads: threads() - baseline }));
   `);
@@ -198,7 +183,7 @@ test('an AbortSignal aborts a long read running on a reader, and one queued behi
 
 test('the process exits on its own with an open, idle pool whose every reader has read', () => {
   const out = runScenario(`
-    probe.close();
+    writeLocked.close();
     const db = await AsyncDatabase.open(file, { readers: 2 });
     const counts = await Promise.all([db.get('SELECT count(*) AS n FROM t'), db.get('SELECT count(*) AS n FROM t')]);
     await db.run('INSERT INTO t VALUES (4)');
@@ -210,7 +195,7 @@ test('the process exits on its own with an open, idle pool whose every reader ha
 
 test('a read in flight on a reader keeps the process alive until it settles', () => {
   const out = runScenario(`
-    probe.close();
+    writeLocked.close();
     const db = await AsyncDatabase.open(file, { readers: 1 });
     await db.get('SELECT 1'); // the reader is open and idle
     // Nothing else keeps the event loop alive: only the reader's pending job does.
@@ -227,7 +212,7 @@ for (const where of ['a reader', 'the writer']) {
     const tmp = tempDir('strand-readers-exit-');
     try {
       const r = runChild(prelude(tmp.dir) + `
-        probe.close();
+        writeLocked.close();
         const db = await AsyncDatabase.open(file, { readers: 2 });
         const running = await withStarted(db);
         const sql = ${JSON.stringify(where === 'the writer')} ? 'INSERT INTO t SELECT n FROM (' + ENDLESS + ')' : ENDLESS;

@@ -31,7 +31,7 @@ for (const readers of [1, 2]) {
         import { join } from 'node:path';
         import { readdirSync, readlinkSync } from 'node:fs';
         import { createRequire } from 'node:module';
-        import { watchWorker, settle, threadCount } from ${JSON.stringify(helpersUrl)};
+        import { settle, threadCount, watchWorker, writeLockProbe } from ${JSON.stringify(helpersUrl)};
         const { DatabaseSync, AsyncDatabase } = createRequire(import.meta.url)(${JSON.stringify(distCjs)});
         const file = join(${JSON.stringify(tmp.dir)}, 'pool.db');
         const readers = ${readers};
@@ -77,18 +77,8 @@ for (const readers of [1, 2]) {
             parentPort.postMessage('running');
           })().catch((error) => parentPort.postMessage('failed: ' + error.stack));
         \`;
-        // Whether some connection holds the file's write lock (BEGIN IMMEDIATE is refused at once).
-        const probe = new DatabaseSync(file, { timeout: 0 });
-        const writeLocked = () => {
-          try {
-            probe.exec('BEGIN IMMEDIATE');
-            probe.exec('ROLLBACK');
-            return false;
-          } catch (error) {
-            if (error.errcode !== 5) throw error;
-            return true;
-          }
-        };
+        // Whether some connection holds the file's write lock.
+        const writeLocked = writeLockProbe(DatabaseSync, file);
         const baseline = threadCount();
         for (let rep = 0; rep < ${REPETITIONS}; rep++) {
           const worker = watchWorker(new Worker(source, { eval: true, execArgv: [], workerData: { file, readers, where, rep } }));
@@ -101,7 +91,7 @@ for (const readers of [1, 2]) {
           // The worker's connections are closed by the time it has exited: no lock is left.
           if (writeLocked()) throw new Error('rep ' + rep + ': the write lock outlived the worker');
         }
-        probe.close();
+        writeLocked.close();
         // Every thread of every pool (and every worker) ended.
         const threadsEnded = await settle(() => threadCount() === baseline);
         const filesLeftOpen = openFiles();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { watchWorker, settle } from '../../helpers.mjs';
+import { callCounter, helpersUrl, settle, watchWorker } from '../../helpers.mjs';
 import { AsyncDatabase, DatabaseSync } from '../../../dist/index.js';
 
 // gc() for the dropped pool: exposed here, since run.mjs starts node without flags.
@@ -27,18 +27,13 @@ const setup = new DatabaseSync(file);
 setup.exec('PRAGMA journal_mode = WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)');
 setup.close();
 
-// Opens a pool, registers started(); running(k) resolves once k queries called it.
-async function poolWithStarted(AsyncDatabaseClass, readers) {
+// Opens a pool, registers started() (helpers.mjs callCounter, passed in: this function is also
+// copied into the workers' source); running(k) resolves once k queries called it.
+async function poolWithStarted(AsyncDatabaseClass, callCounterOf, readers) {
   const db = await AsyncDatabaseClass.open(file, { readers });
-  let calls = 0;
-  const waiters = [];
-  await db.function('started', () => {
-    calls++;
-    for (const w of waiters.filter((w) => w.k <= calls)) w.resolve();
-    return 1;
-  });
-  const running = (k) => (calls >= k ? Promise.resolve() : new Promise((resolve) => waiters.push({ k, resolve })));
-  return { db, running };
+  const { fn, reached } = callCounterOf();
+  await db.function('started', fn);
+  return { db, running: reached };
 }
 
 const source = `
@@ -46,7 +41,8 @@ const { AsyncDatabase } = require(${JSON.stringify(dist)});
 const { parentPort, workerData: { file, where } } = require('node:worker_threads');
 ${poolWithStarted.toString()}
 (async () => {
-  const { db, running } = await poolWithStarted(AsyncDatabase, 2);
+  const { callCounter } = await import(${JSON.stringify(helpersUrl)});
+  const { db, running } = await poolWithStarted(AsyncDatabase, callCounter, 2);
   const stmt = await db.prepare('SELECT x FROM t WHERE x > ?');
   await Promise.all([stmt.all(0), stmt.all(1)]); // prepared on both readers
   if (where === 'readers') {
@@ -81,7 +77,7 @@ try {
   if (!(await settle(() => threads() === baseline, { gc: true }))) throw new Error('the dropped pool was not collected');
 
   // Left open with a query running on a reader: the process ends, env teardown stops it.
-  const { db, running } = await poolWithStarted(AsyncDatabase, 2);
+  const { db, running } = await poolWithStarted(AsyncDatabase, callCounter, 2);
   db.get(ENDLESS_COUNT).catch(() => {});
   await running(1);
   globalThis.keep = db;
