@@ -225,13 +225,13 @@ export class ReaderPool implements JobSink {
     return 'statement' in spec && spec.statement !== 0 ? this.#statements.get(spec.statement) : undefined;
   }
 
-  // Where job `spec` goes now (R1–R6), or 'hold'. `lineWaits`: held jobs were issued before it.
-  #route(spec: JobSpec, lineWaits: boolean): Route {
+  // Where job `spec` goes now (R1–R6), or 'hold'. `lineWaits`: held jobs were issued before it;
+  // `info`: its prepared statement's, if it runs one.
+  #route(spec: JobSpec, lineWaits: boolean, info: StatementInfo | undefined): Route {
     switch (spec.kind) {
       case JobKind.Get:
       case JobKind.All:
       case JobKind.IterOpen: {
-        const info = this.#statementInfo(spec);
         const read = info !== undefined ? info.read : spec.statement === 0 && spec.sql !== undefined && this.#isRead(spec.sql);
         // Not a read (INSERT … RETURNING, PRAGMA, …): a barrier, which waits for the reads on readers (R2).
         if (!read) return lineWaits || this.#readsOnReaders > 0 ? { to: 'hold' } : { to: 'writer', barrier: true };
@@ -300,15 +300,17 @@ export class ReaderPool implements JobSink {
   }
 
   #tryDispatch(id: number, spec: JobSpec, settle: Completion, lineWaits: boolean): boolean {
-    const route = this.#route(spec, lineWaits);
+    // Looked up once per job, here: routing, the reader's Prepare and the completion all use it.
+    const info = this.#statementInfo(spec);
+    const route = this.#route(spec, lineWaits, info);
     switch (route.to) {
       case 'hold':
         return false;
       case 'writer':
-        this.#onWriter(id, spec, settle, route.barrier);
+        this.#onWriter(id, spec, settle, route.barrier, info);
         return true;
       case 'reader':
-        this.#onReader(id, spec as Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>, settle, route.engine);
+        this.#onReader(id, spec as Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>, settle, route.engine, info);
         return true;
       case 'cursor':
         this.#send(id, route.engine, spec, settle, Counted.Nothing);
@@ -337,7 +339,7 @@ export class ReaderPool implements JobSink {
           error = prepareError;
         }
       }
-      this.#afterJob(spec, engine, error, c);
+      this.#afterJob(spec, engine, error, c, info);
       settle(error, a, b, c);
       if (this.#line.length > 0) this.#scheduleDrain();
     });
@@ -348,10 +350,10 @@ export class ReaderPool implements JobSink {
     else if (counts === Counted.Barrier) this.#barriers--;
   }
 
-  #onWriter(id: number, spec: JobSpec, settle: Completion, barrier: boolean): void {
+  #onWriter(id: number, spec: JobSpec, settle: Completion, barrier: boolean, info: StatementInfo | undefined): void {
     if (barrier) {
       this.#barriers++;
-      const sql = this.#sqlOf(spec);
+      const sql = this.#sqlOf(spec, info);
       if (!this.#localState && (spec.kind === JobKind.Deserialize || sql === undefined || localStateIn(sql))) this.#localState = true;
       // Per-connection settings reach the readers too, in their FIFOs ahead of the reads that
       // follow the barrier (R1 keeps those on the writer until it has run).
@@ -373,11 +375,16 @@ export class ReaderPool implements JobSink {
       if (barrier) this.#writeCursors.add(spec.cursor);
     }
     this.routed.writer++;
-    this.#send(id, this.#writer, spec, settle, barrier ? Counted.Barrier : Counted.Nothing);
+    this.#send(id, this.#writer, spec, settle, barrier ? Counted.Barrier : Counted.Nothing, info);
   }
 
-  #onReader(id: number, spec: Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>, settle: Completion, reader: Engine): void {
-    const info = this.#statementInfo(spec);
+  #onReader(
+    id: number,
+    spec: Extract<JobSpec, { kind: JobKind.Get | JobKind.All | JobKind.IterOpen }>,
+    settle: Completion,
+    reader: Engine,
+    info: StatementInfo | undefined,
+  ): void {
     if (info !== undefined && !info.on.has(reader)) {
       // R5: prepared there first, in the reader's FIFO ahead of the read.
       info.on.add(reader);
@@ -476,7 +483,7 @@ export class ReaderPool implements JobSink {
   }
 
   // Bookkeeping once a job settled: where its cursor lives, where its statement last failed.
-  #afterJob(spec: JobSpec, engine: Engine, error: Error | undefined, c: unknown): void {
+  #afterJob(spec: JobSpec, engine: Engine, error: Error | undefined, c: unknown, info: StatementInfo | undefined): void {
     if (spec.kind === JobKind.IterOpen || spec.kind === JobKind.IterNext || spec.kind === JobKind.IterClose) {
       if (spec.kind === JobKind.IterClose || error !== undefined || c === true) {
         this.#cursorHome.delete(spec.cursor);
@@ -484,15 +491,12 @@ export class ReaderPool implements JobSink {
         if (this.#behind.size > 0) this.#catchUp(engine);
       }
     }
-    if (isQuery(spec.kind) || spec.kind === JobKind.Run) {
-      const info = this.#statementInfo(spec);
-      if (info !== undefined) info.failedOn = error === undefined ? undefined : engine;
-    }
+    if (info !== undefined && (isQuery(spec.kind) || spec.kind === JobKind.Run)) info.failedOn = error === undefined ? undefined : engine;
   }
 
   // The SQL a barrier runs, for read-routing's checks: undefined when it runs SQL the pool cannot
   // see (deserialize()), '' when it runs none.
-  #sqlOf(spec: JobSpec): string | undefined {
+  #sqlOf(spec: JobSpec, info: StatementInfo | undefined): string | undefined {
     switch (spec.kind) {
       case JobKind.Deserialize:
         return undefined;
@@ -502,7 +506,7 @@ export class ReaderPool implements JobSink {
       case JobKind.Get:
       case JobKind.All:
       case JobKind.IterOpen:
-        return spec.statement !== 0 ? this.#statements.get(spec.statement)?.sql : spec.sql;
+        return spec.statement !== 0 ? info?.sql : spec.sql;
       default:
         return '';
     }
