@@ -17,7 +17,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,26 +84,108 @@ test.after(() => {
   console.log(`tarball test timings (${variants.join(', ')}):\n  ${timings.join('\n  ')}`);
 });
 
+const pkgJson = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+
+// Every file the tarball may hold, by pattern; anything else is a stray from the repository.
+const PACKED_PATTERNS = [
+  /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|binding\.gyp)$/,
+  /^dist\/[a-z-]+\.(js|cjs|d\.ts|d\.cts)$/,
+  /^src\/native\/((core|sync|async)\/)?[a-z0-9_-]+\.(cc|h)$/,
+  /^src\/native\/vendor\/sqlite\/(sqlite3\.c|sqlite3\.h|sqlite3ext\.h|VERSION|SHA256SUMS)$/,
+  /^docs\/[A-Z-]+\.md$/,
+  /^prebuilds\/[a-z0-9]+-[a-z0-9]+\/[a-z.-]+\.node$/,
+];
+
+// The files every "exports" entry points at (types and code, import and require).
+function exportTargets(node) {
+  if (typeof node === 'string') return [node.replace(/^\.\//, '')];
+  return Object.values(node).flatMap(exportTargets);
+}
+
 test('the tarball holds the built package and nothing of the repository besides', () => {
   const { files } = packed;
-  for (const f of ['package.json', 'README.md', 'binding.gyp', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts',
-    'dist/index.d.cts', 'src/native/addon.cc', 'src/native/addon.h', 'src/native/vendor/sqlite/sqlite3.c',
-    'src/native/vendor/sqlite/sqlite3.h']) {
+  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'binding.gyp', 'dist/index.js', 'dist/index.cjs',
+    'dist/index.d.ts', 'dist/index.d.cts', 'src/native/addon.cc', 'src/native/addon.h', 'src/native/vendor/sqlite/sqlite3.c',
+    'src/native/vendor/sqlite/sqlite3.h', 'docs/ASYNC.md', 'docs/WORKER-THREADS.md', 'docs/ARCHITECTURE.md']) {
     assert.ok(files.includes(f), `${f} is packed`);
   }
+  // Every file that package.json's "exports" names, for every subpath (the adapters included).
+  const targets = exportTargets(pkgJson.exports);
+  assert.ok(targets.length >= 5, 'the export targets were found');
+  assert.equal(targets.filter((f) => !files.includes(f)), [], 'every export target is packed');
   // Every native source of every part (core/, sync/, async/ and the top), so a source build works.
   const nativeSources = readdirSync(join(repo, 'src/native'), { recursive: true })
     .filter((f) => /\.(cc|h)$/.test(f) && !f.startsWith('vendor'))
     .map((f) => `src/native/${f.split('\\').join('/')}`);
   assert.ok(nativeSources.length > 40, 'the native sources were found');
   assert.equal(nativeSources.filter((f) => !files.includes(f)), [], 'every native source is packed');
-  const stray = files.filter((f) => /^(test|bench|build|docs|src\/ts|\.ci|\.github)\//.test(f) || f.startsWith('node_modules'));
-  assert.equal(stray, []);
+  assert.equal(files.filter((f) => !PACKED_PATTERNS.some((p) => p.test(f))), [], 'nothing else is packed');
   // prebuilds/ goes in exactly when the repository has it (made by `npm run prebuildify`).
   const repoPrebuilds = existsSync(join(repo, 'prebuilds'))
     ? readdirSync(join(repo, 'prebuilds'), { recursive: true }).filter((f) => f.endsWith('.node')).map((f) => `prebuilds/${f}`)
     : [];
   assert.equal(files.filter((f) => f.startsWith('prebuilds/')).sort(), repoPrebuilds.sort());
+});
+
+test('package.json names the license, the repository, its home page and where bugs go', () => {
+  assert.is(pkgJson.license, 'MIT');
+  const license = readFileSync(join(repo, 'LICENSE'), 'utf8');
+  assert.match(license, /^MIT License/);
+  assert.match(license, /May you do good and not evil/, "LICENSE carries SQLite's public-domain notice");
+  assert.match(pkgJson.repository?.url ?? '', /^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/);
+  const base = repositoryBase();
+  assert.is(pkgJson.homepage, `${base}#readme`);
+  assert.is(pkgJson.bugs?.url, `${base}/issues`);
+  assert.equal(Object.keys(pkgJson.dependencies).sort(), ['node-addon-api', 'node-gyp-build'], 'no new runtime dependency');
+  for (const peer of Object.keys(pkgJson.peerDependencies ?? {})) {
+    assert.ok(pkgJson.peerDependenciesMeta?.[peer]?.optional, `peer dependency ${peer} is optional`);
+  }
+});
+
+function repositoryBase() {
+  return pkgJson.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+}
+
+// GitHub's anchor for a heading: lower case, punctuation dropped, spaces to dashes.
+function headingAnchors(markdown) {
+  const anchors = new Set();
+  for (const [, heading] of markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} +(.+?) *$/gm)) {
+    anchors.add(heading.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-'));
+  }
+  return anchors;
+}
+
+// Each link of a packed Markdown file, as npm's and GitHub's readers follow it: a relative link
+// must reach a file that is in the tarball (and its #anchor a heading there); a link into this
+// repository's own tree (…/blob/main/<path>, for what is not shipped) must name a file that exists.
+test('every link in the packed Markdown files reaches something', () => {
+  const base = repositoryBase();
+  const broken = [];
+  let checked = 0;
+  for (const file of packed.files.filter((f) => f.endsWith('.md'))) {
+    const text = readFileSync(join(repo, file), 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)(?: "[^"]*")?\)/g)) {
+      checked += 1;
+      if (/^(mailto:|https?:)/.test(target) && !target.startsWith(`${base}/`)) continue;
+      let path;
+      let anchor;
+      if (target.startsWith(`${base}/`)) {
+        const m = target.slice(base.length + 1).match(/^(?:blob|tree|raw)\/main\/([^#?]+)/);
+        if (!m) continue; // issues, releases: not files
+        if (!existsSync(join(repo, m[1]))) broken.push(`${file}: ${target} (no ${m[1]} in the repository)`);
+        continue;
+      }
+      [path, anchor] = target.split('#');
+      const resolved = path === '' ? file : join(file, '..', path).split('\\').join('/');
+      if (path !== '' && !packed.files.includes(resolved)) {
+        broken.push(`${file}: ${target} (${resolved} is not in the tarball)`);
+      } else if (anchor && resolved.endsWith('.md') && !headingAnchors(readFileSync(join(repo, resolved), 'utf8')).has(anchor)) {
+        broken.push(`${file}: ${target} (no heading #${anchor} in ${resolved})`);
+      }
+    }
+  }
+  assert.ok(checked > 20, `the links were found (${checked})`);
+  assert.equal(broken, []);
 });
 
 /** Writes the tarball for a variant: the packed one as is when it already fits, else a re-tar. */
