@@ -62,4 +62,34 @@ for (const language of ['native', 'ts']) {
   }
 }
 
+// The adapters (sqlite-strand/kysely, /drizzle, /knex, ...) are clients of the library like any
+// user: each imports it only as 'sqlite-strand' (its public surface, resolved through the package's
+// own exports to the same dist/ a user loads), its own folder's files, node: built-ins and the
+// ORM it adapts; and nothing in the library imports an adapter.
+test('ts: each adapter uses only the public package, its own folder and its ORM', () => {
+  const root = join(src, 'ts', 'adapters');
+  const adapters = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  assert.ok(adapters.length >= 3, `found the adapters (${adapters.join(', ')})`);
+  const wrong = [];
+  for (const adapter of adapters) {
+    for (const file of readdirSync(join(root, adapter), { recursive: true }).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(join(root, adapter, file), 'utf8');
+      for (const [, target] of text.matchAll(/(?:from|import|require\()\s*'([^']+)'/g)) {
+        const ok = (target.startsWith('./') && !target.includes('..')) || target === 'sqlite-strand' || target.startsWith('node:') ||
+          (!target.startsWith('.') && !target.startsWith('sqlite-strand'));
+        if (!ok) wrong.push(`${adapter}/${file} -> ${target}`);
+      }
+    }
+  }
+  assert.equal(wrong, []);
+  const library = ['shared', 'sync', 'async'].flatMap((part) => dependencies('ts', part)).concat(topDependencies());
+  assert.equal(library.filter((d) => /adapters/.test(d.target)).map((d) => `${d.file} -> ${d.target}`), []);
+});
+
+function topDependencies() {
+  const dir = join(src, 'ts');
+  return readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((file) =>
+    [...readFileSync(join(dir, file), 'utf8').matchAll(/from '(\.[^']+)'/g)].map(([, target]) => ({ file, target })));
+}
+
 test.run();
