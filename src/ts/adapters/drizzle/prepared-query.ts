@@ -42,8 +42,6 @@ export interface PreparedQueryOptions {
   executeMethod: SQLiteExecuteMethod;
   isResponseInArrayMode: boolean;
   customResultMapper: CustomResultMapper | undefined;
-  /** Whether repeated executions may use a prepared statement (false for one-time queries). */
-  reusable: boolean;
 }
 
 /** A drizzle prepared query on an AsyncDatabase (see the comment at the top of this file). */
@@ -63,7 +61,6 @@ export class StrandPreparedQuery<T extends PreparedQueryConfig = PreparedQueryCo
   readonly #customResultMapper: CustomResultMapper | undefined;
   readonly #method: SQLiteExecuteMethod;
   readonly #isResponseInArrayMode: boolean;
-  readonly #reusable: boolean;
   #executions = 0;
   #statement: StatementRunner | undefined;
   #preparing: Promise<StatementRunner> | undefined;
@@ -76,7 +73,6 @@ export class StrandPreparedQuery<T extends PreparedQueryConfig = PreparedQueryCo
     this.#customResultMapper = options.customResultMapper;
     this.#method = options.executeMethod;
     this.#isResponseInArrayMode = options.isResponseInArrayMode;
-    this.#reusable = options.reusable;
   }
 
   run(placeholderValues?: Record<string, unknown>): Promise<StatementResultingChanges> {
@@ -167,7 +163,7 @@ export class StrandPreparedQuery<T extends PreparedQueryConfig = PreparedQueryCo
 
   #runnerFor(connection: Connection): QueryRunner | Promise<QueryRunner> {
     const prepare = connection.prepare;
-    if (connection === this.#connection && this.#reusable && prepare !== undefined) {
+    if (connection === this.#connection && prepare !== undefined) {
       if (this.#statement !== undefined) return this.#statement;
       if (this.#executions++ > 0) return this.#prepareOnce(prepare);
     }

@@ -50,7 +50,10 @@ export class StrandSession<TFullSchema extends Record<string, unknown>, TSchema 
     this.#options = options;
   }
 
-  /** A query that may run many times: from its second run, on a statement prepared once. */
+  /**
+   * A drizzle query (drizzle also makes its one-time queries here, through prepareOneTimeQuery):
+   * its first run is on SQL text, later runs on a statement prepared once (prepared-query.ts).
+   */
   prepareQuery<T extends PreparedQueryConfig>(
     query: Query,
     fields: SelectedFieldsOrdered | undefined,
@@ -59,32 +62,6 @@ export class StrandSession<TFullSchema extends Record<string, unknown>, TSchema 
     customResultMapper?: CustomResultMapper,
     queryMetadata?: QueryMetadata,
     cacheConfig?: WithCacheConfig,
-  ): StrandPreparedQuery<T> {
-    return this.#prepared(true, query, fields, executeMethod, isResponseInArrayMode, customResultMapper, queryMetadata, cacheConfig);
-  }
-
-  /** A query run once (`await db.select()...`): SQL text, nothing prepared. */
-  override prepareOneTimeQuery<T extends PreparedQueryConfig>(
-    query: Query,
-    fields: SelectedFieldsOrdered | undefined,
-    executeMethod: SQLiteExecuteMethod,
-    isResponseInArrayMode: boolean,
-    customResultMapper?: CustomResultMapper,
-    queryMetadata?: QueryMetadata,
-    cacheConfig?: WithCacheConfig,
-  ): StrandPreparedQuery<T> {
-    return this.#prepared(false, query, fields, executeMethod, isResponseInArrayMode, customResultMapper, queryMetadata, cacheConfig);
-  }
-
-  #prepared<T extends PreparedQueryConfig>(
-    reusable: boolean,
-    query: Query,
-    fields: SelectedFieldsOrdered | undefined,
-    executeMethod: SQLiteExecuteMethod,
-    isResponseInArrayMode: boolean,
-    customResultMapper: CustomResultMapper | undefined,
-    queryMetadata: QueryMetadata,
-    cacheConfig: WithCacheConfig | undefined,
   ): StrandPreparedQuery<T> {
     return new StrandPreparedQuery<T>({
       connection: this.#connection,
@@ -97,7 +74,6 @@ export class StrandSession<TFullSchema extends Record<string, unknown>, TSchema 
       executeMethod,
       isResponseInArrayMode,
       customResultMapper,
-      reusable,
     });
   }
 
