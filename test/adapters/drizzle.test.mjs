@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { AsyncDatabase, AsyncStatement, DatabaseSync, SqliteError } from 'sqlite-strand';
 import { drizzle, migrate, StrandTransaction } from 'sqlite-strand/drizzle';
 import { and, asc, count, desc, DrizzleQueryError, eq, gt, sql, TransactionRollbackError } from 'drizzle-orm';
-import { rejection, tempDir, writeLockProbe } from '../helpers.mjs';
+import { rejection, settle, tempDir, writeLockProbe } from '../helpers.mjs';
 import * as schema from './fixtures/drizzle-schema.mjs';
 
 const { users, posts, tags, postTags, attachments } = schema;
@@ -426,6 +426,42 @@ test('readers: 2: drizzle reads run on the reader connections, writes and transa
     await tx.select().from(posts);
   });
   assert.is(routed.readers.reduce((sum, n) => sum + (n ?? 0), 0), after, 'reads in a transaction stay on the writer');
+}));
+
+test('a prepared query keeps its statement only as long as the query itself: dropped, both can be collected', withDb({}, async ({ raw, db }) => {
+  await seed(db);
+  // Every object that reaches the statement — the one prepare() gives, the with() views of it — is
+  // registered here (a FinalizationRegistry, not WeakRefs: deref() would keep them alive for the job).
+  const collected = [];
+  const registry = new FinalizationRegistry((label) => collected.push(label));
+  let prepared = db.select().from(tags).where(eq(tags.id, sql.placeholder('id'))).prepare();
+  const { prepare } = raw;
+  const { with: withOptions } = AsyncStatement.prototype;
+  let registered = 0;
+  raw.prepare = async (...args) => {
+    const statement = await prepare.apply(raw, args);
+    registry.register(statement, 'statement');
+    registered++;
+    return statement;
+  };
+  AsyncStatement.prototype.with = function (...args) {
+    const view = withOptions.apply(this, args);
+    registry.register(view, 'view');
+    registered++;
+    return view;
+  };
+  try {
+    for (const id of [1, 2, 1]) await prepared.get({ id });
+  } finally {
+    delete raw.prepare;
+    AsyncStatement.prototype.with = withOptions;
+  }
+  assert.is(registered, 3, 'one statement and its two views');
+  await settle(() => collected.length > 0, { gc: true, limitMs: 200 }); // the first object may go: the query keeps only the views
+  assert.ok(!collected.includes('view'), 'the views the query runs stay alive as long as it does');
+  assert.equal(await prepared.get({ id: 2 }), { id: 2, name: 'tech' });
+  prepared = undefined;
+  assert.ok(await settle(() => collected.length === 3, { gc: true }), `collected with the query: ${collected}`);
 }));
 
 test('readers: 0: exclusive behavior keeps other connections from reading (rollback journal)', withDb({}, async ({ db, file }) => {
