@@ -243,6 +243,15 @@ for (const readers of [0, 2]) {
     assert.equal(await db.values(sql`SELECT id, name FROM tags ORDER BY id`), [[1, 'news'], [2, 'tech']]);
     assert.equal(await db.run(sql`UPDATE posts SET views = 0`), { changes: 3, lastInsertRowid: 3 });
     assert.equal(await db.run('DELETE FROM post_tags'), { changes: 3, lastInsertRowid: 3 });
+    // Drizzle's parameters are positional: an object first is refused, never read as named parameters.
+    for (const value of [new Date(0), { a: 1 }]) {
+      const refused = await rejection(db.values(sql`SELECT ${value}, ${2}`));
+      assert.is(refused.cause.code, 'ERR_INVALID_ARG_TYPE');
+      assert.match(refused.cause.message, /parameter 1/);
+    }
+    const byName = db.select().from(tags).where(eq(tags.name, sql.placeholder('name'))).prepare();
+    for (let i = 0; i < 3; i++) assert.is((await rejection(byName.all({ name: { name: 'news' } }))).cause.code, 'ERR_INVALID_ARG_TYPE'); // text, then statement
+    assert.equal(await byName.all({ name: 'news' }), [{ id: 1, name: 'news' }]);
   }));
 
   test(`${mode}: SQL errors reject with DrizzleQueryError whose cause is our SqliteError`, withDb({ readers }, async ({ db }) => {
@@ -349,10 +358,11 @@ for (const readers of [0, 2]) {
       tx.rollback();
     });
     await entered.promise;
-    // Another request's queries, through this drizzle instance and through the database itself.
+    // Another request's queries: through this drizzle instance, another one, the database itself.
     const settled = [];
     const outside = [
       db.insert(tags).values({ name: 'outside drizzle' }).execute(),
+      drizzle(raw).insert(tags).values({ name: 'outside other drizzle' }).execute(),
       raw.run("INSERT INTO tags(name) VALUES ('outside raw')"),
       db.select({ n: count() }).from(tags).execute(),
     ].map((promise, i) => promise.then((value) => (settled.push(i), value)));
@@ -360,9 +370,9 @@ for (const readers of [0, 2]) {
     assert.equal(settled, [], 'nothing outside completes while the transaction holds the database');
     release.resolve();
     assert.instance(await rejection(transaction), TransactionRollbackError);
-    const [, , counted] = await Promise.all(outside);
-    assert.equal(counted, [{ n: 4 }], 'the outside queries ran after the rollback, in call order');
-    assert.equal((await db.select({ name: tags.name }).from(tags).orderBy(asc(tags.id))).map((t) => t.name), ['news', 'tech', 'outside drizzle', 'outside raw']);
+    const [, , , counted] = await Promise.all(outside);
+    assert.equal(counted, [{ n: 5 }], 'the outside queries ran after the rollback, in call order');
+    assert.equal((await db.select({ name: tags.name }).from(tags).orderBy(asc(tags.id))).map((t) => t.name), ['news', 'tech', 'outside drizzle', 'outside other drizzle', 'outside raw']);
   }));
 
   test(`${mode}: calling the outer db inside a transaction rejects with ERR_INVALID_STATE instead of deadlocking`, withDb({ readers }, async ({ db }) => {

@@ -5,6 +5,19 @@
 // builds a view or toggles a statement's setters (which would leak into concurrent queries).
 import type { AsyncDatabase, AsyncStatement, StatementResultingChanges, Transaction } from 'sqlite-strand';
 
+const NO_NAMED_PARAMETERS = Object.freeze({});
+
+/**
+ * Drizzle's parameters, all positional (`?`). The library, like node:sqlite, reads a first
+ * argument that is a plain object as a bag of named parameters, which would leave a raw
+ * `sql\`…${new Date()}\`` bound to nothing (NULL) instead of refused: then an empty bag goes first.
+ */
+function positional(params: unknown[]): unknown[] {
+  const first = params[0];
+  if (typeof first !== 'object' || first === null || ArrayBuffer.isView(first)) return params;
+  return [NO_NAMED_PARAMETERS, ...params];
+}
+
 /** Runs SQL text or a statement, reading rows as objects or as arrays. */
 export interface QueryRunner {
   run(sql: string, params: unknown[]): Promise<StatementResultingChanges>;
@@ -26,15 +39,15 @@ export class ScopeRunner implements QueryRunner {
   }
 
   run(sql: string, params: unknown[]): Promise<StatementResultingChanges> {
-    return this.#objects.run(sql, ...params);
+    return this.#objects.run(sql, ...positional(params));
   }
 
   all(sql: string, params: unknown[], arrays: boolean): Promise<unknown[]> {
-    return (arrays ? this.#arrays : this.#objects).all(sql, ...params);
+    return (arrays ? this.#arrays : this.#objects).all(sql, ...positional(params));
   }
 
   get(sql: string, params: unknown[], arrays: boolean): Promise<unknown> {
-    return (arrays ? this.#arrays : this.#objects).get(sql, ...params);
+    return (arrays ? this.#arrays : this.#objects).get(sql, ...positional(params));
   }
 }
 
@@ -49,14 +62,14 @@ export class StatementRunner implements QueryRunner {
   }
 
   run(_sql: string, params: unknown[]): Promise<StatementResultingChanges> {
-    return this.#objects.run(...params);
+    return this.#objects.run(...positional(params));
   }
 
   all(_sql: string, params: unknown[], arrays: boolean): Promise<unknown[]> {
-    return (arrays ? this.#arrays : this.#objects).all(...params);
+    return (arrays ? this.#arrays : this.#objects).all(...positional(params));
   }
 
   get(_sql: string, params: unknown[], arrays: boolean): Promise<unknown> {
-    return (arrays ? this.#arrays : this.#objects).get(...params);
+    return (arrays ? this.#arrays : this.#objects).get(...positional(params));
   }
 }
