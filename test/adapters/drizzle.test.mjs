@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { AsyncDatabase, AsyncStatement, DatabaseSync, SqliteError } from 'sqlite-strand';
 import { drizzle, migrate, StrandTransaction } from 'sqlite-strand/drizzle';
@@ -356,7 +357,7 @@ for (const readers of [0, 2]) {
       // The outside queries were issued before this point; none of them ran in here.
       assert.equal((await tx.select({ name: tags.name }).from(tags).orderBy(asc(tags.id))).map((t) => t.name), ['news', 'tech', 'inside']);
       tx.rollback();
-    });
+    }).then(() => 'committed', (error) => error);
     await entered.promise;
     // Another request's queries: through this drizzle instance, another one, the database itself.
     const settled = [];
@@ -366,13 +367,51 @@ for (const readers of [0, 2]) {
       raw.run("INSERT INTO tags(name) VALUES ('outside raw')"),
       db.select({ n: count() }).from(tags).execute(),
     ].map((promise, i) => promise.then((value) => (settled.push(i), value)));
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(settled, [], 'nothing outside completes while the transaction holds the database');
-    release.resolve();
-    assert.instance(await rejection(transaction), TransactionRollbackError);
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(settled, [], 'nothing outside completes while the transaction holds the database');
+    } finally {
+      release.resolve(); // also when an assertion failed: the transaction must end
+    }
+    assert.instance(await transaction, TransactionRollbackError);
     const [, , , counted] = await Promise.all(outside);
     assert.equal(counted, [{ n: 5 }], 'the outside queries ran after the rollback, in call order');
     assert.equal((await db.select({ name: tags.name }).from(tags).orderBy(asc(tags.id))).map((t) => t.name), ['news', 'tech', 'outside drizzle', 'outside other drizzle', 'outside raw']);
+  }));
+
+  test(`${mode}: a tx kept after its transaction refuses queries instead of running inside another one`, withDb({ readers }, async ({ db }) => {
+    await seed(db);
+    let kept;
+    let keptInner;
+    await db.transaction(async (tx) => {
+      kept = tx;
+      await tx.transaction(async (inner) => {
+        keptInner = inner;
+      });
+      assert.is((await rejection(keptInner.select().from(tags))).cause.code, 'ERR_INVALID_STATE', 'a released savepoint');
+      await tx.insert(tags).values({ name: 'committed' });
+    });
+    const entered = deferred();
+    const release = deferred();
+    const other = db.transaction(async (tx) => {
+      await tx.insert(tags).values({ name: 'rolled back' });
+      entered.resolve();
+      await release.promise;
+      tx.rollback();
+    }).then(() => 'committed', (error) => error);
+    await entered.promise;
+    try {
+      const refused = await rejection(kept.insert(tags).values({ name: 'kept tx' }));
+      assert.is(refused.cause.code, 'ERR_INVALID_STATE');
+      assert.match(refused.cause.message, /transaction has ended/);
+    } finally {
+      release.resolve(); // also when an assertion failed: the other transaction must end
+    }
+    assert.instance(await other, TransactionRollbackError);
+    assert.is((await rejection(kept.select().from(tags))).cause.code, 'ERR_INVALID_STATE');
+    assert.equal((await db.select().from(tags)).map((t) => t.name), ['news', 'tech', 'committed']);
+    // A query the callback returns (drizzle's queries are thenables) runs inside, before the end.
+    assert.equal(await db.transaction((tx) => tx.select({ name: tags.name }).from(tags).where(eq(tags.id, 1))), [{ name: 'news' }]);
   }));
 
   test(`${mode}: calling the outer db inside a transaction rejects with ERR_INVALID_STATE instead of deadlocking`, withDb({ readers }, async ({ db }) => {
@@ -610,6 +649,24 @@ test('drizzle() checks its arguments', async () => {
   const closed = drizzle(raw);
   const error = await rejection(closed.run(sql`SELECT 1`));
   assert.is(error.cause.code, 'ERR_INVALID_STATE');
+});
+
+test('the CommonJS build of the adapter takes a database of the ESM build of the library, and back', async () => {
+  const require = createRequire(import.meta.url);
+  const cjsAdapter = require('sqlite-strand/drizzle');
+  const cjsLibrary = require('sqlite-strand');
+  assert.is.not(cjsLibrary.AsyncDatabase, AsyncDatabase, 'two copies of the classes');
+  const esmDatabase = await AsyncDatabase.open(':memory:');
+  const cjsDatabase = await cjsLibrary.AsyncDatabase.open(':memory:');
+  try {
+    for (const db of [cjsAdapter.drizzle(esmDatabase), drizzle(cjsDatabase), cjsAdapter.drizzle(async () => esmDatabase)]) {
+      assert.equal(await db.values(sql`SELECT ${1} + 1`), [[2]]);
+      await db.transaction(async (tx) => tx.run(sql`SELECT 1`));
+    }
+  } finally {
+    await esmDatabase.close();
+    await cjsDatabase.close();
+  }
 });
 
 test('a function giving the database is called once, on the first query; $client() gives it', async () => {

@@ -25,9 +25,37 @@ function invalidArgType(message: string): TypeError {
   return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 
+// Runs `fn` on the connection of a transaction scope, which refuses queries once `fn` has settled.
+async function inScope<T>(scope: Transaction, readBigInts: boolean, fn: (connection: Connection) => Promise<T>): Promise<T> {
+  const connection = new TransactionConnection(scope, readBigInts);
+  try {
+    return await fn(connection);
+  } finally {
+    connection.end();
+  }
+}
+
+/**
+ * Whether `value` is an AsyncDatabase: of this copy of the library, or of the other build of it —
+ * an application that `require()`s the adapter and `import`s the library gets the CommonJS and the
+ * ESM copies of the classes (both on the one native addon), and `instanceof` fails across them.
+ */
+function isAsyncDatabase(value: unknown): value is AsyncDatabase {
+  if (value instanceof AsyncDatabase) return true;
+  const candidate = value as { constructor?: { name?: unknown }; transaction?: unknown; prepare?: unknown; with?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.constructor?.name === 'AsyncDatabase' &&
+    typeof candidate.transaction === 'function' &&
+    typeof candidate.prepare === 'function' &&
+    typeof candidate.with === 'function'
+  );
+}
+
 /** Checks drizzle()'s first argument. */
 export function checkDatabaseInput(input: unknown): asserts input is DatabaseInput {
-  if (!(input instanceof AsyncDatabase) && typeof input !== 'function') {
+  if (!isAsyncDatabase(input) && typeof input !== 'function') {
     throw invalidArgType('The "database" argument must be an AsyncDatabase or a function returning a promise of one.');
   }
 }
@@ -42,7 +70,7 @@ export class DatabaseConnection implements Connection {
 
   constructor(input: DatabaseInput, readBigInts: boolean) {
     this.#readBigInts = readBigInts;
-    if (input instanceof AsyncDatabase) {
+    if (typeof input !== 'function') {
       this.#database = input;
       this.#runner = new ScopeRunner(input, readBigInts);
     } else {
@@ -67,7 +95,7 @@ export class DatabaseConnection implements Connection {
   #openOnce(): Promise<ScopeRunner> {
     this.#opening ??= (async () => {
       const database = await (this.#open as () => Promise<AsyncDatabase>)();
-      if (!(database instanceof AsyncDatabase)) {
+      if (!isAsyncDatabase(database)) {
         throw invalidArgType('The function passed to drizzle() must resolve to an AsyncDatabase.');
       }
       this.#database = database;
@@ -84,7 +112,7 @@ export class DatabaseConnection implements Connection {
 
   async transaction<T>(fn: (connection: Connection) => Promise<T>, behavior: TransactionBehavior | undefined): Promise<T> {
     const database = this.#database ?? (await this.database());
-    return database.transaction((scope) => fn(new TransactionConnection(scope, this.#readBigInts)), { mode: behavior ?? 'deferred' });
+    return database.transaction((scope) => inScope(scope, this.#readBigInts, fn), { mode: behavior ?? 'deferred' });
   }
 }
 
@@ -92,11 +120,17 @@ export class DatabaseConnection implements Connection {
  * A transaction's scope. It cannot prepare statements: AsyncDatabase#prepare() called from inside
  * the transaction's callback would wait for the transaction it runs in (the library refuses it),
  * so queries prepared here run as SQL text.
+ *
+ * Once the transaction's callback has settled, its `tx` refuses queries (ERR_INVALID_STATE): a
+ * transaction scope's queries skip the database's queue (the transaction holds it), so a `tx` kept
+ * and used later would run at once, inside whatever transaction holds the queue then — another
+ * request's, which could roll the query back with its own.
  */
 export class TransactionConnection implements Connection {
   readonly #scope: Transaction;
   readonly #runner: ScopeRunner;
   readonly #readBigInts: boolean;
+  #ended = false;
 
   constructor(scope: Transaction, readBigInts: boolean) {
     this.#scope = scope;
@@ -105,13 +139,21 @@ export class TransactionConnection implements Connection {
   }
 
   scope(): ScopeRunner {
+    if (this.#ended) {
+      throw Object.assign(new Error('The transaction has ended: run the query on the database, or in a transaction of its own.'), { code: 'ERR_INVALID_STATE' });
+    }
     return this.#runner;
+  }
+
+  /** Called when the transaction's callback has settled. */
+  end(): void {
+    this.#ended = true;
   }
 
   readonly prepare = undefined;
 
   /** A SAVEPOINT (SQLite has no nested BEGIN, so `behavior` does not apply). */
   transaction<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    return this.#scope.transaction((inner) => fn(new TransactionConnection(inner, this.#readBigInts)));
+    return this.#scope.transaction((inner) => inScope(inner, this.#readBigInts, fn));
   }
 }
