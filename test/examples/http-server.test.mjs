@@ -28,7 +28,11 @@ async function startServer(driver, file) {
   const exited = once(child, 'exit');
   let stdout = '';
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const stderrWaiters = [];
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    stderr += d;
+    for (const waiter of stderrWaiters.filter((w) => w.pattern.test(stderr))) waiter.resolve();
+  });
   const lines = createInterface({ input: child.stdout });
   const linesEnded = once(lines, 'close'); // may come before 'exit'
   const url = await new Promise((resolve, reject) => {
@@ -42,6 +46,15 @@ async function startServer(driver, file) {
   return {
     url,
     output: () => ({ stdout, stderr }),
+    /** Resolves once the server's stderr matches `pattern` (its log line may come after the reply). */
+    logged(pattern) {
+      if (pattern.test(stderr)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        // Bounds a failure, not a wait: the line normally arrives within milliseconds.
+        const timer = setTimeout(() => reject(new Error(`stderr never matched ${pattern}:\n${stderr}`)), 30_000);
+        stderrWaiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const kill = setTimeout(() => child.kill('SIGKILL'), 30_000); // a shutdown that hangs fails, not stalls
@@ -217,7 +230,7 @@ async function checkServerError(url, file, server) {
   other.close();
   let r = await call(url, 'GET', '/posts/1');
   assert.equal([r.status, r.json], [500, { error: 'internal server error' }]);
-  assert.match(server.output().stderr, /GET \/posts\/1: .*no such table: post_tags/);
+  await server.logged(/GET \/posts\/1: .*no such table: post_tags/);
   r = await call(url, 'GET', '/users/1');
   assert.is(r.status, 200);
 }
