@@ -9,7 +9,7 @@ const FIGURES = [
   ['p50', 'p50'],
   ['p99', 'p99'],
 ];
-const size = { width: 640, left: 60, right: 90, top: 62, bar: 18, gap: 4, groupGap: 16 };
+const size = { width: 640, left: 60, right: 90, top: 72, bar: 18, gap: 4, groupGap: 16 };
 
 const escape = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const formatMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + ' ms';
@@ -43,13 +43,17 @@ export function renderChart(results) {
     );
   });
   const height = legendY + 26;
-  const { requests, concurrency, reportClients, rounds } = results.settings;
-  const subtitle = `median of ${rounds} rounds · ${requests} requests, ${concurrency} concurrent, ${reportClients} client(s) looping GET /report · ${results.machine.cpus} CPUs, ${results.machine.node}`;
+  const { machine, settings } = results;
+  const load = machine.loadAverage1m ? `, load average ${machine.loadAverage1m.before}` : '';
+  const subtitles = [
+    `median of ${settings.rounds} rounds · ${settings.requests} requests, ${settings.concurrency} at a time · ${settings.reportClients} client(s) looping GET /report`,
+    `${machine.cpus} CPUs${load} · Node.js ${machine.node} · ${settings.posts.toLocaleString('en-US')} posts`,
+  ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${height}" viewBox="0 0 ${size.width} ${height}" font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="10" y="22" font-size="14" font-weight="bold">GET /users/:id latency while GET /report runs (lower is better)</text>`,
-    `<text x="10" y="40" font-size="10" fill="#4a5568">${escape(subtitle)}</text>`,
+    ...subtitles.map((text, i) => `<text x="10" y="${40 + 13 * i}" font-size="10" fill="#4a5568">${escape(text)}</text>`),
     ...parts,
     '</svg>',
     '',

@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -79,7 +79,7 @@ function summarize(runs, driverNames) {
       max: round2(median(mine.map((r) => r.latencyMs.max))),
       requestsPerSecond: Math.round(median(mine.map((r) => r.requestsPerSecond))),
       reportsCompleted: median(mine.map((r) => r.reports.completed)),
-      reportP50: round2(median(mine.map((r) => r.reports.p50Ms))),
+      reportP50: mine.every((r) => r.reports.completed > 0) ? round2(median(mine.map((r) => r.reports.p50Ms))) : null,
     };
   }
   const ratios = {};
@@ -97,7 +97,7 @@ function printSummary({ medians, ratios, drivers }) {
   console.log(`\n${'driver'.padEnd(28)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('max ms', 10)}${pad('req/s', 8)}${pad('reports', 9)}${pad('report ms', 11)}`);
   for (const { name, label } of drivers) {
     const m = medians[name];
-    console.log(`${label.padEnd(28)}${pad(m.p50, 10)}${pad(m.p99, 10)}${pad(m.max, 10)}${pad(m.requestsPerSecond, 8)}${pad(m.reportsCompleted, 9)}${pad(m.reportP50, 11)}`);
+    console.log(`${label.padEnd(28)}${pad(m.p50, 10)}${pad(m.p99, 10)}${pad(m.max, 10)}${pad(m.requestsPerSecond, 8)}${pad(m.reportsCompleted, 9)}${pad(m.reportP50 ?? '-', 11)}`);
   }
   for (const [pair, r] of Object.entries(ratios)) console.log(`${pair}: p50 ${r.p50}×, p99 ${r.p99}×`);
 }
@@ -143,6 +143,7 @@ try {
   const settings = { requests: count('requests'), concurrency: count('concurrency'), reportClients: count('report-clients', 0), users: size.users };
   console.log(`${size.posts} posts, ${size.users} users; ${rounds} rounds of ${settings.requests} GET /users/:id, ${settings.concurrency} at a time, with ${settings.reportClients} client(s) looping GET /report`);
 
+  const loadBefore = loadavg()[0]; // how busy the machine was: the figures are relative to it
   const runs = [];
   for (let round = 1; round <= rounds; round++) {
     for (const driver of driverNames) {
@@ -157,7 +158,13 @@ try {
   const results = {
     generated: new Date().toISOString(),
     command: `node examples/http-server/compare.mjs ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverage1m: { before: round2(loadBefore), after: round2(loadavg()[0]) },
+    },
     settings: { rounds, ...settings, posts: size.posts },
     drivers,
     ...summarize(runs, driverNames),

@@ -77,7 +77,7 @@ export async function runLoad({ url, requests = 2000, concurrency = 16, reportCl
         p99: round3(percentile(latencies, 99)),
         max: round3(latencies.at(-1)),
       },
-      reports: { completed: reportTimes.length, p50Ms: round3(percentile(reportTimes, 50)) },
+      reports: { completed: reportTimes.length, p50Ms: reportTimes.length > 0 ? round3(percentile(reportTimes, 50)) : null },
     };
   } finally {
     agent.destroy();
@@ -114,7 +114,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`GET /users/:id  ${result.requests} requests, ${result.concurrency} at a time, ${result.errors} errors`);
     console.log(`  latency       p50 ${l.p50} ms   p99 ${l.p99} ms   max ${l.max} ms`);
     console.log(`  throughput    ${result.requestsPerSecond} requests/s`);
-    console.log(`GET /report     ${reports.completed} completed by ${result.reportClients} client(s), p50 ${reports.p50Ms} ms`);
+    if (result.reportClients > 0) console.log(`GET /report     ${reports.completed} completed by ${result.reportClients} client(s), p50 ${reports.p50Ms} ms`);
   }
   if (result.errors > 0) process.exitCode = 1;
 }
