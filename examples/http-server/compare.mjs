@@ -31,11 +31,14 @@ const median = (values) => {
 };
 const round2 = (x) => Math.round(x * 100) / 100;
 
+let runningServer; // the child process of the round in progress
+
 /** Starts server.mjs on `driver`; resolves with its URL and a stop() that checks it exits with 0. */
 async function startServer(driver, file) {
   const child = spawn(process.execPath, [here('server.mjs'), '--driver', driver, '--db', file, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  runningServer = child;
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
@@ -49,7 +52,9 @@ async function startServer(driver, file) {
     url,
     async stop() {
       child.kill('SIGTERM');
+      const hung = setTimeout(() => child.kill('SIGKILL'), 30_000); // its own shutdown waits at most 5 s
       const [code, signal] = await exited;
+      clearTimeout(hung);
       if (code !== 0) throw new Error(`server (${driver}) ended with ${signal ?? `exit code ${code}`}`);
     },
   };
@@ -135,6 +140,14 @@ if (file === undefined || !existsSync(file)) {
   file = join(temp, 'blog.db');
   console.log(`seeding ${file} …`);
   seed(file);
+}
+// Interrupted: stop the server of the round, remove the temporary database.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    runningServer?.kill('SIGKILL');
+    if (temp) rmSync(temp, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
 }
 try {
   const probe = new DatabaseSync(file, { readOnly: true });

@@ -59,9 +59,12 @@ export async function runLoad({ url, requests = 2000, concurrency = 16, reportCl
         if (status !== 200) errors++;
       }
     });
-    await Promise.all(pointLoops).finally(() => (pointsDone = true));
-    const elapsed = performance.now() - started;
-    await Promise.all(reportLoops);
+    let elapsed;
+    const points = Promise.all(pointLoops).finally(() => {
+      pointsDone = true; // the report clients stop after the report they are waiting for
+      elapsed = performance.now() - started;
+    });
+    await Promise.all([points, ...reportLoops]); // one rejection fails the run; none goes unhandled
 
     latencies.sort((a, b) => a - b);
     reportTimes.sort((a, b) => a - b);

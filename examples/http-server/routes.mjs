@@ -75,7 +75,11 @@ function validatePost(input) {
   return { authorId, title: title.trim(), body, tags: [...new Set(tags)] };
 }
 
-export function createHandler(store, { driver, log = console.error } = {}) {
+/**
+ * The request handler. `closing()` says whether the server is shutting down: its replies then
+ * carry `Connection: close`, so that a keep-alive client lets go once its request is answered.
+ */
+export function createHandler(store, { driver, closing = () => false, log = console.error } = {}) {
   const routes = [
     ['GET', /^\/health$/, async () => (await store.ping(), [200, { status: 'ok', driver }])],
     [
@@ -118,6 +122,7 @@ export function createHandler(store, { driver, log = console.error } = {}) {
   ];
 
   return async function handle(req, res) {
+    const reply = (status, data, headers = {}) => send(res, status, data, closing() ? { ...headers, connection: 'close' } : headers);
     try {
       let url;
       try {
@@ -130,14 +135,14 @@ export function createHandler(store, { driver, log = console.error } = {}) {
       const route = matching.find(([method]) => method === req.method);
       if (!route) {
         const allow = matching.map(([method]) => method).join(', ');
-        return send(res, 405, { error: `method ${req.method} not allowed` }, { allow });
+        return reply(405, { error: `method ${req.method} not allowed` }, { allow });
       }
       const [status, data, headers] = await route[2](req, url, url.pathname.match(route[1]).slice(1));
-      send(res, status, data, headers);
+      reply(status, data, headers);
     } catch (error) {
-      if (error instanceof HttpError) return send(res, error.status, { error: error.message }, error.headers);
+      if (error instanceof HttpError) return reply(error.status, { error: error.message }, error.headers);
       log(`${req.method} ${req.url}: ${error.stack ?? error}`);
-      if (!res.headersSent) send(res, 500, { error: 'internal server error' });
+      if (!res.headersSent) reply(500, { error: 'internal server error' });
     }
   };
 }

@@ -38,21 +38,25 @@ if (!existsSync(options.db)) {
   seed(options.db);
 }
 const store = await DRIVERS[options.driver].open(options.db, { readers: Number(options.readers) });
-const server = createServer({ keepAliveTimeout: 5000 }, createHandler(store, { driver: options.driver }));
+let stopping = false;
+// Once shutting down, replies close their connections: the requests in flight end normally, and
+// their keep-alive sockets do not hold the shutdown up.
+const handler = createHandler(store, { driver: options.driver, closing: () => stopping });
+const server = createServer({ keepAliveTimeout: 5000 }, handler);
 server.listen(Number(options.port), options.host);
 await once(server, 'listening');
 console.log(`listening on http://${options.host}:${server.address().port} (driver: ${options.driver})`);
 
-let stopping = false;
 async function shutdown(signal) {
   if (stopping) {
     console.error(`${signal} again: exiting without waiting`);
     process.exit(1);
   }
   stopping = true;
-  // close() stops accepting and ends idle keep-alive connections; busy ones end after their
-  // response. A client that holds a connection open past 5 s is cut off.
+  // close() stops accepting and ends the idle keep-alive connections; busy ones end after their
+  // response. A request still running after 5 s is cut off.
   const closed = new Promise((resolve) => server.close(resolve));
+  console.log(`${signal}: shutting down`);
   setTimeout(() => server.closeAllConnections(), 5000).unref();
   await closed;
   await store.close();
