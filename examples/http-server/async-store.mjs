@@ -1,7 +1,7 @@
 // The store on AsyncDatabase: every query runs on a database thread, so the event loop keeps
 // serving requests while GET /report aggregates. With `readers: 2`, reads run on two read-only
-// connections in parallel (the report on one, point reads on the other) and writes on the
-// writer; every call still sees what the calls issued before it wrote (docs/ASYNC.md).
+// connections in parallel (each read goes to the one with fewer jobs in flight) and writes on
+// the writer; every call still sees what the calls issued before it wrote (docs/ASYNC.md).
 import { AsyncDatabase } from 'sqlite-strand';
 import { SQL, CONNECTION_SETUP, withTags } from './sql.mjs';
 

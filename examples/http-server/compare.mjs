@@ -8,7 +8,7 @@
 //        [--report-clients 1] [--drivers async,sync,better-sqlite3] [--db FILE] [--out DIR]
 //
 // Without --db it seeds a temporary database of the default size (seed.mjs) and removes it at
-// the end. better-sqlite3 runs only where bench/node_modules has it (npm run bench installs it).
+// the end; --db FILE uses FILE, seeding it first if it does not exist. better-sqlite3 runs only where bench/node_modules has it (npm run bench installs it).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -63,7 +63,7 @@ async function startServer(driver, file) {
 async function measure(driver, file, settings) {
   const server = await startServer(driver, file);
   try {
-    // Warm-up, not measured: the JIT, the connections' page caches, the keep-alive sockets.
+    // Warm-up, not measured: the JIT of both processes and the connections' page caches.
     await runLoad({ url: server.url, requests: 100, concurrency: 4, reportClients: 0, users: settings.users });
     await runLoad({ url: server.url, requests: 1, concurrency: 1, reportClients: 1, users: settings.users });
     const figures = await runLoad({ url: server.url, ...settings });
@@ -135,11 +135,9 @@ const driverNames = requested.filter((name) => {
 
 let temp;
 let file = values.db;
-if (file === undefined || !existsSync(file)) {
+if (file === undefined) {
   temp = mkdtempSync(join(tmpdir(), 'strand-http-example-'));
   file = join(temp, 'blog.db');
-  console.log(`seeding ${file} …`);
-  seed(file);
 }
 // Interrupted: stop the server of the round, remove the temporary database.
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -150,6 +148,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 try {
+  if (!existsSync(file)) {
+    console.log(`seeding ${file} …`);
+    seed(file);
+  }
   const probe = new DatabaseSync(file, { readOnly: true });
   const size = probe.prepare('SELECT (SELECT max(id) FROM users) AS users, (SELECT count(*) FROM posts) AS posts').get();
   probe.close();
