@@ -85,6 +85,29 @@ test('readers: 3 runs 4 threads while open; close() after queued reads joins all
   assert.equal(out, { open: { threads: 4, unjoined: 4 }, values: [4, 5, 6, 7], after: { unjoined: 0, threads: 0, files: 0 } });
 });
 
+test('close() closes the readers first and the writer last, which checkpoints and removes -wal and -shm', () => {
+  // The last connection to close a WAL database deletes its -wal and -shm files, if it can write:
+  // a read-only reader closing last leaves them (it did, in most closes, before the writer waited).
+  const out = runScenario(`
+    writeLocked.close();
+    const { existsSync } = await import('node:fs');
+    const left = [];
+    for (let round = 0; round < 8; round++) {
+      const db = await AsyncDatabase.open(file, { readers: 2 });
+      await db.run('INSERT INTO t VALUES (?)', round);
+      // A read on each reader, so each has the WAL open when close() comes.
+      await Promise.all([1, 2].map(() => db.get('SELECT count(*) AS n FROM t')));
+      await db.close();
+      for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) left.push(round + suffix);
+    }
+    const check = new DatabaseSync(file, { readOnly: true });
+    const rows = check.prepare('SELECT count(*) AS n FROM t').get().n;
+    check.close();
+    console.log(JSON.stringify({ left, rows }));
+  `);
+  assert.equal(out, { left: [], rows: 3 + 8 });
+});
+
 test('a pool dropped without close() is collected: all 4 threads end, every file is closed', () => {
   const out = runScenario(`
     writeLocked.close();

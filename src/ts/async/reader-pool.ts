@@ -404,14 +404,21 @@ export class ReaderPool implements JobSink {
 
   // A job every connection runs (registration, close, finalize): settles with the writer's
   // outcome once every connection has run it.
+  // Close goes to the readers first and to the writer once they have all closed: the last
+  // connection to close a WAL database checkpoints it and deletes its -wal and -shm files, and a
+  // read-only connection cannot, so with the writer closing first the files were left behind.
   #onAll(spec: JobSpec, settle: Completion, engines: Engine[], barrier: boolean): void {
     if (barrier) this.#barriers++;
+    const last = spec.kind === JobKind.Close && engines.length > 1 && engines.includes(this.#writer) ? this.#writer : undefined;
     let left = engines.length;
     let outcome: Parameters<Completion> | undefined;
     const failed = new Set<Engine>();
-    for (const engine of engines) {
+    const send = (engine: Engine): void => {
       this.#send(this.#nextId++, engine, spec, () => {
-        if (--left > 0) return;
+        if (--left > 0) {
+          if (left === 1 && last !== undefined && engine !== last) send(last);
+          return;
+        }
         if (barrier) this.#barriers--;
         if (spec.kind === JobKind.Function) this.#afterRegistration(spec, outcome!, engines, failed);
         settle(...outcome!);
@@ -419,7 +426,8 @@ export class ReaderPool implements JobSink {
         if (error !== undefined) failed.add(engine);
         if (engine === this.#writer) outcome = [error, a, b, c];
       });
-    }
+    };
+    for (const engine of engines) if (engine !== last) send(engine);
     if (spec.kind === JobKind.Finalize) this.#statements.delete(spec.statement);
   }
 
