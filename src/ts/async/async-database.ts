@@ -5,7 +5,7 @@ import { checkOperationOptions, DatabaseCore, inTransactionContext, type Operati
 import { Queries } from './async-queries';
 import { AsyncSession } from './async-session';
 import { INTERNAL } from '../shared/class-shape';
-import { prepareStatement, type AsyncStatement } from './async-statement';
+import { startPrepare, type AsyncStatement } from './async-statement';
 import { RowShape } from './async-rows';
 import { MAX_READERS, type ReaderPool } from './reader-pool';
 import { beginStatement, newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
@@ -109,8 +109,10 @@ export class AsyncDatabase extends Queries {
   }
 
   /** Compiles a statement on the database thread. */
-  prepare(sql: string): Promise<AsyncStatement> {
-    return prepareStatement(this.core, false, sql, this.options);
+  async prepare(sql: string): Promise<AsyncStatement> {
+    const job = startPrepare(this.core, false, sql, this.options);
+    await job.compiled;
+    return job.statement();
   }
 
   /**

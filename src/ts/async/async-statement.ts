@@ -218,15 +218,21 @@ function newStatement(core: DatabaseCore, state: StatementState, options: Operat
 }
 
 /**
- * @internal Compiles `sql` on the database thread: AsyncDatabase#prepare(), and — `direct` — a
- * transaction scope's prepare(), which must not wait behind the transaction holding the queue.
- * Either way the statement is the database's: a transaction runs it through `tx.statement()`.
+ * @internal The Prepare job of `sql` on the database thread, for AsyncDatabase#prepare() and — with
+ * `direct` — a transaction scope's prepare(), which must not wait behind the transaction holding
+ * the queue. The public method awaits `compiled` itself (a rejection's stack then names it, see
+ * test/async/stacks.test.mjs), then takes `statement()`: the database's, either way.
  */
-export async function prepareStatement(core: DatabaseCore, direct: boolean, sql: string, options: OperationOptions | undefined): Promise<AsyncStatement> {
+export function startPrepare(
+  core: DatabaseCore,
+  direct: boolean,
+  sql: string,
+  options: OperationOptions | undefined,
+): { compiled: Promise<void>; statement: () => AsyncStatement } {
   core.requireOpen(direct);
   if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
   const state = new StatementState(core, core.newStatementId(), sql);
-  await core.call(
+  const compiled = core.call(
     direct,
     { kind: JobKind.Prepare, sql, statement: state.statement },
     (names, parameters, sourceSQL) => {
@@ -236,6 +242,11 @@ export async function prepareStatement(core: DatabaseCore, direct: boolean, sql:
     },
     options,
   );
-  AsyncStatement.track(core, state);
-  return newStatement(core, state, undefined, false);
+  return {
+    compiled,
+    statement: () => {
+      AsyncStatement.track(core, state);
+      return newStatement(core, state, undefined, false);
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // #transaction), and the BEGIN/COMMIT/ROLLBACK (or SAVEPOINT) sequence around the callback.
 import { checkOperationOptions, type DatabaseCore, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
-import { AsyncStatement, prepareStatement } from './async-statement';
+import { AsyncStatement, startPrepare } from './async-statement';
 import { INTERNAL } from '../shared/class-shape';
 import { codedError, invalidArgType } from '../shared/errors';
 
@@ -59,8 +59,10 @@ export class Transaction extends Queries {
    * The statement is the database's, as one `db.prepare()` returns: run it here through
    * `statement()`, and after the transaction through the database.
    */
-  prepare(sql: string): Promise<AsyncStatement> {
-    return prepareStatement(this.core, true, sql, this.options);
+  async prepare(sql: string): Promise<AsyncStatement> {
+    const job = startPrepare(this.core, true, sql, this.options);
+    await job.compiled;
+    return job.statement();
   }
 
   /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */
