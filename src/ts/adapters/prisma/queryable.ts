@@ -31,7 +31,8 @@ export abstract class StrandQueryable implements SqlQueryable {
     try {
       const scope = this.scope();
       const args = this.#arguments(query);
-      let entry = await statements.get(query.sql, scope);
+      const cached = statements.get(query.sql, scope);
+      let entry = cached instanceof Promise ? await cached : cached;
       if (entry.columnNames.length === 0) {
         const { lastInsertRowid } = await inScope(scope, entry.statement).run(...args);
         statements.ran(query.sql);
@@ -55,7 +56,8 @@ export abstract class StrandQueryable implements SqlQueryable {
     try {
       const scope = this.scope();
       const args = this.#arguments(query);
-      const { statement } = await this.context.statements.get(query.sql, scope);
+      const cached = this.context.statements.get(query.sql, scope);
+      const { statement } = cached instanceof Promise ? await cached : cached;
       const { changes } = await inScope(scope, statement).run(...args);
       this.context.statements.ran(query.sql);
       return Number(changes);

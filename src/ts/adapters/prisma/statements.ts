@@ -56,8 +56,11 @@ export class StatementCache {
     this.#capacity = capacity;
   }
 
-  /** The statement for `sql`, compiled in `scope` if not cached. */
-  async get(sql: string, scope: Scope): Promise<CachedStatement> {
+  /**
+   * The statement for `sql`: the cached one (synchronously: most queries hit, and cost no extra
+   * turn of the microtask queue), or a promise of one compiled in `scope`.
+   */
+  get(sql: string, scope: Scope): CachedStatement | Promise<CachedStatement> {
     const cached = this.#entries.get(sql);
     if (cached !== undefined) {
       this.#entries.delete(sql);
@@ -66,6 +69,10 @@ export class StatementCache {
         return cached;
       }
     }
+    return this.#compile(sql, scope);
+  }
+
+  async #compile(sql: string, scope: Scope): Promise<CachedStatement> {
     const statement = await scope.prepare(sql);
     // Rows come back as arrays (a result may repeat a column name) and integers as bigints (so an
     // INTEGER value is told from a REAL one, and none loses precision). The statement is ours alone.
