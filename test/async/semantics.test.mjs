@@ -203,6 +203,26 @@ test('transaction: nested savepoints, modes, statements inside', async () => {
   await db.close();
 });
 
+test('transaction: tx.prepare() compiles inside it, for a statement of the database', async () => {
+  const db = await AsyncDatabase.open(':memory:');
+  await db.exec('CREATE TABLE t(v)');
+  let insert;
+  await db.transaction(async (tx) => {
+    // db.prepare() would wait for the transaction, which holds the queue (and from inside, rejects).
+    assert.is((await rejection(db.prepare('SELECT 1'))).code, 'ERR_INVALID_STATE');
+    insert = await tx.prepare('INSERT INTO t VALUES (?) RETURNING v');
+    assert.equal(await tx.statement(insert).all('inside'), [{ __proto__: null, v: 'inside' }]);
+    // The statement is the database's: run as it is from inside, it would wait for the transaction.
+    assert.is((await rejection(insert.run('x'))).code, 'ERR_INVALID_STATE');
+    assert.is((await rejection(tx.prepare('SELEC 1'))).code, 'ERR_SQLITE_ERROR');
+    assert.is((await rejection(tx.prepare(1))).code, 'ERR_INVALID_ARG_TYPE');
+  });
+  await insert.run('after');
+  assert.equal((await db.all('SELECT v FROM t')).map((r) => r.v), ['inside', 'after']);
+  await db.close();
+  assert.is((await rejection(insert.run('closed'))).code, 'ERR_INVALID_STATE');
+});
+
 test('transaction: an aborted operation waiting behind it is removed', async () => {
   const db = await AsyncDatabase.open(':memory:');
   const controller = new AbortController();

@@ -88,11 +88,13 @@ async function everyOperation(tmp) {
     ['backup', () => db.backup(missing), ['AsyncDatabase.backup']],
   ];
   for (const [label, operation, library] of cases) assertCallerStack(label, await awaitedHere(operation()), library);
-  let inside;
+  let inside, preparedInside;
   await db.transaction(async (tx) => {
     inside = await awaitedHere(tx.run('INSERT INTO t VALUES (1)'));
+    preparedInside = await awaitedHere(tx.prepare('SELEC 1'));
   });
   assertCallerStack('transaction scope run', inside, []);
+  assertCallerStack('transaction scope prepare', preparedInside, ['Transaction.prepare']);
   await db.close();
   // Refused by the call's own check (the database is closed), inside the promise.
   assertCallerStack('after close', await awaitedHere(db.backup(tmp.path('b.db'))), ['AsyncDatabase.backup']);

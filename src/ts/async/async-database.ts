@@ -5,7 +5,7 @@ import { checkOperationOptions, DatabaseCore, inTransactionContext, type Operati
 import { Queries } from './async-queries';
 import { AsyncSession } from './async-session';
 import { INTERNAL } from '../shared/class-shape';
-import { AsyncStatement, StatementState } from './async-statement';
+import { startPrepare, type AsyncStatement } from './async-statement';
 import { RowShape } from './async-rows';
 import { MAX_READERS, type ReaderPool } from './reader-pool';
 import { beginStatement, newTransaction, runScoped, type Transaction, type TransactionOptions } from './transaction';
@@ -25,7 +25,7 @@ import {
 import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOptions, type SessionOptions } from '../shared/session-options';
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from '../shared/options';
 import { parseDeserializeArgs } from '../shared/deserialize-options';
-import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT, SQL_NOT_STRING } from '../shared/messages';
+import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT } from '../shared/messages';
 
 /** AsyncDatabase.open()'s options: DatabaseSync's, and `readers`. */
 export interface AsyncDatabaseOptions extends DatabaseSyncOptions {
@@ -110,21 +110,9 @@ export class AsyncDatabase extends Queries {
 
   /** Compiles a statement on the database thread. */
   async prepare(sql: string): Promise<AsyncStatement> {
-    this.core.requireOpen(this.direct);
-    if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
-    const state = new StatementState(this.core, this.core.newStatementId(), sql);
-    await this.core.call(
-      false,
-      { kind: JobKind.Prepare, sql, statement: state.statement },
-      (names, parameters, sourceSQL) => {
-        state.shape.update(names);
-        state.parameterCount = parameters as number;
-        state.sql = sourceSQL as string;
-      },
-      this.options,
-    );
-    AsyncStatement.track(this.core, state);
-    return new AsyncStatement(INTERNAL, this.core, state);
+    const job = startPrepare(this.core, false, sql, this.options);
+    await job.compiled;
+    return job.statement();
   }
 
   /**

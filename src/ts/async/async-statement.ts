@@ -9,7 +9,7 @@ import { JobKind } from './engine';
 import { invalidArgType, invalidState } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
 import { columnMetadata, type StatementColumnMetadata, type StatementResultingChanges } from '../shared/types';
-import { STATEMENT_FINALIZED } from '../shared/messages';
+import { SQL_NOT_STRING, STATEMENT_FINALIZED } from '../shared/messages';
 
 
 // Statements dropped without finalize() are finalized on the database thread after collection.
@@ -215,4 +215,38 @@ export class AsyncStatement extends Runner {
 // (`class _AsyncStatement`), and V8 shows that name in its messages.
 function newStatement(core: DatabaseCore, state: StatementState, options: OperationOptions | undefined, direct: boolean): AsyncStatement {
   return new AsyncStatement(INTERNAL, core, state, options, direct);
+}
+
+/**
+ * @internal The Prepare job of `sql` on the database thread, for AsyncDatabase#prepare() and — with
+ * `direct` — a transaction scope's prepare(), which must not wait behind the transaction holding
+ * the queue. The public method awaits `compiled` itself (a rejection's stack then names it, see
+ * test/async/stacks.test.mjs), then takes `statement()`: the database's, either way.
+ */
+export function startPrepare(
+  core: DatabaseCore,
+  direct: boolean,
+  sql: string,
+  options: OperationOptions | undefined,
+): { compiled: Promise<void>; statement: () => AsyncStatement } {
+  core.requireOpen(direct);
+  if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
+  const state = new StatementState(core, core.newStatementId(), sql);
+  const compiled = core.call(
+    direct,
+    { kind: JobKind.Prepare, sql, statement: state.statement },
+    (names, parameters, sourceSQL) => {
+      state.shape.update(names);
+      state.parameterCount = parameters as number;
+      state.sql = sourceSQL as string;
+    },
+    options,
+  );
+  return {
+    compiled,
+    statement: () => {
+      AsyncStatement.track(core, state);
+      return newStatement(core, state, undefined, false);
+    },
+  };
 }

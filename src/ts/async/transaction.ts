@@ -2,7 +2,7 @@
 // #transaction), and the BEGIN/COMMIT/ROLLBACK (or SAVEPOINT) sequence around the callback.
 import { checkOperationOptions, type DatabaseCore, type OperationOptions } from './async-core';
 import { Queries } from './async-queries';
-import { AsyncStatement } from './async-statement';
+import { AsyncStatement, startPrepare } from './async-statement';
 import { INTERNAL } from '../shared/class-shape';
 import { codedError, invalidArgType } from '../shared/errors';
 
@@ -52,6 +52,17 @@ export class Transaction extends Queries {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "statement" argument must be a statement of this database.');
     }
     return new AsyncStatement(INTERNAL, this.core, state, this.options, true);
+  }
+
+  /**
+   * Compiles a statement inside this transaction, where `db.prepare()` would wait for it to end.
+   * The statement is the database's, as one `db.prepare()` returns: run it here through
+   * `statement()`, and after the transaction through the database.
+   */
+  async prepare(sql: string): Promise<AsyncStatement> {
+    const job = startPrepare(this.core, true, sql, this.options);
+    await job.compiled;
+    return job.statement();
   }
 
   /** A nested transaction: a SAVEPOINT, released on success, rolled back to on error. */
