@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import knex from 'knex';
 import { AsyncDatabase, DatabaseSync, SqliteError } from 'sqlite-strand';
-import { SqliteStrandClient, StrandConnection } from 'sqlite-strand/knex';
+import { SqliteStrandClient, StrandConnection, databaseConnection } from 'sqlite-strand/knex';
 import { rejection, runChild, settle, tempDir } from '../helpers.mjs';
 
 const migrations = fileURLToPath(new URL('fixtures/knex-migrations', import.meta.url));
@@ -240,17 +240,17 @@ for (const readers of [0, 2]) {
     }));
 
   test(name('transactions: const trx = await knex.transaction(); commit, rollback; a concurrent query outside waits'), async () =>
-    withKnex(async (db) => {
+    withKnex(async (db, { connection }) => {
       const trx = await db.transaction();
       try {
         await trx('tags').insert({ name: 'inside' });
         assert.equal(await trx('tags').where({ name: 'inside' }).pluck('name'), ['inside'], 'a read inside sees the write');
-        // Issued while the transaction is open: it waits for the pool's one connection (no second
-        // one is being opened for it), so it cannot run inside the transaction, and survives its rollback.
+        // Issued while the transaction is open, on another connection of the pool: it waits for the
+        // transaction to end (the gate of the database counts it), so it cannot run inside it, and
+        // survives its rollback.
         const outside = db('tags').insert({ name: 'outside' }).then((ids) => ids);
         const settled = Promise.allSettled([outside]);
-        const pool = db.client.pool;
-        assert.ok(await settle(() => pool.numPendingAcquires() === 1 && pool.numPendingCreates() === 0), 'the query waits for the connection');
+        assert.ok(await settle(() => connection().gate.waiting === 1), 'the query waits for the transaction');
         await trx.rollback();
         assert.equal((await settled).map((r) => r.reason?.message ?? r.value), [[3]]);
       } finally {
@@ -307,6 +307,35 @@ for (const readers of [0, 2]) {
       assert.equal(await db('users').count('* as n'), [{ n: 3 }]);
       assert.is(connection().database.isTransaction, false);
     }));
+
+  test(name('queries issued together are in flight together: one completes while a stream holds another connection'), async () => {
+    // A pool of one connection would keep the count waiting for the stream: with this timeout it
+    // would fail (KnexTimeoutError) instead of hanging.
+    const k = openKnex({ readers, acquireConnectionTimeout: 2000 });
+    try {
+      await createSchema(k.db);
+      await seed(k.db);
+      const rows = k.db('users').orderBy('id').stream()[Symbol.asyncIterator]();
+      try {
+        assert.is((await rows.next()).value.name, 'ada');
+        assert.equal(await k.db('posts').count('* as n'), [{ n: 3 }]);
+        assert.equal(await k.db('tags').insert({ name: 'while streaming' }), [3]);
+        assert.is((await rows.next()).value.name, 'alan');
+      } finally {
+        await rows.return(); // gives the stream's connection back, also when an assertion failed
+      }
+      if (readers > 0) {
+        // Two long reads at once run on the two readers.
+        const routed = k.connection().database.core.pool.routed;
+        const before = [...routed.readers];
+        const LONG_READ = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 400000) SELECT count(*) AS n FROM c';
+        assert.equal(await Promise.all([k.db.raw(LONG_READ), k.db.raw(LONG_READ)]), [[{ n: 400000 }], [{ n: 400000 }]]);
+        assert.equal(routed.readers.map((n, i) => (n ?? 0) - (before[i] ?? 0)), [1, 1]);
+      }
+    } finally {
+      await k.close();
+    }
+  });
 
   test(name('where queries run: reads on readers, the transaction\'s reads on the writer'), () =>
     withKnex(async (db, { connection }) => {
@@ -409,13 +438,18 @@ test('migrations: latest and rollback over a folder of .cjs migrations (ALTERs i
   }
 });
 
-test("connection: { filename: ':memory:' } keeps one database across queries and transactions", async () => {
+test("connection: { filename: ':memory:' } is one database for every query, transaction and pool connection", async () => {
   const db = knex({ client: SqliteStrandClient, connection: { filename: ':memory:' }, useNullAsDefault: true });
   try {
     await createSchema(db);
     await seed(db);
     await db.transaction(async (trx) => trx('tags').insert({ name: 'memory' }));
     assert.equal(await db('tags').orderBy('id').pluck('name'), ['math', 'history', 'memory']);
+    // Queries in flight together use several pool connections: all on the one database.
+    await Promise.all(['a', 'b', 'c', 'd'].map((name) => db('tags').insert({ name })));
+    const counts = await Promise.all([1, 2, 3, 4].map(() => db('tags').count('* as n').first()));
+    assert.equal(counts, [{ n: 7 }, { n: 7 }, { n: 7 }, { n: 7 }]);
+    assert.ok(db.client.pool.numUsed() + db.client.pool.numFree() > 1, 'more than one pool connection was made');
   } finally {
     await db.destroy();
   }
@@ -432,11 +466,12 @@ test('configuration: refused with node-style errors', async () => {
     }
     throw new Error('expected knex() to throw');
   };
-  const pool = throws(make({ connection: { filename: ':memory:' }, pool: { max: 4 } }));
-  assert.is(pool.code, 'ERR_INVALID_ARG_VALUE');
-  assert.match(pool.message, /pool\.max.*readers/);
   const flags = throws(make({ connection: { filename: ':memory:', flags: ['OPEN_URI'] } }));
   assert.is(flags.code, 'ERR_INVALID_ARG_VALUE');
+  const arrays = throws(make({ connection: { filename: ':memory:', returnArrays: true } }));
+  assert.is(arrays.code, 'ERR_INVALID_ARG_VALUE');
+  assert.match(arrays.message, /rows as objects/);
+  assert.is(throws(() => databaseConnection('app.db')).code, 'ERR_INVALID_ARG_TYPE');
   assert.is(throws(make({ connection: { database: {} } })).code, 'ERR_INVALID_ARG_TYPE');
   assert.is(throws(make({ connection: {} })).code, 'ERR_INVALID_ARG_TYPE');
   const db = await AsyncDatabase.open(':memory:');
@@ -454,7 +489,7 @@ test('configuration: refused with node-style errors', async () => {
   await wrong.destroy();
 });
 
-test('connection: { database }: knex uses the AsyncDatabase given (a factory is called once) and does not close it', async () => {
+test('connection: { database } / databaseConnection(): knex uses the AsyncDatabase given (a factory is called once) and does not close it', async () => {
   const given = await AsyncDatabase.open(':memory:');
   const a = knex({ client: SqliteStrandClient, connection: { database: given }, useNullAsDefault: true });
   await createSchema(a);
@@ -467,7 +502,7 @@ test('connection: { database }: knex uses the AsyncDatabase given (a factory is 
     calls++;
     return given;
   };
-  const b = knex({ client: SqliteStrandClient, connection: { database: factory }, useNullAsDefault: true });
+  const b = knex({ client: SqliteStrandClient, connection: databaseConnection(factory), useNullAsDefault: true });
   assert.is(calls, 0, 'called lazily');
   assert.equal(await b('users').pluck('name'), ['ada', 'alan', 'grace']);
   await b.destroy();
@@ -512,6 +547,56 @@ test('exclusivity: a knex transaction holds its AsyncDatabase — outside writes
     await a.destroy();
     await b.destroy();
     await given.close();
+  }
+});
+
+test('a query without .transacting(trx) inside a transaction fails after acquireConnectionTimeout instead of waiting forever', async () => {
+  const { db, connection, close } = openKnex({ acquireConnectionTimeout: 2000 });
+  try {
+    await createSchema(db);
+    let held;
+    const outcome = Promise.allSettled([
+      db.transaction(async (trx) => {
+        held = trx;
+        await trx('tags').insert({ name: 'inside' });
+        await db('tags').insert({ name: 'forgot .transacting(trx)' }); // waits for this very transaction
+      }),
+    ]);
+    const waits = await settle(() => connection().gate.waiting === 1);
+    if (!waits) await held.rollback(); // the insert would wait for ever: end the transaction, then fail
+    assert.ok(waits, 'the forgotten query waits at the gate, for at most acquireConnectionTimeout');
+    const [{ reason }] = await outcome;
+    assert.is(reason.code, 'ERR_INVALID_STATE');
+    assert.match(reason.message, /Timeout \(2000 ms, acquireConnectionTimeout\).*Are you missing a \.transacting\(trx\) call\?$/);
+    assert.equal(await db('tags').count('* as n'), [{ n: 0 }], 'the transaction rolled back');
+  } finally {
+    await close();
+  }
+});
+
+test('foreign keys on: while knex\'s table rebuild has them off, other connections wait (and are checked after)', async () => {
+  const { db, connection, close } = openKnex({ connection: { enableForeignKeyConstraints: true } });
+  try {
+    await createSchema(db);
+    await seed(db);
+    let orphan;
+    const sqls = [];
+    db.on('query', (query) => {
+      sqls.push(query.sql);
+      // In the window, from another connection: it must wait until the keys are on again.
+      if (/^PRAGMA foreign_keys = OFF$/i.test(query.sql) && orphan === undefined) {
+        orphan = Promise.allSettled([db('posts').insert({ author_id: 99, title: 'orphan' }).then((ids) => ids)]);
+      }
+    });
+    await db.schema.alterTable('posts', (t) => t.dropColumn('views'));
+    assert.ok(sqls.includes('PRAGMA foreign_keys = ON'), 'knex turned the keys off and on around the rebuild');
+    const [result] = await orphan;
+    assert.is(result.status, 'rejected', 'the insert ran with the keys on');
+    assert.is(result.reason.errcode, 787);
+    assert.equal(await db.raw('PRAGMA foreign_keys'), [{ foreign_keys: 1 }]);
+    assert.is(connection().gate.admits({}), true, 'nothing holds the database any more');
+  } finally {
+    await close();
   }
 });
 
@@ -578,7 +663,7 @@ test('knex.destroy() closes the databases knex opened, and the process exits (ES
   const esm = runChild(script(`
     import knex from 'knex';
     import { AsyncDatabase } from 'sqlite-strand';
-    import { SqliteStrandClient, StrandConnection } from 'sqlite-strand/knex';`));
+    import { SqliteStrandClient, StrandConnection, databaseConnection } from 'sqlite-strand/knex';`));
   const cjs = runChild(script(`
     const require = createRequire(import.meta.url);
     const knex = require('knex');

@@ -5,17 +5,30 @@
 // does (values.ts shapes bindings and rows) — streams (row-stream.ts), transaction control
 // (transaction-control.ts) and cancellation of queries with `.timeout(ms, { cancel: true })`.
 //
+// The pool. knex runs one query at a time on a connection and holds it until the query's result
+// is in, so with the sqlite3 dialect's single pooled connection every query would wait for the one
+// before it, and `readers` could never run two reads at once. Here the pool's connections are
+// views of ONE AsyncDatabase (one writer connection: no SQLITE_BUSY between them, one `:memory:`
+// database), opened by the first and closed by knex.destroy(); they only let several queries be in
+// flight on it, where the database's queue orders them and its readers run reads in parallel.
+//
 // knex makes a transaction's client with Object.create(Client.prototype), without running the
-// constructor: the methods here keep no state on the client, only on the connection.
+// constructor: the methods it uses (_query, _stream, cancelQuery) keep no state on the client,
+// only on the connection. The pool's create/destroy run on the client itself.
 import type { Writable } from 'node:stream';
 import type { Knex } from 'knex';
 import { AsyncDatabase } from 'sqlite-strand';
 import { StrandConnection, type QueryScope } from './connection';
-import { checkPoolConfig, databaseSource } from './connection-config';
+import { databaseSource, type DatabaseSource, type SqliteStrandConnectionConfig } from './connection-config';
+import { foreignKeysSetting } from './foreign-keys-pragma';
 import { rowStream } from './row-stream';
 import { Sqlite3Dialect, type KnexQuery } from './sqlite3-dialect';
 import { transactionControl } from './transaction-control';
 import { plainRows, positionalParameters } from './values';
+
+// knex's default for how long to wait for a connection; also how long a query waits for another
+// connection's transaction (database-gate.ts).
+const DEFAULT_ACQUIRE_TIMEOUT = 60_000;
 
 // A `connection.database` function's promise: the function is called once, at the first
 // connection; a rejection is not kept, so the next connection calls it again.
@@ -40,10 +53,28 @@ function openOnce(open: () => Promise<AsyncDatabase>): Promise<AsyncDatabase> {
   return database;
 }
 
+// The database a client opened from `connection.filename`, shared by its pool's connections.
+const owned = new WeakMap<object, Promise<AsyncDatabase>>();
+
+async function ownedDatabase(client: object, source: Extract<DatabaseSource, { kind: 'file' }>): Promise<AsyncDatabase> {
+  for (;;) {
+    const current = owned.get(client);
+    if (current !== undefined) {
+      const database = await current.catch(() => undefined);
+      if (database?.isOpen) return database;
+      // Closed (by a hook that reached it) or failed to open: open it again, once.
+      if (owned.get(client) !== current) continue;
+    }
+    const opening = AsyncDatabase.open(source.path, source.options);
+    owned.set(client, opening);
+    opening.catch(() => undefined);
+    return opening;
+  }
+}
+
 // The configuration, checked before knex uses it. knex's sqlite3 dialect warns when
 // `connection.filename` is undefined; with `connection.database` there is none to give.
 function checkedConfig(config: Knex.Config): Knex.Config {
-  checkPoolConfig(config?.pool);
   const connection = config?.connection;
   if (typeof connection !== 'object' || connection === null) return config;
   const source = databaseSource(connection);
@@ -84,26 +115,68 @@ async function execute(scope: QueryScope, query: KnexQuery): Promise<void> {
   }
 }
 
-async function runQuery(connection: StrandConnection, query: KnexQuery): Promise<KnexQuery> {
+function acquireTimeout(client: Knex.Client): number {
+  return client.config?.acquireConnectionTimeout ?? DEFAULT_ACQUIRE_TIMEOUT;
+}
+
+async function runQuery(connection: StrandConnection, query: KnexQuery, timeout: number): Promise<KnexQuery> {
+  // Another connection holds the database: wait, then check again in the run that issues the query.
+  while (!connection.gate.admits(connection)) await connection.gate.admit(connection, timeout);
   const control = transactionControl(query.sql);
   if (control !== undefined) {
     if (control.action === 'begin') await connection.begin(query.sql, control.mode);
     else if (control.action === 'commit') await connection.commit(query.sql);
     else await connection.rollback(query.sql);
     query.response = [];
-  } else if (query.cancelOnTimeout) {
-    await connection.cancellable((signal) => execute(scopeFor(connection, query, signal), query));
-  } else {
-    await execute(scopeFor(connection, query), query);
+    return query;
   }
+  const foreignKeys = foreignKeysSetting(query.sql);
+  if (foreignKeys === 'off') connection.foreignKeysOff();
+  try {
+    if (query.cancelOnTimeout) {
+      await connection.cancellable((signal) => execute(scopeFor(connection, query, signal), query));
+    } else {
+      await execute(scopeFor(connection, query), query);
+    }
+  } catch (error) {
+    if (foreignKeys === 'off') connection.foreignKeysRestored();
+    throw error;
+  }
+  if (foreignKeys === 'on') connection.foreignKeysRestored();
   return query;
+}
+
+async function streamQuery(connection: StrandConnection, query: KnexQuery, stream: Writable, timeout: number): Promise<void> {
+  try {
+    while (!connection.gate.admits(connection)) await connection.gate.admit(connection, timeout);
+  } catch (error) {
+    stream.destroy(error as Error);
+    throw error;
+  }
+  const cursor = scopeFor(connection, query).iterate(query.sql, ...(positionalParameters(query.bindings) as []));
+  const source = rowStream(cursor as AsyncIterableIterator<object>);
+  // Destroyed before the end (a `break`, `stream.destroy()`): the cursor closes with the source, in
+  // the same run as the destroy — 'close' comes a tick later, after the query a caller may issue
+  // right after its `break` (a DROP TABLE of the table the cursor still reads would fail).
+  const destroyStream = stream._destroy;
+  stream._destroy = function (error, callback) {
+    source.destroy();
+    destroyStream.call(this, error, callback);
+  };
+  return new Promise<void>((resolve, reject) => {
+    source.once('error', (error) => stream.destroy(error));
+    stream.once('error', reject);
+    stream.once('end', resolve);
+    stream.once('close', () => resolve());
+    source.pipe(stream);
+  });
 }
 
 /**
  * knex's client for sqlite-strand: `knex({ client: SqliteStrandClient, connection: { filename,
  * readers?, ...AsyncDatabase.open() options }, useNullAsDefault: true })`. The query builder,
- * schema builder, migrations and transactions are those of knex's `sqlite3` client; each
- * connection is an `AsyncDatabase`, whose own thread runs the queries.
+ * schema builder, migrations and transactions are those of knex's `sqlite3` client; the queries
+ * run on one `AsyncDatabase`, on its own thread (and its readers).
  */
 export class SqliteStrandClient extends Sqlite3Dialect {
   /** knex calls this: `knex({ client: SqliteStrandClient, ... })`. */
@@ -116,12 +189,20 @@ export class SqliteStrandClient extends Sqlite3Dialect {
     return { AsyncDatabase };
   }
 
-  /** @internal Opens (or takes) the database of a new pool connection. */
+  /**
+   * @internal The pool: up to 10 connections (knex's usual default) — views of one database, so
+   * that queries issued concurrently are in flight together.
+   */
+  override poolDefaults(): { min: number; max: number; propagateCreateError: boolean } {
+    return { ...super.poolDefaults(), min: 1, max: 10 };
+  }
+
+  /** @internal A new pool connection on the database (opened by the first one, or the one given). */
   override async acquireRawConnection(): Promise<StrandConnection> {
-    const source = databaseSource(this.connectionSettings);
+    const source = databaseSource(this.connectionSettings as SqliteStrandConnectionConfig);
     switch (source.kind) {
       case 'file':
-        return new StrandConnection(await AsyncDatabase.open(source.path, source.options), true);
+        return new StrandConnection(await ownedDatabase(this, source), true);
       case 'given':
         return new StrandConnection(source.database, false);
       case 'factory':
@@ -129,18 +210,37 @@ export class SqliteStrandClient extends Sqlite3Dialect {
     }
   }
 
-  /** @internal Closes the connection's database if knex opened it. */
-  override async destroyRawConnection(connection: StrandConnection): Promise<void> {
-    if (connection.ownsDatabase) await connection.database.close();
-  }
+  /** @internal A pool connection is a view: dropping it closes nothing (destroy() closes the database). */
+  override async destroyRawConnection(_connection: StrandConnection): Promise<void> {}
 
   /**
-   * @internal A connection whose database knex opened is replaced once that database is closed.
-   * One you gave stays (replacing it would give the same database again): its queries reject
-   * with ERR_INVALID_STATE, "database is not open".
+   * @internal A connection on the database knex opened is replaced once that database is closed
+   * (the replacement opens it again). One you gave stays: its queries reject with
+   * ERR_INVALID_STATE, "database is not open".
    */
   override async validateConnection(connection: StrandConnection): Promise<boolean> {
     return !connection.ownsDatabase || connection.database.isOpen;
+  }
+
+  /** @internal Back to the pool: a foreign-keys-off window left open ends here. */
+  override releaseConnection(connection: StrandConnection): Promise<void> {
+    connection.foreignKeysRestored();
+    return super.releaseConnection(connection);
+  }
+
+  /** Destroys knex's pool, then closes the database knex opened (one given to it stays open). */
+  override async destroy(callback?: (error?: unknown) => void): Promise<void> {
+    try {
+      await super.destroy(undefined);
+      const opening = owned.get(this);
+      owned.delete(this);
+      const database = await opening?.catch(() => undefined);
+      await database?.close();
+    } catch (error) {
+      if (typeof callback === 'function') return callback(error);
+      throw error;
+    }
+    if (typeof callback === 'function') callback();
   }
 
   /**
@@ -149,25 +249,13 @@ export class SqliteStrandClient extends Sqlite3Dialect {
    */
   _query(connection: StrandConnection, query: KnexQuery): Promise<KnexQuery> {
     if (!query.sql) throw new Error('The query is empty');
-    return runQuery(connection, query);
+    return runQuery(connection, query, acquireTimeout(this));
   }
 
   /** @internal Streams a select's rows into knex's stream, through a cursor. */
   _stream(connection: StrandConnection, query: KnexQuery, stream: Writable): Promise<void> {
     if (!query.sql) throw new Error('The query is empty');
-    const cursor = scopeFor(connection, query).iterate(query.sql, ...(positionalParameters(query.bindings) as []));
-    const source = rowStream(cursor as AsyncIterableIterator<object>);
-    return new Promise<void>((resolve, reject) => {
-      source.once('error', (error) => stream.destroy(error));
-      stream.once('error', reject);
-      stream.once('end', resolve);
-      // Destroyed before the end (a `break`, `stream.destroy()`): the cursor closes with the source.
-      stream.once('close', () => {
-        source.destroy();
-        resolve();
-      });
-      source.pipe(stream);
-    });
+    return streamQuery(connection, query, stream, acquireTimeout(this));
   }
 
   /** @internal `.timeout(ms, { cancel: true })`: aborts the query, then resolves once it stopped. */

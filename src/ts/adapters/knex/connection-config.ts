@@ -1,5 +1,6 @@
 // The knex `connection` settings of the sqlite-strand client, checked: either a database file for
 // knex to open (and close), or an AsyncDatabase the caller opened (and closes).
+import type { Knex } from 'knex';
 import { AsyncDatabase, type AsyncDatabaseOptions, type DatabasePath } from 'sqlite-strand';
 import { invalidArgType, invalidArgValue } from './errors';
 
@@ -18,6 +19,29 @@ export interface SqliteStrandConnectionConfig extends AsyncDatabaseOptions {
   database?: AsyncDatabase | (() => Promise<AsyncDatabase>);
 }
 
+// knex's types know only node-sqlite3's connection settings: with this adapter imported, its
+// `Sqlite3ConnectionConfig` (the `connection` of a SQLite client) also takes AsyncDatabase.open()'s
+// options, so `connection: { filename, readers: 2 }` type-checks.
+declare module 'knex' {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Knex {
+    interface Sqlite3ConnectionConfig extends Omit<AsyncDatabaseOptions, 'returnArrays'> {}
+  }
+}
+
+/**
+ * knex's `connection` for a database you opened (or a function resolving to one, called once, at
+ * the first query): `knex({ client: SqliteStrandClient, connection: databaseConnection(db) })`.
+ * knex does not close it. In JavaScript, `connection: { database: db }` is the same.
+ */
+export function databaseConnection(database: AsyncDatabase | (() => Promise<AsyncDatabase>)): Knex.Sqlite3ConnectionConfig {
+  if (!(database instanceof AsyncDatabase) && typeof database !== 'function') {
+    throw invalidArgType('The "database" argument must be an AsyncDatabase or a function returning a promise of one.');
+  }
+  // filename null: knex's sqlite3 client warns when it is undefined.
+  return { filename: null, database } as unknown as Knex.Sqlite3ConnectionConfig;
+}
+
 /** Where a connection's database comes from. */
 export type DatabaseSource =
   | { kind: 'file'; path: DatabasePath; options: AsyncDatabaseOptions }
@@ -30,6 +54,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export function databaseSource(settings: unknown): DatabaseSource {
   if (!isObject(settings)) throw invalidArgType('The "connection" option must be an object with a filename or a database.');
   const { filename, database, flags, debug: _debug, expirationChecker: _expiry, ...options } = settings;
+  if (options.returnArrays === true) {
+    throw invalidArgValue('The "connection.returnArrays" option cannot be true: knex reads rows as objects.');
+  }
   if (flags !== undefined) {
     throw invalidArgValue('The "connection.flags" option is node-sqlite3\'s: use AsyncDatabase options instead (readOnly, ...).');
   }
@@ -53,19 +80,4 @@ export function databaseSource(settings: unknown): DatabaseSource {
     path: filename as DatabasePath,
     options: { enableForeignKeyConstraints: false, ...options } as AsyncDatabaseOptions,
   };
-}
-
-/**
- * Checks knex's `pool` option: one connection. SQLite has one writer per file, so more writer
- * connections would only wait on each other's locks (SQLITE_BUSY), and each `:memory:` connection
- * would be a database of its own; `connection.readers` is how reads run in parallel.
- */
-export function checkPoolConfig(pool: unknown): void {
-  if (!isObject(pool) || pool.max === undefined) return;
-  if (typeof pool.max === 'number' && pool.max > 1) {
-    throw invalidArgValue(
-      `The "pool.max" option must be at most 1 for sqlite-strand (received ${pool.max}): one connection writes; ` +
-        'set connection.readers for reads in parallel.',
-    );
-  }
 }

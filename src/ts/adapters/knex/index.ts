@@ -5,4 +5,4 @@
 //   const db = knex({ client: SqliteStrandClient, connection: { filename: 'app.db' }, useNullAsDefault: true });
 export { SqliteStrandClient } from './client';
 export { StrandConnection } from './connection';
-export type { SqliteStrandConnectionConfig } from './connection-config';
+export { databaseConnection, type SqliteStrandConnectionConfig } from './connection-config';

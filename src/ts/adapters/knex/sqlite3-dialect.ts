@@ -26,14 +26,8 @@ export interface KnexQuery {
   context?: { lastID: number | bigint; changes: number | bigint };
 }
 
-/** The parts of Client_SQLite3 (beyond knex's public `Knex.Client`) the adapter builds on. */
-export interface Sqlite3DialectClient extends Knex.Client {
-  connectionSettings: Record<string, unknown>;
-  processResponse(query: KnexQuery, runner: unknown): unknown;
-}
-
-/** Client_SQLite3's constructor, typed by what knex's public types say of a client class. */
-export const Sqlite3Dialect = Client_SQLite3 as unknown as {
-  new (config: Knex.Config): Sqlite3DialectClient;
-  prototype: Sqlite3DialectClient;
-};
+/**
+ * Client_SQLite3, typed as knex's public types type a client class (`typeof Knex.Client`), so that
+ * a subclass is what `knex({ client })` accepts.
+ */
+export const Sqlite3Dialect = Client_SQLite3 as typeof Knex.Client;
