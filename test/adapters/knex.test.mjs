@@ -620,6 +620,21 @@ test('transaction control: a failed COMMIT rolls back and frees the database; BE
   }
 });
 
+test('knex.destroy() rolls back a transaction left open by knex.raw(\'BEGIN\'), then closes the database', async () => {
+  const { db, file, tmp } = openKnex();
+  try {
+    await createSchema(db);
+    await db.raw('BEGIN');
+    await db('tags').insert({ name: 'never committed' });
+    await db.destroy();
+    const check = new DatabaseSync(file);
+    assert.equal(check.prepare('SELECT count(*) AS n FROM tags').get(), { __proto__: null, n: 0 });
+    check.close();
+  } finally {
+    tmp.remove();
+  }
+});
+
 test('.timeout(ms, { cancel: true }) stops the query on the database thread', async () => {
   const { db, close } = openKnex();
   try {

@@ -210,8 +210,13 @@ export class SqliteStrandClient extends Sqlite3Dialect {
     }
   }
 
-  /** @internal A pool connection is a view: dropping it closes nothing (destroy() closes the database). */
-  override async destroyRawConnection(_connection: StrandConnection): Promise<void> {}
+  /**
+   * @internal A pool connection is a view: dropping it closes nothing (destroy() closes the
+   * database), but ends what it left open.
+   */
+  override async destroyRawConnection(connection: StrandConnection): Promise<void> {
+    await connection.dropped();
+  }
 
   /**
    * @internal A connection on the database knex opened is replaced once that database is closed

@@ -137,6 +137,16 @@ export class StrandConnection {
     }
   }
 
+  /**
+   * The pool drops this connection (knex.destroy(), a discarded connection): a transaction left
+   * open on it (a `knex.raw('BEGIN')` never committed) is rolled back, as closing an SQLite
+   * connection would — else it would hold the database, and its close(), for ever.
+   */
+  async dropped(): Promise<void> {
+    this.foreignKeysRestored();
+    if (this.#open !== undefined) await this.rollback('ROLLBACK');
+  }
+
   #end(): void {
     this.#open = undefined;
     this.gate.release(this, TRANSACTION);
