@@ -13,7 +13,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { FileMigrationProvider, Migrator } from 'kysely/migration';
 import { AsyncDatabase, DatabaseSync, SqliteError } from 'sqlite-strand';
 import { SqliteStrandDialect } from 'sqlite-strand/kysely';
-import { callCounter, projectRoot, rejection, tempDir, thrown } from '../helpers.mjs';
+import { callCounter, projectRoot, rejection, runChild, tempDir, thrown } from '../helpers.mjs';
 
 const migrationFolder = fileURLToPath(new URL('./fixtures/kysely-migrations', import.meta.url));
 const MIGRATIONS = ['2024-01-01-001-users-and-posts', '2024-01-02-001-tags', '2024-01-03-001-post-views'];
@@ -180,6 +180,29 @@ for (const kind of Object.keys(KINDS)) {
     });
   });
 
+  test(`${kind}: raw SQL returns its rows, or numAffectedRows, by SQLite's grammar`, async () => {
+    await withKysely(kind, async ({ db }) => {
+      await seed(db);
+      const rows = async (query) => {
+        const result = await query.execute(db);
+        return result.numAffectedRows === undefined ? plain(result.rows) : { affected: result.numAffectedRows, rows: result.rows };
+      };
+      assert.equal(await rows(sql`values (1, 'a')`), [{ column1: 1, column2: 'a' }]);
+      assert.equal(await rows(sql`  -- leading comment
+        select 1 as one`), [{ one: 1 }]);
+      // Words in strings, quoted names and comments are not keywords.
+      assert.equal(await rows(sql`UPDATE tags SET name = 'returning' || name WHERE id = 3 /* RETURNING */`), { affected: 1n, rows: [] });
+      assert.equal(await rows(sql`UPDATE "tags" SET "name" = "name" WHERE name = ${'returningmisc'}`), { affected: 1n, rows: [] });
+      assert.equal(await rows(sql`replace INTO tags(id, name) VALUES (3, 'misc') returning *`), [{ id: 3, name: 'misc' }]);
+      assert.equal(await rows(sql`WITH x(n) AS (SELECT 'w') INSERT INTO tags(name) SELECT n FROM x RETURNING name`), [{ name: 'w' }]);
+      assert.equal(await rows(sql`WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3) DELETE FROM post_tags WHERE post_id IN (SELECT n FROM x)`), { affected: 3n, rows: [] });
+      assert.equal((await rows(sql`EXPLAIN QUERY PLAN SELECT * FROM posts WHERE author_id = 1`)).length > 0, true);
+      assert.equal(await rows(sql`CREATE TRIGGER touch AFTER UPDATE ON posts BEGIN UPDATE posts SET views = views + 1 WHERE id = NEW.id; END`).then((r) => r.rows), []);
+      assert.equal(await rows(sql`PRAGMA user_version = 5`), []);
+      assert.equal(await rows(sql`PRAGMA user_version`), [{ user_version: 5 }]);
+    });
+  });
+
   test(`${kind}: transactions commit, roll back on an error, and a constraint violation rolls back its writes`, async () => {
     await withKysely(kind, async ({ db }) => {
       await seed(db);
@@ -233,6 +256,8 @@ for (const kind of Object.keys(KINDS)) {
       const quoted = await backToA.savepoint(`it's "quoted"`).execute();
       await quoted.insertInto('tags').values({ name: 'c' }).execute();
       const released = await quoted.releaseSavepoint(`it's "quoted"`).execute();
+      // Released: there is no such savepoint any more.
+      assert.match((await rejection(released.rollbackToSavepoint(`it's "quoted"`).execute())).message, /no such savepoint/);
       await released.commit().execute();
       assert.is(released.isCommitted, true);
       assert.equal(await tagNames(db), ['a', 'c']);
@@ -524,17 +549,55 @@ test('DatabaseSync: "cancel query" stops a query still waiting for another conne
   });
 });
 
-test('destroy() with a controlled transaction still open rolls it back and closes the database', async () => {
-  for (const kind of ['readers: 0', 'DatabaseSync']) {
-    await withKysely(kind, async ({ db, database, file }) => {
-      const trx = await db.startTransaction().execute();
-      await trx.insertInto('tags').values({ name: 'abandoned' }).execute();
-      await db.destroy();
-      assert.is(database.isOpen, false);
-      const check = new DatabaseSync(file);
-      assert.equal(check.prepare('SELECT count(*) AS n FROM tags').get().n, 0);
-      check.close();
-    });
+test('DatabaseSync: a stream reads no row while another connection\'s transaction is open', async () => {
+  await withKysely('DatabaseSync', async ({ db }) => {
+    await seed(db);
+    const stream = db.selectFrom('tags').select('name').orderBy('id').stream(1)[Symbol.asyncIterator]();
+    assert.is((await stream.next()).value.name, 'intro');
+    const trx = await db.startTransaction().execute();
+    await trx.updateTable('tags').set({ name: 'uncommitted' }).where('id', '=', 2).execute();
+    let next;
+    const pending = stream.next().then((result) => (next = result));
+    // Everything here is synchronous or a promise reaction: after a turn of the event loop a read
+    // that was not held back would have completed.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.is(next, undefined);
+    await trx.rollback().execute();
+    await pending;
+    assert.is(next.value.name, 'sqlite');
+    await stream.return();
+  });
+});
+
+test('destroy() with a controlled transaction still open rolls it back and closes the database', () => {
+  // In a child process: were the transaction left open, the AsyncDatabase's close() would wait for
+  // it for ever (it holds the queue) — a hang, which the child's timeout turns into a failure.
+  const tmp = tempDir('strand-kysely-destroy-');
+  try {
+    const result = runChild(`
+      import { Kysely, sql } from 'kysely';
+      import { AsyncDatabase, DatabaseSync } from 'sqlite-strand';
+      import { SqliteStrandDialect } from 'sqlite-strand/kysely';
+      const out = {};
+      for (const kind of ['async', 'sync']) {
+        const file = ${JSON.stringify(tmp.dir)} + '/' + kind + '.db';
+        const database = kind === 'async' ? await AsyncDatabase.open(file) : new DatabaseSync(file);
+        const db = new Kysely({ dialect: new SqliteStrandDialect({ database }) });
+        await sql\`CREATE TABLE tags(name)\`.execute(db);
+        const trx = await db.startTransaction().execute();
+        await trx.insertInto('tags').values({ name: 'abandoned' }).execute();
+        await db.destroy();
+        const check = new DatabaseSync(file);
+        out[kind] = { open: database.isOpen, rows: check.prepare('SELECT count(*) AS n FROM tags').get().n };
+        check.close();
+      }
+      console.log(JSON.stringify(out));
+    `, { timeout: 60_000 });
+    assert.is(result.signal, null, `killed by ${result.signal} (a hang?): ${result.stderr}`);
+    assert.is(result.status, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout.trim().split('\n').at(-1)), { async: { open: false, rows: 0 }, sync: { open: false, rows: 0 } });
+  } finally {
+    tmp.remove();
   }
 });
 
@@ -542,11 +605,26 @@ test('statement cache: one prepare per SQL text; statements finalized by deseria
   for (const kind of ['readers: 0', 'DatabaseSync']) {
     await withKysely(kind, async ({ db, database }) => {
       await seed(db);
+      // Counts the statements prepared, and keeps those not finalized since (by finalize(), or a
+      // sync one's dispose).
       const prepare = database.prepare;
       let prepares = 0;
+      const live = new Set();
+      const counted = (statement) => {
+        live.add(statement);
+        for (const name of ['finalize', Symbol.dispose]) {
+          const original = statement[name];
+          if (original !== undefined) statement[name] = function (...args) {
+            live.delete(statement);
+            return original.apply(this, args);
+          };
+        }
+        return statement;
+      };
       database.prepare = function (...args) {
         prepares++;
-        return prepare.apply(this, args);
+        const statement = prepare.apply(this, args);
+        return statement instanceof Promise ? statement.then(counted) : counted(statement);
       };
       try {
         const byId = (id) => db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirstOrThrow();
@@ -557,12 +635,18 @@ test('statement cache: one prepare per SQL text; statements finalized by deseria
         await sql`PRAGMA journal_mode = DELETE`.execute(db);
         if (database instanceof AsyncDatabase) await database.deserialize(await database.serialize());
         else database.deserialize(database.serialize());
+        live.clear(); // all finalized
         assert.is((await byId(2)).name, 'Bob');
         assert.is((await byId(1)).name, 'Alice');
         // More texts than the cache keeps: the least recently used ones are finalized; all still run.
         const texts = Array.from({ length: 300 }, (_, i) => i);
         for (const i of texts) assert.equal(plain((await sql`SELECT ${sql.lit(i)} AS i, name FROM users WHERE id = ${1}`.execute(db)).rows), [{ i, name: 'Alice' }]);
         for (const i of texts.slice(0, 3)) assert.equal(plain((await sql`SELECT ${sql.lit(i)} AS i, name FROM users WHERE id = ${2}`.execute(db)).rows), [{ i, name: 'Bob' }]);
+        // A statement prepared in the background is counted once its prepare() settles: a query
+        // queued behind them all has.
+        await sql`SELECT 1`.execute(db);
+        assert.ok(prepares > 300, `${prepares} prepared`);
+        assert.ok(live.size <= 128, `${live.size} statements not finalized: the cache keeps at most 128`);
       } finally {
         database.prepare = prepare;
       }

@@ -1,7 +1,8 @@
 // Whether a compiled Kysely query returns rows (run it with all()) or not (run it with run(), whose
 // `changes` and `lastInsertRowid` become numAffectedRows and insertId). Kysely's own SqliteDriver
 // asks SQLite (`stmt.reader`, the statement's column count) after preparing each query; here the
-// answer is known without a round trip to the database thread:
+// answer is known before anything is prepared — no round trip to an AsyncDatabase's thread, and
+// the same answer on a DatabaseSync (where it saves a columns() call):
 //
 // - for what Kysely's builders make, from the query node: a select returns rows; an insert, update
 //   or delete returns rows when it has a `returning` clause or is explained; schema statements
@@ -46,9 +47,10 @@ export function sqlReturnsRows(sql: string): boolean {
   let main = first.value;
   if (main === 'WITH') {
     // The CTEs' bodies are in parentheses; the first statement keyword after them is the main one.
-    for (const word of words) {
-      if (ROW_STATEMENTS.has(word) || WRITE_STATEMENTS.has(word)) {
-        main = word;
+    // (next(), not for...of: leaving a for...of would close the generator.)
+    for (let word = words.next(); !word.done; word = words.next()) {
+      if (ROW_STATEMENTS.has(word.value) || WRITE_STATEMENTS.has(word.value)) {
+        main = word.value;
         break;
       }
     }

@@ -80,37 +80,29 @@ export class AsyncStatementCache {
   }
 }
 
-/** A DatabaseSync's statement, and whether it has result columns (its columns() costs a call). */
-export interface SyncEntry {
-  readonly statement: StatementSync;
-  readonly returnsRows: boolean;
-}
-
 /** The DatabaseSync's statements, prepared on first use. */
 export class SyncStatementCache {
   readonly #database: DatabaseSync;
-  readonly #entries = new Map<string, SyncEntry>();
+  readonly #entries = new Map<string, StatementSync>();
 
   constructor(database: DatabaseSync) {
     this.#database = database;
   }
 
-  /** The entry of `sql`, prepared now if it is not cached (`returnsRows` decides for a new one). */
-  get(sql: string, returnsRows: (statement: StatementSync) => boolean): SyncEntry {
-    let entry = this.#entries.get(sql);
-    if (entry !== undefined) this.#entries.delete(sql);
-    if (entry === undefined || !usable(entry.statement)) {
-      const statement = this.#database.prepare(sql);
-      entry = { statement, returnsRows: returnsRows(statement) };
+  /** The statement of `sql`, prepared now if it is not cached. */
+  get(sql: string): StatementSync {
+    let statement = this.#entries.get(sql);
+    if (statement !== undefined) this.#entries.delete(sql);
+    if (statement === undefined || !usable(statement)) {
+      statement = this.#database.prepare(sql);
       if (this.#entries.size >= STATEMENT_CACHE_SIZE) {
         const [oldest, evicted] = this.#entries.entries().next().value!;
         this.#entries.delete(oldest);
-        // Nothing else holds it: queries use their entry synchronously, streams prepare their own.
-        evicted.statement[Symbol.dispose]();
+        // Nothing else holds it: queries use their statement synchronously, streams prepare their own.
+        evicted[Symbol.dispose]();
       }
     }
-    this.#entries.set(sql, entry);
-    return entry;
+    this.#entries.set(sql, statement);
+    return statement;
   }
-
 }

@@ -6,7 +6,7 @@
 // Queries run through the prepared statements of statement-cache.ts. Transactions are BEGIN ...
 // COMMIT/ROLLBACK on the database, kept from interleaving with other Kysely connections' queries
 // by the TransactionGate.
-import { AbortError, type DatabaseSync, type StatementSync } from 'sqlite-strand';
+import { AbortError, type DatabaseSync } from 'sqlite-strand';
 import type { CompiledQuery, QueryResult } from 'kysely';
 import { changesResult, invalidState, type StrandConnection } from './connection';
 import { returnsRows } from './returns-rows';
@@ -46,10 +46,8 @@ export class SyncConnection implements StrandConnection {
       if (entry.cancelled) throw new AbortError();
     }
     const { sql, parameters } = compiledQuery;
-    // Raw SQL asks SQLite itself here, as Kysely's SqliteDriver does: the column count is at hand.
-    const decide = (statement: StatementSync) => (compiledQuery.query.kind === 'RawNode' ? statement.columns().length > 0 : returnsRows(compiledQuery));
-    const { statement, returnsRows: rows } = this.#statements.get(sql, decide);
-    if (rows) return { rows: statement.all(...(parameters as never[])) as R[] };
+    const statement = this.#statements.get(sql);
+    if (returnsRows(compiledQuery)) return { rows: statement.all(...(parameters as never[])) as R[] };
     return changesResult(statement.run(...(parameters as never[])));
   }
 
