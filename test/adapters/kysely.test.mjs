@@ -304,6 +304,17 @@ for (const kind of Object.keys(KINDS)) {
     });
   });
 
+  test(`${kind}: db.connection() runs its queries on the database (a temporary table stays visible)`, async () => {
+    await withKysely(kind, async ({ db }) => {
+      const names = await db.connection().execute(async (conn) => {
+        await sql`CREATE TEMP TABLE scratch(name TEXT)`.execute(conn);
+        await conn.insertInto('scratch').values([{ name: 'one' }, { name: 'two' }]).execute();
+        return (await conn.selectFrom('scratch').select('name').orderBy('name').execute()).map((r) => r.name);
+      });
+      assert.equal(names, ['one', 'two']);
+    });
+  });
+
   test(`${kind}: stream() yields every row in chunks, and a break closes the cursor`, async () => {
     await withKysely(kind, async ({ db, file }) => {
       await seed(db);
