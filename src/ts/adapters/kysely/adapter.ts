@@ -11,19 +11,19 @@
 // migrations, so this adapter's migration lock is a mutex shared by the dialect's Kysely instances
 // (in this process: SQLite's Kysely dialects have never locked across processes).
 import { SqliteAdapter } from 'kysely';
-import type { AsyncMutex } from './async-mutex';
+import { AsyncMutex } from './async-mutex';
 
 /** Kysely's SqliteAdapter with several connections at once and an in-process migration lock. */
 export class SqliteStrandAdapter extends SqliteAdapter {
   readonly #migrations: AsyncMutex;
 
-  /** @param migrations the lock the migrations of every Kysely instance of the dialect share. */
-  constructor(migrations: AsyncMutex) {
+  /** @param migrations the lock shared by the migrations of every Kysely instance of a dialect. */
+  constructor(migrations: AsyncMutex = new AsyncMutex()) {
     super();
     this.#migrations = migrations;
   }
 
-  /** True: queries are not serialized by Kysely; the database orders them (see the file's top). */
+  /** True: Kysely does not serialize the queries; the database orders them, transactions exclude the rest. */
   override get supportsMultipleConnections(): boolean {
     return true;
   }

@@ -19,7 +19,12 @@ import { TransactionGate } from './transaction-gate';
 // Released connections kept for reuse (more are made when more are in use at once).
 const MAX_IDLE = 64;
 
-/** Kysely's Driver for sqlite-strand's databases (see the top of this file). */
+/**
+ * Kysely's Driver for sqlite-strand's databases: queries go straight to the database (an
+ * AsyncDatabase orders them on its thread), a transaction keeps every other query out until it
+ * ends, `destroy()` closes the database. Made by SqliteStrandDialect; use it with
+ * SqliteStrandAdapter (which lets Kysely run several queries at once).
+ */
 export class SqliteStrandDriver implements Driver {
   readonly #config: SqliteStrandDialectConfig;
   #database: SqliteStrandDatabase | undefined;
