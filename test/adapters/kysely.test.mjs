@@ -233,6 +233,19 @@ for (const kind of Object.keys(KINDS)) {
       })), thrownError);
       assert.is((await db.selectFrom('post_tags').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n, 3);
 
+      // A COMMIT that fails (a deferred foreign key) rejects, and leaves nothing behind: no write,
+      // no transaction still open.
+      const commitFailed = await rejection(db.transaction().execute(async (trx) => {
+        await sql`PRAGMA defer_foreign_keys = ON`.execute(trx);
+        await trx.insertInto('posts').values({ author_id: 99, title: 'orphan' }).execute();
+        await trx.insertInto('tags').values({ name: 'with the orphan' }).execute();
+      }));
+      assert.instance(commitFailed, SqliteError);
+      assert.is(commitFailed.errcode, 787); // SQLITE_CONSTRAINT_FOREIGNKEY, at COMMIT
+      assert.not.ok((await tagNames(db)).includes('with the orphan'));
+      await db.transaction().execute((trx) => trx.insertInto('tags').values({ name: 'after it' }).execute());
+      assert.ok((await tagNames(db)).includes('after it'));
+
       // Kysely validates the settings; SQLite has one isolation level, so they change nothing.
       const serializable = await db.transaction().setIsolationLevel('serializable').setAccessMode('read write').execute(async (trx) => {
         await trx.insertInto('tags').values({ name: 'with settings' }).execute();
