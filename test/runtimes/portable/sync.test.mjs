@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import diagnostics_channel from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
 import { DatabaseSync, SqliteError, backup, constants } from '../../../dist/index.js';
 import { tempDir, thrown } from '../../helpers.mjs';
 
@@ -195,6 +196,15 @@ test('a file database: reopened, read-only, and its files removed after close', 
   } finally {
     tmp.remove();
   }
+});
+
+test('require() loads the CommonJS build; SqliteError is shared by both builds', () => {
+  const cjs = createRequire(import.meta.url)('../../../dist/index.cjs');
+  const db = new cjs.DatabaseSync(':memory:');
+  assert.is(db.prepare('SELECT 6 * 7 AS x').get().x, 42);
+  const error = thrown(() => db.exec('SELEC'));
+  assert.ok(error instanceof SqliteError && error instanceof cjs.SqliteError);
+  db.close();
 });
 
 test.run();
