@@ -28,15 +28,25 @@ export function tempDir(prefix = 'strand-test-') {
 export const threadCount = () => readdirSync('/proc/self/task').length;
 
 /**
+ * A full garbage collection: `gc()` under node --expose-gc (and deno --v8-flags=--expose-gc);
+ * Bun has no such flag, it has Bun.gc(true) (synchronous).
+ */
+export function collectGarbage() {
+  if (typeof globalThis.gc === 'function') return globalThis.gc();
+  if (typeof globalThis.Bun?.gc === 'function') return globalThis.Bun.gc(true);
+  throw new Error('no gc(): run node with --expose-gc, deno with --v8-flags=--expose-gc');
+}
+
+/**
  * Waits until `done()` holds, for at most `limitMs`, letting other threads run (and collecting
- * garbage between tries if `gc`, which needs --expose-gc); returns the final `done()`. For things
+ * garbage between tries if `gc`, see collectGarbage()); returns the final `done()`. For things
  * that end eventually (a joined thread unlisted, a finalizer run): a leak never ends, so it still
  * fails, only later.
  */
 export async function settle(done, { gc = false, limitMs = 10_000 } = {}) {
   const end = performance.now() + limitMs;
   while (!done() && performance.now() < end) {
-    if (gc) globalThis.gc();
+    if (gc) collectGarbage();
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   return done();

@@ -5,6 +5,10 @@
 // The cases run in a child process (run-cases.mjs); if it crashes or hangs, the case that was
 // running is reported as crashed and the child is restarted after it.
 //
+// On a Node whose built-in iterator helpers are not Node 26's (22–25), the cases of
+// PLATFORM_HELPER_CASES are compared with that Node's own node:sqlite instead, run the same way
+// (cases.mjs says why).
+//
 //   node test/compat/compat.test.mjs
 //   SQLITE_COMPAT_MODULE=node:sqlite <node26> test/compat/compat.test.mjs   # self-check against node:sqlite
 import { test } from 'uvu';
@@ -14,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cases, KNOWN_DIVERGENCES, PENDING, PENDING_MEMBER_CHECKS } from './cases.mjs';
+import { cases, KNOWN_DIVERGENCES, PENDING, PENDING_MEMBER_CHECKS, PLATFORM_HELPER_CASES } from './cases.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const readJson = (name) => JSON.parse(fs.readFileSync(path.join(here, 'golden', name), 'utf8'));
@@ -25,8 +29,9 @@ const goldenMembers = readJson('members.json');
 const moduleSpec = process.env.SQLITE_COMPAT_MODULE || path.resolve(here, '../../dist/index.js');
 const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
 
-// Runs the cases in child processes; returns { results: Map(index -> outcome), extras, loadError }.
-function collect() {
+// Runs the cases (`only`: just these indices) of `spec` in child processes; returns
+// { results: Map(index -> outcome), extras, loadError }.
+function collect(spec = moduleSpec, only = undefined) {
   const results = new Map();
   let extras = null;
   let loadError = null;
@@ -36,7 +41,9 @@ function collect() {
   try {
     for (;;) {
       fs.writeFileSync(outFile, '');
-      const child = spawnSync(process.execPath, [path.join(here, 'run-cases.mjs'), moduleSpec, outFile, String(from)], {
+      const args = [path.join(here, 'run-cases.mjs'), spec, outFile, String(from), ...(only ? [only.join(',')] : [])];
+      // Node 22 warns that node:sqlite is experimental when the reference loads it.
+      const child = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], {
         stdio: ['ignore', 'inherit', 'pipe'],
         env: { ...process.env, SQLITE_COMPAT_TMPDIR: tmpRoot },
         timeout: CHILD_TIMEOUT_MS,
@@ -84,6 +91,14 @@ const { results, extras, loadError } = distMissing
   ? { results: new Map(), extras: null, loadError: `${moduleSpec} does not exist — build first (npm run build)` }
   : collect();
 
+// This Node's own node:sqlite on PLATFORM_HELPER_CASES, where its helpers are not Node 26's.
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const platformIndices =
+  typeof globalThis.Iterator === 'function' && nodeMajor !== 26 && !process.env.SQLITE_COMPAT_MODULE
+    ? cases.flatMap((c, i) => (PLATFORM_HELPER_CASES[c.name] ? [i] : []))
+    : [];
+const platformReference = platformIndices.length > 0 ? collect('node:sqlite', platformIndices) : null;
+
 test('compat: module under test loads', () => {
   assert.not.ok(loadError, loadError ?? '');
 });
@@ -109,8 +124,14 @@ for (const [i, c] of cases.entries()) {
   }
   test(c.name, () => {
     if (loadError) assert.unreachable(`module did not load: ${loadError}`);
-    const expected = golden[c.name];
+    let expected = golden[c.name];
     assert.ok(expected, `no golden result for "${c.name}" — re-record with test/compat/record.mjs on Node 26`);
+    if (platformReference && platformIndices.includes(i)) {
+      const reference = platformReference.results.get(i);
+      const why = platformReference.loadError ?? (reference && reference.crashed);
+      assert.ok(reference && !why, `no result from node:sqlite of Node ${process.versions.node}: ${why ?? 'missing'}`);
+      expected = reference;
+    }
     const actual = results.get(i);
     if (actual && 'crashed' in actual) assert.unreachable(`case crashed the process: ${actual.crashed}`);
     assert.equal(actual, expected);

@@ -6,11 +6,13 @@ import { IteratorPrototype, keyNames } from './cases/_util.mjs';
 
 export { cases };
 
-// onStart(index, case) is called before each case, onResult(index, case, result) after it.
-export async function runCases(sqlite, { from = 0, onStart = () => {}, onResult = () => {} } = {}) {
+// onStart(index, case) is called before each case, onResult(index, case, result) after it;
+// `only` (a Set of indices), when given, runs just those.
+export async function runCases(sqlite, { from = 0, only, onStart = () => {}, onResult = () => {} } = {}) {
   const runDir = makeRunDir();
   try {
     for (let i = from; i < cases.length; i++) {
+      if (only && !only.has(i)) continue;
       onStart(i, cases[i]);
       const result = await runCase(sqlite, cases[i], runDir, i);
       onResult(i, cases[i], result);

