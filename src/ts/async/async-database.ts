@@ -32,14 +32,13 @@ import type { RowFor } from '../shared/row-types';
 
 /**
  * AsyncDatabase.open()'s options: DatabaseSync's, but for the two an AsyncDatabase cannot honour
- * (`open: false` is rejected with ERR_INVALID_ARG_VALUE; it has no `loadExtension()`), and
- * `readers`.
+ * (rejected with ERR_INVALID_ARG_VALUE), and `readers`.
  */
 export interface AsyncDatabaseOptions<ReturnArrays extends boolean | undefined = boolean | undefined>
   extends DatabaseSyncOptions<ReturnArrays> {
   /** `open()` opens the database: `false` is rejected. */
   open?: true;
-  /** An AsyncDatabase has no `loadExtension()`: `true` would be ignored. */
+  /** An AsyncDatabase has no `loadExtension()`: `true` is rejected. */
   allowExtension?: false;
   /**
    * Read-only connections, each on its own thread, beside the one that writes (default 0: one
@@ -84,8 +83,9 @@ export class AsyncDatabase<R = Row, D = R> extends Queries<R> {
    * Opens a database on a new thread. Takes the same `path` and options as `DatabaseSync`
    * (`open: false` is not supported: the returned database is open), and `readers`: that many
    * read-only connections more, each on its own thread, for reads in parallel — on a database
-   * file in WAL mode (`PRAGMA journal_mode = WAL`), else it rejects. The database's row type
-   * follows a literal `returnArrays` (`SQLOutputValue[]` for `true`).
+   * file in WAL mode (`PRAGMA journal_mode = WAL`), else it rejects. `allowExtension: true` is
+   * rejected too: an AsyncDatabase has no `loadExtension()`. The database's row type follows a
+   * literal `returnArrays` (`SQLOutputValue[]` for `true`).
    */
   static async open<ReturnArrays extends boolean | undefined = undefined>(
     path: DatabasePath,
@@ -96,6 +96,9 @@ export class AsyncDatabase<R = Row, D = R> extends Queries<R> {
     const { open, config } = normalizeOptions(location, options !== undefined, options);
     if (!open) {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.open" argument must not be false: AsyncDatabase.open() opens the database.');
+    }
+    if (config.allowExtension) {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.allowExtension" argument must not be true: an AsyncDatabase cannot load extensions.');
     }
     const readers = readersOption(options);
     const core = new DatabaseCore(config, readers);
