@@ -9,6 +9,9 @@ import {
   STATEMENT_METHOD_ORDER,
 } from './sync/statement-sync';
 import { SQLTagStore as SQLTagStoreClass, TAG_STORE_METHOD_ORDER } from './sync/tag-store';
+import type { DatabasePath, DatabaseSyncOptions } from './shared/options';
+import type { Row } from './shared/row-factory';
+import type { RowFor } from './shared/row-types';
 
 export { constants } from './shared/constants';
 export { backup } from './sync/backup';
@@ -41,25 +44,53 @@ for (const cls of [DatabaseClass, StatementClass, SessionClass]) {
   Object.defineProperty(cls.prototype[Symbol.dispose], 'name', { value: '' });
 }
 
+/**
+ * `DatabaseSync`'s constructor. The database's row type follows a literal `returnArrays` option:
+ * `new DatabaseSync(path)` is a `DatabaseSync<Row>`, `new DatabaseSync(path, { returnArrays:
+ * true })` a `DatabaseSync<SQLOutputValue[]>`.
+ */
+export interface DatabaseSyncConstructor {
+  /**
+   * Opens (unless `options.open` is false) the database at `path`: a file name, `':memory:'`,
+   * `''` (a private temporary database), a `file:` URI string, a `Buffer`/`Uint8Array` holding
+   * one, or a `file:` `URL`.
+   */
+  new <ReturnArrays extends boolean | undefined = undefined>(
+    path: DatabasePath,
+    options?: DatabaseSyncOptions<ReturnArrays>,
+  ): DatabaseClass<RowFor<ReturnArrays>>;
+  readonly prototype: DatabaseClass<unknown>;
+}
+
 /** A synchronous SQLite connection (node:sqlite's `DatabaseSync`; in Node 26 also `Database`). */
-export const DatabaseSync: typeof DatabaseClass = shapeLikeNode(DatabaseClass, DATABASE_METHOD_ORDER, () =>
+export const DatabaseSync: DatabaseSyncConstructor = shapeLikeNode(DatabaseClass, DATABASE_METHOD_ORDER, () =>
   codedError(TypeError, 'ERR_CONSTRUCT_CALL_REQUIRED', 'Cannot call constructor without `new`'),
 );
-export type DatabaseSync = DatabaseClass;
+/** A synchronous SQLite connection whose statements' rows are `R` (`Row`: objects). */
+export type DatabaseSync<R = Row> = DatabaseClass<R>;
 /** Node 26's name for `DatabaseSync`: the same class. */
 export const Database = DatabaseSync;
-export type Database = DatabaseClass;
+export type Database<R = Row> = DatabaseClass<R>;
+
+/**
+ * `StatementSync` as a value: for `instanceof` (statements are made by `DatabaseSync#prepare()`;
+ * the constructor throws ERR_ILLEGAL_CONSTRUCTOR, so it has no construct signature here).
+ */
+export interface StatementSyncConstructor extends Function {
+  readonly prototype: StatementClass<unknown>;
+}
 
 /** A prepared statement (node:sqlite's `StatementSync`; in Node 26 also `Statement`). */
-export const StatementSync: typeof StatementClass = shapeLikeNode(
+export const StatementSync: StatementSyncConstructor = shapeLikeNode(
   StatementClass,
   STATEMENT_METHOD_ORDER,
   illegalConstructor,
 );
-export type StatementSync = StatementClass;
+/** A prepared statement whose rows are `R` (`Row`: objects; `SQLOutputValue[]` with returnArrays). */
+export type StatementSync<R = Row> = StatementClass<R>;
 /** Node 26's name for `StatementSync`: the same class. */
 export const Statement = StatementSync;
-export type Statement = StatementClass;
+export type Statement<R = Row> = StatementClass<R>;
 
 shapeLikeNode(StatementIteratorClass, ['next', 'return'], illegalConstructor);
 

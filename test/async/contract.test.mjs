@@ -204,6 +204,19 @@ test('open(path, undefined) means no options; { open: false } is rejected, clear
   assert.match(error.message, /options\.open/);
 });
 
+test('{ allowExtension: true } is rejected: an AsyncDatabase has no loadExtension()', async () => {
+  assert.is(typeof AsyncDatabase.prototype.loadExtension, 'undefined');
+  const error = await rejection(AsyncDatabase.open(':memory:', { allowExtension: true }));
+  assert.instance(error, TypeError);
+  assert.is(error.code, 'ERR_INVALID_ARG_VALUE');
+  assert.match(error.message, /options\.allowExtension/);
+  // The option's type is checked first, as DatabaseSync checks it.
+  assert.is((await rejection(AsyncDatabase.open(':memory:', { allowExtension: 1 }))).code, 'ERR_INVALID_ARG_TYPE');
+  const db = await AsyncDatabase.open(':memory:', { allowExtension: false });
+  assert.equal(await db.get('SELECT 1 AS one'), { __proto__: null, one: 1 });
+  await db.close();
+});
+
 test('deserialize() finalizes the statements, as DatabaseSync\'s does', async () => {
   const image = new DatabaseSync(':memory:').serialize();
   const sync = new DatabaseSync(':memory:');

@@ -231,7 +231,7 @@ void ReadResult(napi_env env, napi_value value, FunctionCall& call) {
   call.outcome = FunctionCall::Outcome::Failed;
   call.error = kUnconvertibleResult;
   CallResult sink(call);
-  if (!ConvertResult(env, value, ResultSource::Function, &sink)) ClearPendingException(env);
+  if (!ConvertResult(env, value, &sink)) ClearPendingException(env);
 }
 
 void RunCall(napi_env env, napi_value on_call, FunctionCall& call) {

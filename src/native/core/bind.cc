@@ -32,17 +32,20 @@ size_t ElementSize(napi_typedarray_type type) {
   }
 }
 
-// N-API cannot read a SharedArrayBuffer directly; a Uint8Array over it can be.
+// N-API cannot read a SharedArrayBuffer directly; a Uint8Array over it can be. It is still a bare
+// buffer, not a view (*is_array_buffer): node binds an empty one as NULL, as an empty ArrayBuffer.
 bool ReadSharedArrayBufferBytes(napi_env env, napi_value value, const void** data, size_t* length,
                                 bool* is_array_buffer) {
   Addon* addon = nullptr;
   napi_get_instance_data(env, reinterpret_cast<void**>(&addon));
   napi_value constructor, view;
   if (napi_get_reference_value(env, addon->uint8_array_constructor, &constructor) != napi_ok ||
-      napi_new_instance(env, constructor, 1, &value, &view) != napi_ok) {
+      napi_new_instance(env, constructor, 1, &value, &view) != napi_ok ||
+      !ReadBinaryBytes(env, view, data, length, is_array_buffer)) {
     return false;
   }
-  return ReadBinaryBytes(env, view, data, length, is_array_buffer);
+  *is_array_buffer = true;
+  return true;
 }
 
 }  // namespace

@@ -11,30 +11,23 @@ const char kUnconvertibleResult[] = "Returned JavaScript value cannot be convert
 
 namespace {
 
-bool IsView(napi_env env, napi_value value) {
-  bool flag = false;
-  if (napi_is_typedarray(env, value, &flag) == napi_ok && flag) return true;
-  return napi_is_dataview(env, value, &flag) == napi_ok && flag;
-}
-
-bool ConvertObject(napi_env env, napi_value value, ResultSource source, ResultSink* sink) {
-  if (source == ResultSource::Function) {
-    bool is_promise = false;
-    napi_is_promise(env, value, &is_promise);
-    if (is_promise) {
-      sink->Error("Asynchronous user-defined functions are not supported");
-      return true;
-    }
-  } else if (!IsView(env, value)) {
-    // A virtual table cell is a BLOB only as an ArrayBufferView, as in node.
-    sink->Error(kUnconvertibleResult);
+bool ConvertObject(napi_env env, napi_value value, ResultSink* sink) {
+  bool is_promise = false;
+  napi_is_promise(env, value, &is_promise);
+  if (is_promise) {
+    sink->Error("Asynchronous user-defined functions are not supported");
     return true;
   }
   const void* data = nullptr;
   size_t length = 0;
   bool is_array_buffer = false;
   if (ReadBinaryBytes(env, value, &data, &length, &is_array_buffer)) {
-    sink->Blob(data, length);
+    // As when binding: node hands an empty ArrayBuffer (not an empty view) over as NULL.
+    if (is_array_buffer && length == 0) {
+      sink->Null();
+    } else {
+      sink->Blob(data, length);
+    }
     return true;
   }
   bool pending = false;
@@ -46,7 +39,7 @@ bool ConvertObject(napi_env env, napi_value value, ResultSource source, ResultSi
 
 }  // namespace
 
-bool ConvertResult(napi_env env, napi_value value, ResultSource source, ResultSink* sink) {
+bool ConvertResult(napi_env env, napi_value value, ResultSink* sink) {
   napi_valuetype type;
   if (napi_typeof(env, value, &type) != napi_ok) return false;
   switch (type) {
@@ -78,7 +71,7 @@ bool ConvertResult(napi_env env, napi_value value, ResultSource source, ResultSi
       return true;
     }
     case napi_object:
-      return ConvertObject(env, value, source, sink);
+      return ConvertObject(env, value, sink);
     default:
       sink->Error(kUnconvertibleResult);
       return true;

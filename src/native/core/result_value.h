@@ -1,9 +1,10 @@
 // Values JS code hands back to SQLite — a user function's result (sync and async) or a virtual
-// table's cell — converted in one place, with node:sqlite's rules and messages:
+// table's cell: node:sqlite converts both alike (checked on Node 26.12.1) — in one place, with
+// its rules and messages:
 //   number → REAL; bigint → INTEGER ("BigInt value is too large for SQLite" beyond int64);
-//   string → TEXT; null / undefined → NULL; an ArrayBufferView → BLOB of its bytes;
-//   for functions also ArrayBuffer / SharedArrayBuffer → BLOB, and a Promise is "Asynchronous
-//   user-defined functions are not supported";
+//   string → TEXT; null / undefined → NULL; an ArrayBufferView → BLOB of its bytes (an empty
+//   one: a zero-length BLOB); an ArrayBuffer / SharedArrayBuffer → BLOB, or NULL when empty;
+//   a Promise is "Asynchronous user-defined functions are not supported";
 //   anything else: "Returned JavaScript value cannot be converted to a SQLite value".
 // JS thread only; raw N-API, so nothing throws a C++ exception while the env terminates.
 #pragma once
@@ -15,8 +16,6 @@
 namespace strand {
 
 extern const char kUnconvertibleResult[];
-
-enum class ResultSource { Function, VirtualTableCell };
 
 // Receives one converted value: exactly one method is called. Bytes are valid during the call.
 class ResultSink {
@@ -33,7 +32,7 @@ class ResultSink {
 
 // Converts `value` into `sink`. False when N-API failed (a JS exception may be pending, or the
 // env is terminating); no sink method was called then, and the caller decides what it means.
-bool ConvertResult(napi_env env, napi_value value, ResultSource source, ResultSink* sink);
+bool ConvertResult(napi_env env, napi_value value, ResultSink* sink);
 
 // Sets a sqlite3_context's result. Bytes are copied (SQLITE_TRANSIENT); an empty blob stays a
 // zero-length blob, not NULL.

@@ -287,7 +287,7 @@ int xColumn(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
   }
   // node's conversions for a cell (result_value.h); a value N-API cannot read is unconvertible.
   ContextResult sink(ctx);
-  if (!ConvertResult(env, value, ResultSource::VirtualTableCell, &sink)) sqlite3_result_error(ctx, kUnconvertibleResult, -1);
+  if (!ConvertResult(env, value, &sink)) sqlite3_result_error(ctx, kUnconvertibleResult, -1);
   return SQLITE_OK;
 }
 

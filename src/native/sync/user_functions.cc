@@ -84,7 +84,7 @@ bool ConvertArguments(napi_env env, int argc, sqlite3_value** argv, bool use_big
 // The function's result, with node:sqlite's conversions (result_value.h).
 void SetResult(napi_env env, sqlite3_context* ctx, napi_value value) {
   ContextResult sink(ctx);
-  if (!ConvertResult(env, value, ResultSource::Function, &sink)) FailWithPendingException(ctx);
+  if (!ConvertResult(env, value, &sink)) FailWithPendingException(ctx);
 }
 
 bool Call(napi_env env, napi_value fn, size_t argc, const napi_value* argv, napi_value* result) {

@@ -17,14 +17,17 @@ import { publishQuery } from '../shared/query-diagnostics';
 import { isInt32, isObject } from '../shared/v8-checks';
 import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT } from '../shared/messages';
 
-/** Per-operation options, passed with `.with(options)`. */
-export interface OperationOptions {
+/**
+ * Per-operation options, passed with `.with(options)`. `ReturnArrays` is the type of
+ * `returnArrays`, inferred from a literal to give the view its row type.
+ */
+export interface OperationOptions<ReturnArrays extends boolean | undefined = boolean | undefined> {
   /** Cancels the operation: removed if still queued, interrupted if running. */
   signal?: AbortSignal;
   /** Read INTEGER columns as bigint for this operation. */
   readBigInts?: boolean;
-  /** Rows as arrays for this operation. */
-  returnArrays?: boolean;
+  /** Rows as arrays (typed `SQLOutputValue[]`) for this operation, or as objects (`false`). */
+  returnArrays?: ReturnArrays;
   /** iterate(): the largest batch of rows fetched at once (default 1024). */
   batchSize?: number;
 }

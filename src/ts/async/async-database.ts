@@ -18,6 +18,7 @@ import {
   aggregateFunctionArgs,
   scalarFunctionArgs,
   type AggregateOptions,
+  type AggregateResultOption,
   type FunctionOptions,
   type SQLFunctionArgument,
   type SQLFunctionResult,
@@ -26,9 +27,19 @@ import { parseApplyChangesetOptions, parseSessionOptions, type ApplyChangesetOpt
 import { normalizeOptions, normalizePath, type DatabasePath, type DatabaseSyncOptions } from '../shared/options';
 import { parseDeserializeArgs } from '../shared/deserialize-options';
 import { DATABASE_NOT_OPEN, OPTIONS_NOT_OBJECT } from '../shared/messages';
+import type { Row } from '../shared/row-factory';
+import type { RowFor } from '../shared/row-types';
 
-/** AsyncDatabase.open()'s options: DatabaseSync's, and `readers`. */
-export interface AsyncDatabaseOptions extends DatabaseSyncOptions {
+/**
+ * AsyncDatabase.open()'s options: DatabaseSync's, but for the two an AsyncDatabase cannot honour
+ * (rejected with ERR_INVALID_ARG_VALUE), and `readers`.
+ */
+export interface AsyncDatabaseOptions<ReturnArrays extends boolean | undefined = boolean | undefined>
+  extends DatabaseSyncOptions<ReturnArrays> {
+  /** `open()` opens the database: `false` is rejected. */
+  open?: true;
+  /** An AsyncDatabase has no `loadExtension()`: `true` is rejected. */
+  allowExtension?: false;
   /**
    * Read-only connections, each on its own thread, beside the one that writes (default 0: one
    * connection). Needs a database file in WAL mode. Reads run on them in parallel; every call
@@ -51,12 +62,18 @@ function readersOption(options: unknown): number {
 }
 
 // Instantiated through this, never by name inside its own body (see transaction.ts).
-function newDatabase(core: DatabaseCore, options?: OperationOptions): AsyncDatabase {
-  return new AsyncDatabase(INTERNAL, core, options);
+function newDatabase<R, D>(core: DatabaseCore, options?: OperationOptions): AsyncDatabase<R, D> {
+  return new AsyncDatabase<R, D>(INTERNAL, core, options);
 }
 
-/** An SQLite database with a Promise API, on its own thread. Create with `AsyncDatabase.open()`. */
-export class AsyncDatabase extends Queries {
+/**
+ * An SQLite database with a Promise API, on its own thread. Create with `AsyncDatabase.open()`.
+ * `R` is the type of the rows its queries return: `Row` (objects), or `SQLOutputValue[]` when
+ * opened with `returnArrays: true` or viewed through `with({ returnArrays: true })`. `D` is the
+ * database's own row type, which its prepared statements and transactions' nested scopes get
+ * (a `with()` view changes `R` only).
+ */
+export class AsyncDatabase<R = Row, D = R> extends Queries<R> {
   /** @internal */
   constructor(token: symbol, core: DatabaseCore, options?: OperationOptions) {
     super(token, core, false, options);
@@ -66,20 +83,28 @@ export class AsyncDatabase extends Queries {
    * Opens a database on a new thread. Takes the same `path` and options as `DatabaseSync`
    * (`open: false` is not supported: the returned database is open), and `readers`: that many
    * read-only connections more, each on its own thread, for reads in parallel — on a database
-   * file in WAL mode (`PRAGMA journal_mode = WAL`), else it rejects.
+   * file in WAL mode (`PRAGMA journal_mode = WAL`), else it rejects. `allowExtension: true` is
+   * rejected too: an AsyncDatabase has no `loadExtension()`. The database's row type follows a
+   * literal `returnArrays` (`SQLOutputValue[]` for `true`).
    */
-  static async open(path: DatabasePath, options?: AsyncDatabaseOptions): Promise<AsyncDatabase> {
+  static async open<ReturnArrays extends boolean | undefined = undefined>(
+    path: DatabasePath,
+    options?: AsyncDatabaseOptions<ReturnArrays>,
+  ): Promise<AsyncDatabase<RowFor<ReturnArrays>>> {
     const location = normalizePath(path);
     // As in node's promise APIs, an undefined options argument means none.
     const { open, config } = normalizeOptions(location, options !== undefined, options);
     if (!open) {
       throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.open" argument must not be false: AsyncDatabase.open() opens the database.');
     }
+    if (config.allowExtension) {
+      throw codedError(TypeError, 'ERR_INVALID_ARG_VALUE', 'The "options.allowExtension" argument must not be true: an AsyncDatabase cannot load extensions.');
+    }
     const readers = readersOption(options);
     const core = new DatabaseCore(config, readers);
     await core.call(false, { kind: JobKind.Open }, () => undefined, undefined);
     if (core.pool !== undefined) await openReaders(core, core.pool);
-    const database = newDatabase(core);
+    const database = newDatabase<RowFor<ReturnArrays>, RowFor<ReturnArrays>>(core);
     core.database = database;
     return database;
   }
@@ -103,16 +128,25 @@ export class AsyncDatabase extends Queries {
     return this.core.engine.inTransaction;
   }
 
-  /** The same database with per-operation options: `db.with({ signal }).get(sql, id)`. */
-  with(options: OperationOptions): AsyncDatabase {
+  /**
+   * The same database with per-operation options: `db.with({ signal }).get(sql, id)`. They apply
+   * to its queries and transactions, not to the statements it prepares. Its row type follows a
+   * literal `returnArrays`: `db.with({ returnArrays: true })` returns `SQLOutputValue[]` rows.
+   */
+  with<ReturnArrays extends boolean | undefined = undefined>(
+    options: OperationOptions<ReturnArrays>,
+  ): AsyncDatabase<RowFor<ReturnArrays, R>, D> {
     return newDatabase(this.core, { ...this.options, ...checkOperationOptions(options) });
   }
 
-  /** Compiles a statement on the database thread. */
-  async prepare(sql: string): Promise<AsyncStatement> {
+  /**
+   * Compiles a statement on the database thread. The statement has the database's settings
+   * (a `with()` view's options are not kept), and so its row type `D`.
+   */
+  async prepare(sql: string): Promise<AsyncStatement<D>> {
     const job = startPrepare(this.core, false, sql, this.options);
     await job.compiled;
-    return job.statement();
+    return job.statement() as AsyncStatement<D>;
   }
 
   /**
@@ -133,9 +167,10 @@ export class AsyncDatabase extends Queries {
   /**
    * Defines (or replaces) the aggregate SQL function `name` (a window function with `inverse`),
    * like `DatabaseSync#aggregate()`; its callbacks run on this thread, one round trip per call,
-   * and the accumulators stay on this thread.
+   * and the accumulators stay on this thread. Without `result` the accumulator is the value, so
+   * its type must be one SQLite takes (`SQLFunctionResult`).
    */
-  async aggregate<T>(name: string, options: AggregateOptions<T>): Promise<void> {
+  async aggregate<T>(name: string, options: AggregateOptions<T> & AggregateResultOption<T>): Promise<void> {
     if (this.core.state !== 'open') throw invalidState(DATABASE_NOT_OPEN);
     const [fnName, start, startIsFunction, step, result, inverse, arity, flags, useBigInt] = aggregateFunctionArgs(name, options);
     const kind = inverse !== undefined ? FunctionKind.Window : FunctionKind.Aggregate;
@@ -184,11 +219,11 @@ export class AsyncDatabase extends Queries {
    * throws. Run the transaction's statements through `tx`; anything issued on the database
    * meanwhile waits until the transaction ends, so nothing interleaves with it.
    */
-  async transaction<T>(fn: (tx: Transaction) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
+  async transaction<T>(fn: (tx: Transaction<R, D>) => Promise<T> | T, options: TransactionOptions = {}): Promise<T> {
     this.core.requireOpen(false);
     if (typeof fn !== 'function') throw invalidArgType('The "fn" argument must be a function.');
     const begin = beginStatement(options);
-    const scope = newTransaction(this.core, 0, this.options);
+    const scope = newTransaction<R, D>(this.core, 0, this.options);
     await this.core.acquire(scope);
     try {
       return await inTransactionContext(scope, () =>

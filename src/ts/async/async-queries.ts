@@ -8,7 +8,8 @@ import { JobKind } from './engine';
 import type { QueryKind, QuerySpec } from './jobs';
 import { invalidArgType } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
-import type { SQLOutputValue, StatementResultingChanges } from '../shared/types';
+import type { rowType } from '../shared/row-types';
+import type { NamedParameters, SQLInputValue, SQLOutputValue, StatementResultingChanges } from '../shared/types';
 import { SQL_NOT_STRING } from '../shared/messages';
 
 type AnyRow = Row | SQLOutputValue[];
@@ -25,8 +26,13 @@ export interface QueryTarget {
   allowUnknownNamedParameters: boolean;
 }
 
-/** Anything that can run a statement: the database, a transaction scope, a statement itself. */
-export class Runner extends Uncloneable {
+/**
+ * Anything that can run a statement: the database, a transaction scope, a statement itself. `R`
+ * is the type of the rows it returns.
+ */
+export class Runner<R = Row> extends Uncloneable {
+  /** Type-only (never set): the row type `R`, so that runners of different row types differ. */
+  declare readonly [rowType]?: R;
   /** @internal */ readonly core: DatabaseCore;
   /** @internal */ readonly direct: boolean;
   /** @internal */ readonly options: OperationOptions | undefined;
@@ -116,13 +122,13 @@ hideUncloneableBase(Runner, Object.prototype);
 
 // The target of a query on SQL text; its checks (the database's state first, as DatabaseSync's
 // prepare() makes them, then the argument) throw, and the callers turn that into a rejection.
-function checkedSqlTarget(runner: Runner, sql: unknown): QueryTarget {
+function checkedSqlTarget(runner: Runner<unknown>, sql: unknown): QueryTarget {
   runner.core.requireOpen(runner.direct);
   if (typeof sql !== 'string') throw invalidArgType(SQL_NOT_STRING);
   return sqlTarget(runner, sql);
 }
 
-function sqlTarget(runner: Runner, sql: string): QueryTarget {
+function sqlTarget(runner: Runner<unknown>, sql: string): QueryTarget {
   const config = runner.core.config;
   return {
     statement: 0,
@@ -135,8 +141,13 @@ function sqlTarget(runner: Runner, sql: string): QueryTarget {
   };
 }
 
-/** exec/run/get/all/iterate on SQL text: the API of AsyncDatabase and of transaction scopes. */
-export class Queries extends Runner {
+/**
+ * exec/run/get/all/iterate on SQL text: the API of AsyncDatabase and of transaction scopes.
+ * Parameters follow the SQL: an optional object of named parameters (`{ id: 1 }` for `$id`,
+ * `:id`, `@id`), then the anonymous ones (`?`, `?NNN`) in order. Rows are `R` unless the call
+ * states a more precise shape (`db.get<User>(sql, id)`).
+ */
+export class Queries<R = Row> extends Runner<R> {
   /** Runs one or more SQL statements that return no rows. */
   exec(sql: string): Promise<void> {
     try {
@@ -149,6 +160,8 @@ export class Queries extends Runner {
   }
 
   /** Runs a statement to completion: `{ changes, lastInsertRowid }`. */
+  run(sql: string, ...anonymousParameters: SQLInputValue[]): Promise<StatementResultingChanges>;
+  run(sql: string, namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): Promise<StatementResultingChanges>;
   run(sql: string, ...params: unknown[]): Promise<StatementResultingChanges> {
     try {
       return this.runTarget(checkedSqlTarget(this, sql), params);
@@ -158,7 +171,9 @@ export class Queries extends Runner {
   }
 
   /** The first row, or undefined. */
-  get<T = Row>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+  get<T = R>(sql: string, ...anonymousParameters: SQLInputValue[]): Promise<T | undefined>;
+  get<T = R>(sql: string, namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): Promise<T | undefined>;
+  get<T = R>(sql: string, ...params: unknown[]): Promise<T | undefined> {
     try {
       return this.getTarget(checkedSqlTarget(this, sql), params) as Promise<T | undefined>;
     } catch (error) {
@@ -167,7 +182,9 @@ export class Queries extends Runner {
   }
 
   /** Every row. */
-  all<T = Row>(sql: string, ...params: unknown[]): Promise<T[]> {
+  all<T = R>(sql: string, ...anonymousParameters: SQLInputValue[]): Promise<T[]>;
+  all<T = R>(sql: string, namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): Promise<T[]>;
+  all<T = R>(sql: string, ...params: unknown[]): Promise<T[]> {
     try {
       return this.allTarget(checkedSqlTarget(this, sql), params) as Promise<T[]>;
     } catch (error) {
@@ -179,7 +196,9 @@ export class Queries extends Runner {
    * Streams the rows: `for await (const row of db.iterate(sql))`; `break` resets the statement.
    * Never throws: what the statement's compilation or binding fails with rejects the first next().
    */
-  iterate<T = Row>(sql: string, ...params: unknown[]): AsyncIterableIterator<T> {
+  iterate<T = R>(sql: string, ...anonymousParameters: SQLInputValue[]): AsyncIterableIterator<T>;
+  iterate<T = R>(sql: string, namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): AsyncIterableIterator<T>;
+  iterate<T = R>(sql: string, ...params: unknown[]): AsyncIterableIterator<T> {
     if (typeof sql !== 'string') return failedCursor(invalidArgType(SQL_NOT_STRING)) as AsyncIterableIterator<T>;
     return this.iterateTarget(sqlTarget(this, sql), params) as AsyncIterableIterator<T>;
   }

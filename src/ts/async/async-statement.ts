@@ -8,7 +8,14 @@ import { RowShape } from './async-rows';
 import { JobKind } from './engine';
 import { invalidArgType, invalidState } from '../shared/errors';
 import type { Row } from '../shared/row-factory';
-import { columnMetadata, type StatementColumnMetadata, type StatementResultingChanges } from '../shared/types';
+import type { RowFor } from '../shared/row-types';
+import {
+  columnMetadata,
+  type NamedParameters,
+  type SQLInputValue,
+  type StatementColumnMetadata,
+  type StatementResultingChanges,
+} from '../shared/types';
 import { SQL_NOT_STRING, STATEMENT_FINALIZED } from '../shared/messages';
 
 
@@ -48,8 +55,13 @@ function requireBoolean(name: string, value: unknown): asserts value is boolean 
   if (typeof value !== 'boolean') throw invalidArgType(`The "${name}" argument must be a boolean.`);
 }
 
-/** A prepared statement of an AsyncDatabase. Create with `db.prepare(sql)`. */
-export class AsyncStatement extends Runner {
+/**
+ * A prepared statement of an AsyncDatabase. Create with `db.prepare(sql)`. `R` is the type of
+ * its rows: the database's (`Row`, or `SQLOutputValue[]` when opened with `returnArrays: true`),
+ * or what a `with({ returnArrays })` view sets. Parameters as `AsyncDatabase#run()`'s, without
+ * the SQL.
+ */
+export class AsyncStatement<R = Row> extends Runner<R> {
   readonly #state: StatementState;
 
   /** @internal */
@@ -70,7 +82,7 @@ export class AsyncStatement extends Runner {
    */
   static stateIn(core: DatabaseCore, value: unknown): StatementState | 'foreign' | undefined {
     if (typeof value !== 'object' || value === null || !(#state in value)) return undefined;
-    const statement = value as AsyncStatement;
+    const statement = value as AsyncStatement<unknown>;
     return statement.core === core ? statement.#state : 'foreign';
   }
 
@@ -85,8 +97,14 @@ export class AsyncStatement extends Runner {
     return this.#state.sql;
   }
 
-  /** The same statement with per-operation options (signal, readBigInts, returnArrays, batchSize). */
-  with(options: OperationOptions): AsyncStatement {
+  /**
+   * The same statement with per-operation options (signal, readBigInts, returnArrays, batchSize).
+   * Its row type follows a literal `returnArrays`: `stmt.with({ returnArrays: true })` is an
+   * `AsyncStatement<SQLOutputValue[]>`.
+   */
+  with<ReturnArrays extends boolean | undefined = undefined>(
+    options: OperationOptions<ReturnArrays>,
+  ): AsyncStatement<RowFor<ReturnArrays, R>> {
     return newStatement(this.core, this.#state, { ...this.options, ...checkOperationOptions(options) }, this.direct);
   }
 
@@ -116,19 +134,25 @@ export class AsyncStatement extends Runner {
   }
 
   /** Runs the statement to completion: `{ changes, lastInsertRowid }`. */
+  run(...anonymousParameters: SQLInputValue[]): Promise<StatementResultingChanges>;
+  run(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): Promise<StatementResultingChanges>;
   run(...params: unknown[]): Promise<StatementResultingChanges> {
     this.#state.execution++;
     return this.#usable() ?? this.runTarget(this.#state, params);
   }
 
-  /** The first row, or undefined. */
-  get<T = Row>(...params: unknown[]): Promise<T | undefined> {
+  /** The first row, or undefined. `T` (default: the statement's row type) states a more precise shape. */
+  get<T = R>(...anonymousParameters: SQLInputValue[]): Promise<T | undefined>;
+  get<T = R>(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): Promise<T | undefined>;
+  get<T = R>(...params: unknown[]): Promise<T | undefined> {
     this.#state.execution++;
     return this.#usable() ?? (this.getTarget(this.#state, params) as Promise<T | undefined>);
   }
 
   /** Every row. */
-  all<T = Row>(...params: unknown[]): Promise<T[]> {
+  all<T = R>(...anonymousParameters: SQLInputValue[]): Promise<T[]>;
+  all<T = R>(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): Promise<T[]>;
+  all<T = R>(...params: unknown[]): Promise<T[]> {
     this.#state.execution++;
     return this.#usable() ?? (this.allTarget(this.#state, params) as Promise<T[]>);
   }
@@ -138,7 +162,9 @@ export class AsyncStatement extends Runner {
    * statement's older cursors ("iterator was invalidated"); its errors (a finalized statement
    * included) reject the first next().
    */
-  iterate<T = Row>(...params: unknown[]): AsyncIterableIterator<T> {
+  iterate<T = R>(...anonymousParameters: SQLInputValue[]): AsyncIterableIterator<T>;
+  iterate<T = R>(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): AsyncIterableIterator<T>;
+  iterate<T = R>(...params: unknown[]): AsyncIterableIterator<T> {
     this.#state.execution++;
     return this.iterateTarget(this.#state, params, this.#finalizedView()) as AsyncIterableIterator<T>;
   }
@@ -175,6 +201,12 @@ export class AsyncStatement extends Runner {
     this.#state.readBigInts = enabled;
   }
 
+  /**
+   * Rows as arrays of values instead of objects, for this statement and its views (but a view
+   * given its own `returnArrays`). The row type stays what it was: name the shape in the calls
+   * (`stmt.all<SQLOutputValue[]>()`), or use `stmt.with({ returnArrays: true })`, which types
+   * its rows.
+   */
   setReturnArrays(enabled: boolean): void {
     this.#requireUsable();
     requireBoolean('returnArrays', enabled);
@@ -213,8 +245,8 @@ export class AsyncStatement extends Runner {
 
 // Not `new AsyncStatement` inside the class body: the bundler would rename the class
 // (`class _AsyncStatement`), and V8 shows that name in its messages.
-function newStatement(core: DatabaseCore, state: StatementState, options: OperationOptions | undefined, direct: boolean): AsyncStatement {
-  return new AsyncStatement(INTERNAL, core, state, options, direct);
+function newStatement<R>(core: DatabaseCore, state: StatementState, options: OperationOptions | undefined, direct: boolean): AsyncStatement<R> {
+  return new AsyncStatement<R>(INTERNAL, core, state, options, direct);
 }
 
 /**

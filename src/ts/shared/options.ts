@@ -6,8 +6,11 @@ import { isInt32, isObject } from './v8-checks';
 import { LIMIT_NAMES, type DatabaseLimits } from './limits';
 import { OPTIONS_NOT_OBJECT, optionNotBoolean } from './messages';
 
-/** Options of `new DatabaseSync(path, options)`, as in node:sqlite (Node 26). */
-export interface DatabaseSyncOptions {
+/**
+ * Options of `new DatabaseSync(path, options)`, as in node:sqlite (Node 26). `ReturnArrays` is
+ * the type of `returnArrays`, inferred from a literal to give the database its row type.
+ */
+export interface DatabaseSyncOptions<ReturnArrays extends boolean | undefined = boolean | undefined> {
   /** Open the database in the constructor. Default `true`. */
   open?: boolean;
   /** Open read-only. Default `false`. */
@@ -22,8 +25,8 @@ export interface DatabaseSyncOptions {
   timeout?: number;
   /** Read INTEGER columns as `bigint`. Default `false`. */
   readBigInts?: boolean;
-  /** Return rows as arrays instead of objects. Default `false`. */
-  returnArrays?: boolean;
+  /** Return rows as arrays instead of objects (the rows are then typed `SQLOutputValue[]`). Default `false`. */
+  returnArrays?: ReturnArrays;
   /** Let `{ a: 1 }` bind `$a`, `:a` or `@a`. Default `true`. */
   allowBareNamedParameters?: boolean;
   /** Ignore named parameters the statement does not have instead of throwing. Default `false`. */
@@ -34,12 +37,19 @@ export interface DatabaseSyncOptions {
   limits?: Partial<DatabaseLimits>;
 }
 
-/** Options of `db.prepare(sql, options)`: per-statement overrides of the database's defaults. */
-export interface StatementOptions {
+/**
+ * Options of `db.prepare(sql, options)`: per-statement overrides of the database's defaults.
+ * `ReturnArrays` is the type of `returnArrays`, inferred from a literal to give the statement
+ * its row type.
+ */
+export interface StatementOptions<ReturnArrays extends boolean | undefined = boolean | undefined> {
   /** INTEGER columns read as `bigint` (default: the database's `readBigInts`). */
   readBigInts?: boolean;
-  /** Rows are arrays of values instead of objects (default: the database's `returnArrays`). */
-  returnArrays?: boolean;
+  /**
+   * Rows are arrays of values (typed `SQLOutputValue[]`) instead of objects (default: the
+   * database's `returnArrays`).
+   */
+  returnArrays?: ReturnArrays;
   /** `{ a: 1 }` binds `$a`, `:a` or `@a` (default: the database's setting, true). */
   allowBareNamedParameters?: boolean;
   /** Keys naming no parameter are ignored instead of throwing (default: the database's setting, false). */

@@ -3,7 +3,11 @@
 
 /** A value SQLite can store, as it comes back from a query. */
 export type SQLOutputValue = null | number | bigint | string | Uint8Array;
-/** A value that can be bound to a parameter. */
+/**
+ * A value that can be bound to a parameter: NULL (`null`, `undefined`), REAL (a number), INTEGER
+ * (a `bigint`; a boolean as 0/1), TEXT (a string), BLOB (any `ArrayBufferView`, an `ArrayBuffer`
+ * or `SharedArrayBuffer`; an empty bare buffer binds as NULL).
+ */
 export type SQLInputValue =
   | null
   | undefined
@@ -14,7 +18,11 @@ export type SQLInputValue =
   | ArrayBufferView
   | ArrayBuffer
   | SharedArrayBuffer;
-/** Named parameters: `{ $id: 1 }`, `{ ':id': 1 }` or, with bare names allowed, `{ id: 1 }`. */
+/**
+ * Named parameters: `{ $id: 1 }`, `{ ':id': 1 }` or, with bare names allowed, `{ id: 1 }`. Passed
+ * first, before any anonymous ones. A value of an `interface` type has no index signature and is
+ * not assignable: spread it (`{ ...params }`) or declare it with a `type` alias.
+ */
 export type NamedParameters = Record<string, SQLInputValue>;
 /** What `run()` returns. `bigint`s when readBigInts is on. */
 export interface StatementResultingChanges {

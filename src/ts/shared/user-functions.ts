@@ -4,9 +4,24 @@ import { invalidArgType } from './errors';
 import { isObject } from './v8-checks';
 import { NAME_NOT_STRING, OPTIONS_NOT_OBJECT, optionNotBoolean } from './messages';
 
-/** A value SQLite can take from a user function: what a column can hold. */
-export type SQLFunctionResult = null | undefined | number | bigint | string | ArrayBufferView | ArrayBuffer;
-/** A value SQLite passes to a user function. */
+/**
+ * A value SQLite can take from a user function (or a virtual table's cell): `null`/`undefined`
+ * (NULL), a number (REAL), a `bigint` (INTEGER), a string (TEXT), bytes (BLOB). Not a boolean,
+ * unlike a parameter: a function returning one fails ("cannot be converted to a SQLite value").
+ */
+export type SQLFunctionResult =
+  | null
+  | undefined
+  | number
+  | bigint
+  | string
+  | ArrayBufferView
+  | ArrayBuffer
+  | SharedArrayBuffer;
+/**
+ * A value SQLite passes to a user function: a column's value (`SQLOutputValue`). Integers arrive
+ * as numbers, or as `bigint`s with `useBigIntArguments`.
+ */
 export type SQLFunctionArgument = null | number | bigint | string | Uint8Array;
 
 /** Options of `db.function()`. */
@@ -38,6 +53,15 @@ export interface AggregateOptions<T = unknown> {
   /** Accept any number of arguments (else `max(step.length, inverse.length) - 1`, at least 0). */
   varargs?: boolean;
 }
+
+/**
+ * What `aggregate()` requires beyond `AggregateOptions<T>`: without `result`, the accumulator
+ * itself is the SQL result, so an accumulator SQLite cannot take (an object, a boolean) needs a
+ * `result`.
+ */
+export type AggregateResultOption<T> = [T] extends [SQLFunctionResult]
+  ? unknown
+  : { result: (accumulator: T) => SQLFunctionResult };
 
 const SQLITE_DETERMINISTIC = 0x000000800;
 const SQLITE_DIRECTONLY = 0x000080000;

@@ -17,10 +17,10 @@ import { DATABASE_NOT_OPEN, SOURCE_DB_NOT_OBJECT } from '../shared/messages';
  * Copies database `options.source` (default `'main'`) of `sourceDb` into the file `path`
  * (schema `options.target`), `options.rate` pages per step. Resolves to the number of pages.
  */
-export function backup(sourceDb: Database, path: DatabasePath, options?: BackupOptions): Promise<number>;
+export function backup(sourceDb: Database<unknown>, path: DatabasePath, options?: BackupOptions): Promise<number>;
 // `options` is read from `arguments`: node's backup has length 2, and an explicit `undefined`
 // options argument is an error.
-export function backup(sourceDb: Database, path: DatabasePath): Promise<number> {
+export function backup(sourceDb: Database<unknown>, path: DatabasePath): Promise<number> {
   const native = openSource(arguments.length, sourceDb);
   const location = normalizePath(path);
   const { rate, source, target, progress } = parseBackupOptions(arguments.length > 2, arguments[2]);
@@ -29,7 +29,7 @@ export function backup(sourceDb: Database, path: DatabasePath): Promise<number> 
   // (with onEvent) by the backup's completion channel and dropped at the end. (Only `running` may
   // be used inside the closures below: a closure naming `sourceDb` would hold it for as long as
   // the channel lives.)
-  let running: Database | undefined = sourceDb;
+  let running: Database<unknown> | undefined = sourceDb;
   return new Promise<number>((resolve, reject) => {
     // kind 0: progress (return false to stop: like node, no further step runs once progress has
     // thrown); kind 1: the end, after the thread has closed its connections — the only place the

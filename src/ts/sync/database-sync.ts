@@ -21,10 +21,13 @@ import {
   type SessionOptions,
 } from '../shared/session-options';
 import { Statement } from './statement-sync';
+import type { Row } from '../shared/row-factory';
+import type { RowFor } from '../shared/row-types';
 import {
   aggregateFunctionArgs,
   scalarFunctionArgs,
   type AggregateOptions,
+  type AggregateResultOption,
   type FunctionOptions,
   type SQLFunctionArgument,
   type SQLFunctionResult,
@@ -42,8 +45,12 @@ let nativeOf: (self: unknown) => NativeDatabase;
 export let nativeDatabaseOf: (value: unknown) => NativeDatabase | undefined;
 let limitsOf: (self: unknown) => DatabaseLimits;
 
-/** A synchronous SQLite connection, API-compatible with node:sqlite's `DatabaseSync`. */
-export class Database extends Uncloneable {
+/**
+ * A synchronous SQLite connection, API-compatible with node:sqlite's `DatabaseSync`. `R` is the
+ * row type of its statements and tag stores: `Row` (objects), or `SQLOutputValue[]` when opened
+ * with `returnArrays: true`.
+ */
+export class Database<R = Row> extends Uncloneable {
   #native: NativeDatabase;
   #limits: DatabaseLimits | undefined;
   // A tracer is installed natively (database_trace.cc); it clears this when it finds nobody
@@ -111,8 +118,14 @@ export class Database extends Uncloneable {
     nativeOf(this).close();
   }
 
-  /** Compiles the first SQL statement in `sql`; `options` override the database's defaults. */
-  prepare(sql: string, options?: StatementOptions): Statement {
+  /**
+   * Compiles the first SQL statement in `sql`; `options` override the database's defaults. The
+   * statement's row type follows `options.returnArrays` when it is given, else the database's.
+   */
+  prepare<ReturnArrays extends boolean | undefined = undefined>(
+    sql: string,
+    options?: StatementOptions<ReturnArrays>,
+  ): Statement<RowFor<ReturnArrays, R>> {
     const native = nativeOf(this);
     let overrides;
     if (options !== undefined) {
@@ -123,7 +136,7 @@ export class Database extends Uncloneable {
       overrides = normalizeStatementOptions(options);
     }
     const statement = native.prepare(sql, overrides);
-    return new Statement(INTERNAL, statement, this);
+    return new Statement<RowFor<ReturnArrays, R>>(INTERNAL, statement, this);
   }
 
   /** Runs one or more SQL statements that return no rows. */
@@ -148,9 +161,10 @@ export class Database extends Uncloneable {
   /**
    * Defines (or replaces) the aggregate SQL function `name`: per group, the accumulator starts
    * as `start` (or `start()`), `step` folds each row into it and `result` turns it into the
-   * value; with `inverse` it is also a window function.
+   * value; with `inverse` it is also a window function. Without `result` the accumulator is the
+   * value, so its type must be one SQLite takes (`SQLFunctionResult`).
    */
-  aggregate<T>(name: string, options: AggregateOptions<T>): void {
+  aggregate<T>(name: string, options: AggregateOptions<T> & AggregateResultOption<T>): void {
     const native = openNative(this);
     native.aggregate(...aggregateFunctionArgs(name, options));
   }
@@ -177,10 +191,13 @@ export class Database extends Uncloneable {
     return native.applyChangeset(changeset, filter, onConflict);
   }
 
-  /** An LRU cache of up to `maxSize` (default 1000) prepared statements, used as a template tag. */
-  createTagStore(maxSize?: number): SQLTagStore {
+  /**
+   * An LRU cache of up to `maxSize` (default 1000) prepared statements, used as a template tag:
+   * ``sql.get`SELECT * FROM t WHERE id = ${id}` ``. Its rows are the database's row type.
+   */
+  createTagStore(maxSize?: number): SQLTagStore<R> {
     openNative(this);
-    return createTagStore(this, prepareForTagStore, maxSize);
+    return createTagStore<R>(this, prepareForTagStore, maxSize);
   }
 
   /**

@@ -7,7 +7,15 @@ import { invalidState } from '../shared/errors';
 import { iteratorHelpersParent } from '../shared/iterator-helpers';
 import { queryChannel, traceQueries } from '../shared/query-diagnostics';
 import { arrayRows, rowBuilder, type Row, type RowBuilder } from '../shared/row-factory';
-import { columnMetadata, type SQLOutputValue, type StatementResultingChanges, type StatementColumnMetadata } from '../shared/types';
+import {
+  columnMetadata,
+  type NamedParameters,
+  type SQLInputValue,
+  type SQLOutputValue,
+  type StatementResultingChanges,
+  type StatementColumnMetadata,
+} from '../shared/types';
+import type { rowType } from '../shared/row-types';
 import { ITERATOR_INVALIDATED } from '../shared/messages';
 
 const scratch = binding.scratch;
@@ -20,8 +28,15 @@ let nativeOf: (self: unknown) => NativeStatement;
 /** Whether a statement has been finalized (closed, or its database closed). Internal. */
 export let isStatementFinalized: (statement: Statement) => boolean;
 
-/** A prepared statement. Created by `DatabaseSync#prepare()`. */
-export class Statement {
+/**
+ * A prepared statement. Created by `DatabaseSync#prepare()`. `R` is the type of its rows:
+ * `Row` (objects), or `SQLOutputValue[]` when prepared with `returnArrays: true` (from
+ * `prepare()`'s options or the database's). `setReturnArrays()` does not change it: pass the
+ * row type to the call then (`stmt.all<SQLOutputValue[]>()`).
+ */
+export class Statement<R = Row> {
+  /** Type-only (never set): the row type `R`, so that statements of different row types differ. */
+  declare readonly [rowType]?: R;
   #native: NativeStatement;
   // Keeps the database object (and so its native connection) alive while this statement lives.
   #database: object;
@@ -76,8 +91,15 @@ export class Statement {
     return this.#rows().one(scratch.tags, scratch.numbers, boxed);
   }
 
-  /** Returns an iterator over the rows; `return()` (an early `break`) resets the statement. */
-  iterate<T = Row>(...params: unknown[]): IterableIterator<T> {
+  /**
+   * Returns an iterator over the rows; `return()` (an early `break`) resets the statement.
+   * Parameters: an optional object of named parameters (`{ id: 1 }` for `$id`, `:id`, `@id`),
+   * then the anonymous ones (`?`, `?NNN`) in order. `T` (default: the statement's row type)
+   * states a more precise row shape.
+   */
+  iterate<T = R>(...anonymousParameters: SQLInputValue[]): IterableIterator<T>;
+  iterate<T = R>(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): IterableIterator<T>;
+  iterate<T = R>(...params: unknown[]): IterableIterator<T> {
     const native = nativeOf(this);
     // Counted before binding: a call that fails to bind still invalidates older iterators. No
     // diagnostics check here: the statement starts at the first next(), which checks.
@@ -86,8 +108,10 @@ export class Statement {
     return new StatementIterator(INTERNAL, (action) => this.#iterationStep(execution, action)) as IterableIterator<T>;
   }
 
-  /** Runs the statement and returns every row. */
-  all<T = Row>(...params: unknown[]): T[] {
+  /** Runs the statement and returns every row (parameters as for `iterate()`). */
+  all<T = R>(...anonymousParameters: SQLInputValue[]): T[];
+  all<T = R>(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): T[];
+  all<T = R>(...params: unknown[]): T[] {
     const native = nativeOf(this);
     if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
@@ -100,8 +124,10 @@ export class Statement {
     return this.#rows().many(scratch.tags, scratch.numbers, boxed, rows) as T[];
   }
 
-  /** Runs the statement and returns the first row, or `undefined` if there is none. */
-  get<T = Row>(...params: unknown[]): T | undefined {
+  /** Runs the statement and returns the first row, or `undefined` if there is none (parameters as for `iterate()`). */
+  get<T = R>(...anonymousParameters: SQLInputValue[]): T | undefined;
+  get<T = R>(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): T | undefined;
+  get<T = R>(...params: unknown[]): T | undefined {
     const native = nativeOf(this);
     if (queryChannel.hasSubscribers) traceQueries(this.#database);
     this.#execution++;
@@ -110,7 +136,9 @@ export class Statement {
     return boxed === undefined ? undefined : (this.#oneRow(boxed, arrays) as T);
   }
 
-  /** Runs the statement to completion and returns `{ changes, lastInsertRowid }`. */
+  /** Runs the statement to completion and returns `{ changes, lastInsertRowid }` (parameters as for `iterate()`). */
+  run(...anonymousParameters: SQLInputValue[]): StatementResultingChanges;
+  run(namedParameters: NamedParameters, ...anonymousParameters: SQLInputValue[]): StatementResultingChanges;
   run(...params: unknown[]): StatementResultingChanges {
     const native = nativeOf(this);
     if (queryChannel.hasSubscribers) traceQueries(this.#database);
@@ -154,7 +182,11 @@ export class Statement {
     nativeOf(this).setReadBigInts(enabled);
   }
 
-  /** Return rows as arrays of values instead of objects. */
+  /**
+   * Return rows as arrays of values instead of objects. The statement's row type stays what it
+   * was prepared with; name the shape in the calls that follow (`stmt.get<SQLOutputValue[]>()`),
+   * or prepare it with `{ returnArrays: true }` instead.
+   */
   setReturnArrays(enabled: boolean): void {
     nativeOf(this).setReturnArrays(enabled);
     this.#returnArrays = enabled;

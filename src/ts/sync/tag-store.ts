@@ -17,7 +17,11 @@ import { types } from 'node:util';
 import { guardConstruction, illegalInvocation, INTERNAL } from '../shared/class-shape';
 import { codedError, invalidArgType, invalidState } from '../shared/errors';
 import { isStatementFinalized, type Statement } from './statement-sync';
+import type { Database } from './database-sync';
 import { DATABASE_NOT_OPEN } from '../shared/messages';
+import type { Row } from '../shared/row-factory';
+import type { rowType } from '../shared/row-types';
+import type { SQLInputValue, StatementResultingChanges } from '../shared/types';
 
 /** What a store needs from its database: the native open check and positional prepare. */
 export interface TagStoreDatabase {
@@ -30,8 +34,13 @@ const isProxy = types.isProxy;
 
 let storeOf: (self: unknown) => SQLTagStore;
 
-/** An LRU cache of prepared statements used as a template tag. Created by `createTagStore()`. */
-export class SQLTagStore {
+/**
+ * An LRU cache of prepared statements used as a template tag. Created by `createTagStore()`.
+ * The interpolated values are bound by position; `R` is the row type (the database's).
+ */
+export class SQLTagStore<R = Row> {
+  /** Type-only (never set): the row type `R`. */
+  declare readonly [rowType]?: R;
   #db: TagStoreDatabase;
   #prepare: PrepareForTagStore;
   #capacity: number;
@@ -76,7 +85,7 @@ export class SQLTagStore {
   /** The maximum number of statements cached. */
   declare readonly capacity: number;
   /** The database this store prepares on. */
-  declare readonly db: TagStoreDatabase;
+  declare readonly db: Database<R>;
   /** The number of statements cached. */
   declare readonly size: number;
 
@@ -107,23 +116,23 @@ export class SQLTagStore {
     return statement;
   }
 
-  /** Runs the query and returns its first row, or `undefined`. */
-  get(strings: TemplateStringsArray, ...values: unknown[]): unknown {
-    return storeOf(this).#statement(strings, values.length).get(...values);
+  /** Runs the query and returns its first row, or `undefined`. `T` states a more precise row shape. */
+  get<T = R>(strings: TemplateStringsArray, ...values: SQLInputValue[]): T | undefined {
+    return storeOf(this).#statement(strings, values.length).get<T>(...values);
   }
 
   /** Runs the query and returns every row. */
-  all(strings: TemplateStringsArray, ...values: unknown[]): unknown[] {
-    return storeOf(this).#statement(strings, values.length).all(...values);
+  all<T = R>(strings: TemplateStringsArray, ...values: SQLInputValue[]): T[] {
+    return storeOf(this).#statement(strings, values.length).all<T>(...values);
   }
 
   /** Runs the query and returns an iterator over its rows. */
-  iterate(strings: TemplateStringsArray, ...values: unknown[]): IterableIterator<unknown> {
-    return storeOf(this).#statement(strings, values.length).iterate(...values);
+  iterate<T = R>(strings: TemplateStringsArray, ...values: SQLInputValue[]): IterableIterator<T> {
+    return storeOf(this).#statement(strings, values.length).iterate<T>(...values);
   }
 
   /** Runs the statement and returns `{ changes, lastInsertRowid }`. */
-  run(strings: TemplateStringsArray, ...values: unknown[]): unknown {
+  run(strings: TemplateStringsArray, ...values: SQLInputValue[]): StatementResultingChanges {
     return storeOf(this).#statement(strings, values.length).run(...values);
   }
 
@@ -137,11 +146,11 @@ export class SQLTagStore {
 export const TAG_STORE_METHOD_ORDER = ['get', 'all', 'iterate', 'run', 'clear'] as const;
 
 /** Validates `maxSize` as node does (after the open check) and creates the store. */
-export function createTagStore(
+export function createTagStore<R>(
   db: TagStoreDatabase,
   prepare: PrepareForTagStore,
   maxSize: unknown,
-): SQLTagStore {
+): SQLTagStore<R> {
   let capacity = 1000;
   if (maxSize !== undefined) {
     const message = 'The "maxSize" argument must be a positive integer.';
@@ -151,5 +160,5 @@ export function createTagStore(
     }
     capacity = maxSize;
   }
-  return new SQLTagStore(INTERNAL, db, capacity, prepare);
+  return new SQLTagStore<R>(INTERNAL, db, capacity, prepare);
 }

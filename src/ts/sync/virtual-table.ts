@@ -6,6 +6,7 @@
 import { codedError, invalidArgType } from '../shared/errors';
 import { isObject } from '../shared/v8-checks';
 import { OPTIONS_NOT_OBJECT } from '../shared/messages';
+import type { SQLFunctionArgument, SQLFunctionResult } from '../shared/user-functions';
 
 /** One column of a `createModule()` virtual table. */
 export interface VirtualTableColumn {
@@ -21,8 +22,11 @@ export interface VirtualTableColumn {
 export interface VirtualTableOptions {
   /** The table's columns, in order. */
   columns: VirtualTableColumn[];
-  /** Called with the hidden columns' values; returns an iterable of row arrays. */
-  rows: (...args: unknown[]) => Iterable<unknown[]>;
+  /**
+   * Called with the hidden columns' values (as a user function's arguments); returns an iterable
+   * of rows, each an array of cell values in column order (converted as a user function's result).
+   */
+  rows: (...hiddenColumnValues: SQLFunctionArgument[]) => Iterable<readonly SQLFunctionResult[]>;
   /** The table may only be used from top-level SQL, not from views or triggers. Default false. */
   directOnly?: boolean;
   /** Integer arguments of `rows` arrive as `bigint`. Default false. */
