@@ -3,7 +3,7 @@
 // fields by position, so its mapped selects, relational queries and values() read arrays; plain
 // all()/get() read objects. Each runner holds one `with()` view per shape, made once, so no query
 // builds a view or toggles a statement's setters (which would leak into concurrent queries).
-import type { AsyncDatabase, AsyncStatement, StatementResultingChanges, Transaction } from 'sqlite-strand';
+import type { AsyncDatabase, AsyncStatement, SQLInputValue, StatementResultingChanges, Transaction } from 'sqlite-strand';
 
 const NO_NAMED_PARAMETERS = Object.freeze({});
 
@@ -11,11 +11,12 @@ const NO_NAMED_PARAMETERS = Object.freeze({});
  * Drizzle's parameters, all positional (`?`). The library, like node:sqlite, reads a first
  * argument that is a plain object as a bag of named parameters, which would leave a raw
  * `sql\`…${new Date()}\`` bound to nothing (NULL) instead of refused: then an empty bag goes first.
+ * Typed as anonymous values: drizzle's are unchecked here, and the library checks each as it binds.
  */
-function positional(params: unknown[]): unknown[] {
+function positional(params: unknown[]): SQLInputValue[] {
   const first = params[0];
-  if (typeof first !== 'object' || first === null || ArrayBuffer.isView(first)) return params;
-  return [NO_NAMED_PARAMETERS, ...params];
+  if (typeof first !== 'object' || first === null || ArrayBuffer.isView(first)) return params as SQLInputValue[];
+  return [NO_NAMED_PARAMETERS, ...params] as SQLInputValue[];
 }
 
 /** Runs SQL text or a statement, reading rows as objects or as arrays. */
@@ -53,8 +54,8 @@ export class ScopeRunner implements QueryRunner {
 
 /** A statement prepared once on the database thread; the SQL text argument is ignored. */
 export class StatementRunner implements QueryRunner {
-  readonly #objects: AsyncStatement;
-  readonly #arrays: AsyncStatement;
+  readonly #objects: AsyncStatement<unknown>;
+  readonly #arrays: AsyncStatement<unknown>;
 
   constructor(statement: AsyncStatement, readBigInts: boolean) {
     this.#objects = statement.with({ returnArrays: false, readBigInts });

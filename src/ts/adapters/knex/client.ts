@@ -65,7 +65,8 @@ async function ownedDatabase(client: object, source: Extract<DatabaseSource, { k
       // Closed (by a hook that reached it) or failed to open: open it again, once.
       if (owned.get(client) !== current) continue;
     }
-    const opening = AsyncDatabase.open(source.path, source.options);
+    // returnArrays is refused in connection-config.ts, so rows are objects.
+    const opening = AsyncDatabase.open(source.path, source.options) as Promise<AsyncDatabase>;
     owned.set(client, opening);
     opening.catch(() => undefined);
     return opening;

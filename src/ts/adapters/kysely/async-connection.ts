@@ -12,7 +12,7 @@
 // - Kysely's abort signal does not stop a query by itself (its default inflightQueryAbortStrategy,
 //   'ignore query', lets it finish); with 'cancel query' Kysely calls cancelQuery(), which aborts
 //   this connection's queries in flight through the database's per-operation `signal`.
-import type { AsyncDatabase, Transaction } from 'sqlite-strand';
+import type { AsyncDatabase, SQLInputValue, Transaction } from 'sqlite-strand';
 import type { CompiledQuery, QueryResult } from 'kysely';
 import { changesResult, invalidState, type StrandConnection } from './connection';
 import { returnsRows } from './returns-rows';
@@ -54,7 +54,9 @@ export class AsyncConnection implements StrandConnection {
       this.#cancellable.add(controller);
     }
     try {
-      const { sql, parameters } = compiledQuery;
+      const { sql } = compiledQuery;
+      // Kysely's values are unchecked here; the library checks each as it binds.
+      const parameters = compiledQuery.parameters as SQLInputValue[];
       const statement = this.#statements.get(sql);
       if (statement !== undefined) {
         let target = this.#scope?.statement(statement) ?? statement;
@@ -77,7 +79,8 @@ export class AsyncConnection implements StrandConnection {
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery, chunkSize: number): AsyncIterableIterator<QueryResult<R>> {
-    const { sql, parameters } = compiledQuery;
+    const { sql } = compiledQuery;
+    const parameters = compiledQuery.parameters as SQLInputValue[];
     // The cursor reads `chunkSize` rows per trip to the database thread once past its first,
     // smaller batches; leaving the loop early (a `break` in the consumer) closes it there.
     const cursor = (this.#scope ?? this.#database).with({ batchSize: chunkSize }).iterate<R>(sql, ...parameters);

@@ -79,7 +79,8 @@ function databaseSource(config: PrismaSqliteStrandConfig): DatabaseSource {
     const { url, ...options } = config;
     const path = url.startsWith('file:') ? url.slice('file:'.length) : url;
     return {
-      open: () => AsyncDatabase.open(path, options),
+      // The row type does not matter: the adapter sets each statement it runs to arrays (statements.ts).
+      open: () => AsyncDatabase.open(path, options) as Promise<AsyncDatabase>,
       owns: true,
       maxBindValues: options.limits?.variableNumber ?? DEFAULT_MAX_BIND_VALUES,
     };

@@ -1,6 +1,7 @@
 // queryRaw / executeRaw: what the adapter and its transactions share, each over its own scope
 // (the database, or the transaction's `tx`).
 import type { SqlQuery, SqlQueryable, SqlResultSet } from '@prisma/driver-adapter-utils';
+import type { SQLInputValue } from 'sqlite-strand';
 import { columnTypes, prismaRow, sqliteArgument, type TimestampFormat } from './conversion';
 import { adapterError } from './errors';
 import { ADAPTER_NAME } from './name';
@@ -66,7 +67,7 @@ export abstract class StrandQueryable implements SqlQueryable {
     }
   }
 
-  #arguments(query: SqlQuery): unknown[] {
-    return query.args.map((arg, i) => sqliteArgument(arg, query.argTypes[i], this.context.timestampFormat));
+  #arguments(query: SqlQuery): SQLInputValue[] {
+    return query.args.map((arg, i) => sqliteArgument(arg, query.argTypes[i], this.context.timestampFormat) as SQLInputValue);
   }
 }
