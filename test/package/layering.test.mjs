@@ -73,7 +73,8 @@ test('ts: each adapter uses only the public package, its own folder and its ORM'
   const wrong = [];
   for (const adapter of adapters) {
     for (const file of readdirSync(join(root, adapter), { recursive: true }).filter((f) => f.endsWith('.ts'))) {
-      const text = readFileSync(join(root, adapter, file), 'utf8');
+      // Code only: comments may show a user's import of the adapter.
+      const text = readFileSync(join(root, adapter, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
       for (const [, target] of text.matchAll(/(?:from|import|require\()\s*'([^']+)'/g)) {
         const ok = (target.startsWith('./') && !target.includes('..')) || target === 'sqlite-strand' || target.startsWith('node:') ||
           (!target.startsWith('.') && !target.startsWith('sqlite-strand'));
