@@ -69,6 +69,16 @@ export function callCounter() {
 }
 
 /**
+ * Puts the database `file` (created if missing) in WAL mode, on a connection of its own that is
+ * closed again (`DatabaseSync`: the class to open it with): what `readers` needs.
+ */
+export function useWal(DatabaseSync, file) {
+  const setup = new DatabaseSync(file);
+  setup.exec('PRAGMA journal_mode = WAL');
+  setup.close();
+}
+
+/**
  * A probe of `file`'s write lock on a connection of its own (`DatabaseSync`: the class to open it
  * with): the returned function says whether another connection holds the lock — BEGIN IMMEDIATE
  * is refused at once (SQLITE_BUSY, no timeout); its `close()` closes the probe's connection.

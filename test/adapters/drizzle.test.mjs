@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { AsyncDatabase, AsyncStatement, DatabaseSync, SqliteError } from 'sqlite-strand';
 import { drizzle, migrate, StrandTransaction } from 'sqlite-strand/drizzle';
 import { and, asc, count, desc, DrizzleQueryError, eq, gt, sql, TransactionRollbackError } from 'drizzle-orm';
-import { rejection, settle, tempDir, writeLockProbe } from '../helpers.mjs';
+import { rejection, settle, tempDir, useWal, writeLockProbe } from '../helpers.mjs';
 import * as schema from './fixtures/drizzle-schema.mjs';
 
 const { users, posts, tags, postTags, attachments } = schema;
@@ -24,11 +24,7 @@ const CREATED = new Date('2025-01-02T03:04:05.000Z'); // whole seconds: the `tim
 async function open({ readers = 0, options = {}, config = {} } = {}) {
   const tmp = tempDir('strand-drizzle-');
   const file = tmp.path('app.db');
-  if (readers > 0) {
-    const setup = new DatabaseSync(file);
-    setup.exec('PRAGMA journal_mode = WAL');
-    setup.close();
-  }
+  if (readers > 0) useWal(DatabaseSync, file);
   const raw = await AsyncDatabase.open(file, { readers, timeout: 5000, ...options });
   const db = drizzle(raw, { schema, ...config });
   await migrate(db, { migrationsFolder });

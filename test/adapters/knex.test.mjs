@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import knex from 'knex';
 import { AsyncDatabase, DatabaseSync, SqliteError } from 'sqlite-strand';
 import { SqliteStrandClient, StrandConnection, databaseConnection } from 'sqlite-strand/knex';
-import { rejection, runChild, settle, tempDir } from '../helpers.mjs';
+import { rejection, runChild, settle, tempDir, useWal } from '../helpers.mjs';
 
 const migrations = fileURLToPath(new URL('fixtures/knex-migrations', import.meta.url));
 const seeds = fileURLToPath(new URL('fixtures/knex-seeds', import.meta.url));
@@ -21,11 +21,7 @@ const seeds = fileURLToPath(new URL('fixtures/knex-seeds', import.meta.url));
 function openKnex({ readers = 0, connection = {}, ...config } = {}) {
   const tmp = tempDir('strand-knex-');
   const file = tmp.path('app.db');
-  if (readers > 0) {
-    const setup = new DatabaseSync(file);
-    setup.exec('PRAGMA journal_mode = WAL');
-    setup.close();
-  }
+  if (readers > 0) useWal(DatabaseSync, file);
   let raw;
   const db = knex({
     client: SqliteStrandClient,

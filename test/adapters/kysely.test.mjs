@@ -13,7 +13,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import { FileMigrationProvider, Migrator } from 'kysely/migration';
 import { AsyncDatabase, DatabaseSync, SqliteError } from 'sqlite-strand';
 import { SqliteStrandDialect } from 'sqlite-strand/kysely';
-import { callCounter, projectRoot, rejection, runChild, tempDir, thrown } from '../helpers.mjs';
+import { callCounter, projectRoot, rejection, runChild, tempDir, thrown, useWal } from '../helpers.mjs';
 
 const migrationFolder = fileURLToPath(new URL('./fixtures/kysely-migrations', import.meta.url));
 const MIGRATIONS = ['2024-01-01-001-users-and-posts', '2024-01-02-001-tags', '2024-01-03-001-post-views'];
@@ -29,9 +29,7 @@ const KINDS = {
 function walFile() {
   const tmp = tempDir('strand-kysely-');
   const file = tmp.path('app.db');
-  const setup = new DatabaseSync(file);
-  setup.exec('PRAGMA journal_mode = WAL');
-  setup.close();
+  useWal(DatabaseSync, file);
   return { tmp, file };
 }
 
